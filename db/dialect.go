@@ -1,0 +1,111 @@
+package db
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// dialectSQL holds the SQL fragments that differ between PostgreSQL and
+// SQLite, side by side. Every fragment sees the sessions table's columns.
+type dialectSQL struct {
+	// storedName is session_data.session_name when it is a JSON string, else NULL.
+	storedName string
+	// nameKey is the NAME order key: the stored name ("" when none) with
+	// ASCII A-Z lower-cased, compared byte-wise on both backends.
+	nameKey string
+	// tieKey is session_id compared byte-wise.
+	tieKey string
+	// nameContains is true when the stored name, ASCII lower-cased, contains
+	// the (already lower-cased) parameter.
+	nameContains string
+	// jsonParam is a placeholder for a JSON document parameter (text or NULL).
+	jsonParam string
+	// renameSet is the new session_data for a rename, with the name as
+	// parameter; renameable is true when session_data can be renamed in
+	// place (SQL NULL, JSON null or an object).
+	renameSet  string
+	renameArgs int // how many times the name parameter appears in renameSet
+	renameable string
+}
+
+// effectiveType is the session's type: session_type when it is one of Agno's
+// values, else derived from the component ids like Agno's REST layer.
+const effectiveType = `(CASE WHEN session_type IN ('agent', 'team', 'workflow') THEN session_type
+	WHEN COALESCE(agent_id, '') <> '' THEN 'agent' WHEN COALESCE(team_id, '') <> '' THEN 'team'
+	WHEN COALESCE(workflow_id, '') <> '' THEN 'workflow' ELSE 'agent' END)`
+
+// sqliteDoc is session_data as a JSON document: Agno's SQLite backend up to
+// 2.9 double-encodes JSON columns (a JSON string whose content is the
+// document), later versions store the document; invalid JSON reads as NULL
+// so that one corrupt row cannot fail a whole query.
+const sqliteDoc = `(CASE WHEN json_valid(session_data) THEN
+	CASE WHEN json_type(session_data) = 'text' THEN
+		CASE WHEN json_valid(session_data ->> '$') THEN session_data ->> '$' END
+	ELSE session_data END END)`
+
+var sqliteStoredName = `(CASE WHEN json_type(` + sqliteDoc + `, '$.session_name') = 'text' THEN ` + sqliteDoc + ` ->> '$.session_name' END)`
+
+const pgStoredName = `(CASE WHEN jsonb_typeof(session_data -> 'session_name') = 'string' THEN session_data ->> 'session_name' END)`
+
+// sqliteIsDoubleEncoded is true when the row's JSON columns are
+// double-encoded, or when nothing tells (no JSON column holds a document):
+// every Agno version reads double-encoded values.
+const sqliteIsDoubleEncoded = `NOT (
+	(json_valid(runs) AND json_type(runs) IN ('object', 'array')) OR
+	(json_valid(metadata) AND json_type(metadata) IN ('object', 'array')) OR
+	(json_valid(agent_data) AND json_type(agent_data) IN ('object', 'array')) OR
+	(json_valid(team_data) AND json_type(team_data) IN ('object', 'array')) OR
+	(json_valid(workflow_data) AND json_type(workflow_data) IN ('object', 'array')) OR
+	(json_valid(summary) AND json_type(summary) IN ('object', 'array')))`
+
+var dialects = map[Dialect]dialectSQL{
+	Postgres: {
+		storedName:   pgStoredName,
+		nameKey:      `lower(COALESCE(` + pgStoredName + `, '') COLLATE "C")`,
+		tieKey:       `session_id COLLATE "C"`,
+		nameContains: `strpos(lower(` + pgStoredName + ` COLLATE "C"), ?) > 0`,
+		jsonParam:    `CAST(? AS jsonb)`,
+		// jsonb_set on an object; SQL NULL and JSON null start from {}.
+		renameSet: `jsonb_set(CASE WHEN jsonb_typeof(session_data) = 'object' THEN session_data ELSE '{}'::jsonb END,
+			'{session_name}', to_jsonb(CAST(? AS text)))`,
+		renameArgs: 1,
+		renameable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
+	},
+	SQLite: {
+		storedName:   sqliteStoredName,
+		nameKey:      `lower(COALESCE(` + sqliteStoredName + `, ''))`,
+		tieKey:       `session_id`,
+		nameContains: `instr(lower(` + sqliteStoredName + `), ?) > 0`,
+		jsonParam:    `?`,
+		// Keep the row's encoding: a double-encoded document stays double-encoded.
+		renameSet: `CASE
+			WHEN json_valid(session_data) AND json_type(session_data) = 'object'
+				THEN json_set(session_data, '$.session_name', ?)
+			WHEN json_valid(session_data) AND json_type(session_data) = 'text'
+				THEN json_quote(json_set(session_data ->> '$', '$.session_name', ?))
+			WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(json_object('session_name', ?))
+			ELSE json_object('session_name', ?) END`,
+		renameArgs: 4,
+		renameable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR
+			(json_type(session_data) = 'text' AND json_valid(session_data ->> '$') AND json_type(session_data ->> '$') = 'object'))))`,
+	},
+}
+
+// decodeColumn turns a stored JSON column into the logical document: on
+// SQLite a JSON string literal is a double-encoded document and is unwrapped.
+// Undecodable values are passed on as they are, for models to report.
+func (s *Store) decodeColumn(b []byte) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	if s.dialect == SQLite {
+		trimmed := strings.TrimSpace(string(b))
+		if strings.HasPrefix(trimmed, `"`) {
+			var inner string
+			if json.Unmarshal([]byte(trimmed), &inner) == nil {
+				return json.RawMessage(inner)
+			}
+		}
+	}
+	return json.RawMessage(b)
+}

@@ -1,0 +1,271 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sessiongraph/models"
+)
+
+var selectColumns = strings.Join(sessionColumns, ", ")
+
+// scanner is *sql.Rows or *sql.Row.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanRow reads the selected session columns, then any extra ones.
+func (s *Store) scanRow(sc scanner, extra ...any) (models.SessionRow, error) {
+	var (
+		r                                             models.SessionRow
+		agentID, teamID, workflowID, userID           sql.NullString
+		sessionData, agentData, teamData, workflowDat []byte
+		metadata, runs, summary                       []byte
+		updatedAt                                     sql.NullInt64
+	)
+	dest := append([]any{&r.SessionID, &r.SessionType, &agentID, &teamID, &workflowID, &userID,
+		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return r, err
+	}
+	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
+	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
+	r.WorkflowData, r.Metadata = s.decodeColumn(workflowDat), s.decodeColumn(metadata)
+	r.Runs, r.Summary = s.decodeColumn(runs), s.decodeColumn(summary)
+	if updatedAt.Valid {
+		r.UpdatedAt = &updatedAt.Int64
+	}
+	return r, nil
+}
+
+func nullString(n sql.NullString) *string {
+	if !n.Valid {
+		return nil
+	}
+	return &n.String
+}
+
+// GetSession returns the session with sessionID, or nil when there is none.
+// With typ, a session of another type counts as absent.
+func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType) (*models.SessionRow, error) {
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+selectColumns+" FROM "+s.from+" WHERE session_id = ?", sessionID).Rows()
+	if err != nil {
+		return nil, internal("reading a session", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, wrapRowsErr("reading a session", rows.Err())
+	}
+	row, err := s.scanRow(rows)
+	if err != nil {
+		return nil, internal("reading a session", err)
+	}
+	if typ != nil && row.EffectiveType() != *typ {
+		return nil, nil
+	}
+	return &row, nil
+}
+
+func wrapRowsErr(op string, err error) error {
+	if err != nil {
+		return internal(op, err)
+	}
+	return nil
+}
+
+// where is a WHERE clause under construction.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// filterWhere translates a SessionFilter. The type filter is on the stored
+// session_type (indexed), as in Agno's own list query.
+func (s *Store) filterWhere(f *models.SessionFilter) *where {
+	w := &where{}
+	if f == nil {
+		return w
+	}
+	if f.Type != nil {
+		w.add("session_type = ?", f.Type.Stored())
+	}
+	if f.ComponentID != nil {
+		switch {
+		case f.Type == nil:
+			w.add("(agent_id = ? OR team_id = ? OR workflow_id = ?)", *f.ComponentID, *f.ComponentID, *f.ComponentID)
+		case *f.Type == models.SessionTypeTeam:
+			w.add("team_id = ?", *f.ComponentID)
+		case *f.Type == models.SessionTypeWorkflow:
+			w.add("workflow_id = ?", *f.ComponentID)
+		default:
+			w.add("agent_id = ?", *f.ComponentID)
+		}
+	}
+	if f.UserID != nil {
+		w.add("user_id = ?", *f.UserID)
+	}
+	if f.NameContains != nil && *f.NameContains != "" {
+		w.add(s.sql.nameContains, asciiLower(*f.NameContains))
+	}
+	if f.CreatedAfter != nil {
+		w.add("created_at >= ?", models.EpochSecondsAtOrAfter(*f.CreatedAfter))
+	}
+	if f.CreatedBefore != nil {
+		w.add("created_at <= ?", models.EpochSecondsAtOrBefore(*f.CreatedBefore))
+	}
+	if f.UpdatedAfter != nil {
+		w.add("COALESCE(updated_at, created_at) >= ?", models.EpochSecondsAtOrAfter(*f.UpdatedAfter))
+	}
+	if f.UpdatedBefore != nil {
+		w.add("COALESCE(updated_at, created_at) <= ?", models.EpochSecondsAtOrBefore(*f.UpdatedBefore))
+	}
+	return w
+}
+
+// asciiLower lower-cases A-Z only, as SQLite's lower() and PostgreSQL's lower() under COLLATE "C" do.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+}
+
+// orderKey returns the SQL expression of an order's key.
+func (s *Store) orderKey(field models.SessionOrderField) string {
+	switch field {
+	case models.SessionOrderFieldUpdatedAt:
+		return "COALESCE(updated_at, created_at)"
+	case models.SessionOrderFieldName:
+		return s.sql.nameKey
+	}
+	return "created_at"
+}
+
+// ListSessions returns one page of sessions matching filter in the given
+// order, paginated with keyset cursors (never offsets).
+func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, order models.SessionOrder, page models.PageArgs) (models.SessionPage, error) {
+	limit, fromEnd, err := page.Window()
+	if err != nil {
+		return models.SessionPage{}, err
+	}
+	w := s.filterWhere(filter)
+	key := s.orderKey(order.Field)
+	asc := order.Direction == models.OrderDirectionAsc
+	for _, bound := range []struct {
+		cursor *string
+		after  bool
+	}{{page.After, true}, {page.Before, false}} {
+		if bound.cursor == nil {
+			continue
+		}
+		c, err := models.DecodeSessionCursor(*bound.cursor, order)
+		if err != nil {
+			return models.SessionPage{}, err
+		}
+		op := "<"
+		if asc == bound.after {
+			op = ">"
+		}
+		var k any = c.Int
+		if order.Field == models.SessionOrderFieldName {
+			k = c.Str
+		}
+		w.add(fmt.Sprintf("(%s, %s) %s (?, ?)", key, s.sql.tieKey, op), k, c.SessionID)
+	}
+	dir := "DESC"
+	if asc != fromEnd {
+		dir = "ASC"
+	}
+	query := fmt.Sprintf("SELECT %s, %s AS order_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
+		selectColumns, key, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+	rows, err := s.db.WithContext(ctx).Raw(query, w.args...).Rows()
+	if err != nil {
+		return models.SessionPage{}, internal("listing sessions", err)
+	}
+	defer rows.Close()
+	var out models.SessionPage
+	for rows.Next() {
+		var k any
+		row, err := s.scanRow(rows, &k)
+		if err != nil {
+			return models.SessionPage{}, internal("listing sessions", err)
+		}
+		cursor := models.SessionCursor{Order: order, SessionID: row.SessionID}
+		if order.Field == models.SessionOrderFieldName {
+			cursor.Str = asString(k)
+		} else {
+			cursor.Int = asInt64(k)
+		}
+		out.Rows = append(out.Rows, row)
+		out.Keys = append(out.Keys, cursor)
+	}
+	if err := rows.Err(); err != nil {
+		return models.SessionPage{}, internal("listing sessions", err)
+	}
+	more := len(out.Rows) > limit
+	if more {
+		out.Rows, out.Keys = out.Rows[:limit], out.Keys[:limit]
+	}
+	if fromEnd {
+		slices.Reverse(out.Rows)
+		slices.Reverse(out.Keys)
+		out.HasPreviousPage, out.HasNextPage = more, page.Before != nil
+	} else {
+		out.HasNextPage, out.HasPreviousPage = more, page.After != nil
+	}
+	return out, nil
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func asInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case float64:
+		return int64(x)
+	case []byte:
+		n, _ := strconv.ParseInt(string(x), 10, 64)
+		return n
+	case string:
+		n, _ := strconv.ParseInt(x, 10, 64)
+		return n
+	}
+	return 0
+}
+
+// CountSessions counts the sessions matching filter.
+func (s *Store) CountSessions(ctx context.Context, filter *models.SessionFilter) (int, error) {
+	w := s.filterWhere(filter)
+	var n int64
+	if err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM "+s.from+w.sql(), w.args...).Scan(&n).Error; err != nil {
+		return 0, internal("counting sessions", err)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,151 @@
+// Package db reads and writes Agno's sessions table on PostgreSQL and SQLite.
+// All SQL lives here; dialect differences are named and side by side in dialect.go.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+	_ "modernc.org/sqlite" // cgo-free SQLite driver, registered as "sqlite"
+
+	"sessiongraph/models"
+)
+
+type gormDB = gorm.DB
+
+// Options configure one database.
+type Options struct {
+	ID     string // the dbId clients pass; "default" when empty
+	URL    string // see ParseURL
+	Schema string // PostgreSQL schema of the sessions table; "ai" when empty
+	Table  string // the sessions table; "agno_sessions" when empty
+}
+
+// Store is one configured database holding an Agno sessions table.
+type Store struct {
+	id      string
+	dialect Dialect
+	target  Target
+	db      *gorm.DB
+	schema  string
+	table   string
+	from    string // the quoted, qualified table name for SQL
+	sql     dialectSQL
+}
+
+var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+
+// Open connects to a database and makes sure the sessions table exists
+// (creating it with Agno's DDL when missing). It fails when the database
+// cannot be reached or the table is not an Agno sessions table.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	s, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Init(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New configures a Store without touching the database; Init connects.
+func New(opts Options) (*Store, error) {
+	if opts.ID == "" {
+		opts.ID = "default"
+	}
+	if opts.Schema == "" {
+		opts.Schema = "ai"
+	}
+	if opts.Table == "" {
+		opts.Table = "agno_sessions"
+	}
+	if !identPattern.MatchString(opts.Schema) || !identPattern.MatchString(opts.Table) {
+		return nil, fmt.Errorf("schema %q and table %q must be plain SQL identifiers", opts.Schema, opts.Table)
+	}
+	target, err := ParseURL(opts.URL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table}
+	s.from = s.qualify(s.table)
+	s.sql = dialects[s.dialect]
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true}
+	var dialector gorm.Dialector
+	if s.dialect == Postgres {
+		dialector = postgres.Open(target.DSN)
+	} else {
+		// busy_timeout: wait for Agno's writers instead of failing with SQLITE_BUSY.
+		conn, err := sql.Open("sqlite", "file:"+target.DSN+"?_pragma=busy_timeout(5000)&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", target.DSN, err)
+		}
+		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", Conn: conn})
+	}
+	if s.db, err = gorm.Open(dialector, cfg); err != nil {
+		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
+	}
+	return s, nil
+}
+
+// Init checks the connection and makes sure the sessions table exists.
+func (s *Store) Init(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return err
+	}
+	return s.ensureTable(ctx)
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	conn, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	conn, err := s.db.DB()
+	if err == nil {
+		err = conn.PingContext(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("database %q (%s) does not answer: %w", s.id, s.target.Redacted(), err)
+	}
+	return nil
+}
+
+// ID returns the database id clients pass as dbId.
+func (s *Store) ID() string { return s.id }
+
+// Dialect returns the backend.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Describe returns the database as the API lists it.
+func (s *Store) Describe() models.Database {
+	return models.Database{ID: s.id, Dialect: string(s.dialect), SessionTable: s.qualifiedName()}
+}
+
+// GORM returns the underlying handle, for tests and tools that need raw access.
+func (s *Store) GORM() *gorm.DB { return s.db }
+
+// internal wraps a database failure: the cause is logged, clients see "internal error".
+func internal(op string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &models.Error{Code: models.Internal, Message: op + ": request cancelled or timed out", Err: err}
+	}
+	return &models.Error{Code: models.Internal, Message: "internal error", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+func nowEpoch() int64 { return time.Now().Unix() }

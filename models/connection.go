@@ -1,0 +1,280 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strconv"
+)
+
+// Page sizes of connections (API.md "Connections").
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+	maxCursorLength = 2048
+)
+
+// PageArgs are a connection's Relay arguments.
+type PageArgs struct {
+	First  *int
+	After  *string
+	Last   *int
+	Before *string
+}
+
+// Window validates the arguments and returns how many items to return and
+// whether to take them from the end (last) rather than the start.
+func (p PageArgs) Window() (limit int, fromEnd bool, err error) {
+	if p.First != nil && p.Last != nil {
+		return 0, false, Errorf(BadUserInput, "pass first or last, not both")
+	}
+	for name, v := range map[string]*int{"first": p.First, "last": p.Last} {
+		if v != nil && (*v < 0 || *v > MaxPageSize) {
+			return 0, false, Errorf(BadUserInput, "%s must be between 0 and %d, got %d", name, MaxPageSize, *v)
+		}
+	}
+	switch {
+	case p.Last != nil:
+		return *p.Last, true, nil
+	case p.First != nil:
+		return *p.First, false, nil
+	}
+	return DefaultPageSize, false, nil
+}
+
+// PageInfo tells where a page is (Relay).
+type PageInfo struct {
+	HasNextPage     bool    `json:"hasNextPage"`
+	HasPreviousPage bool    `json:"hasPreviousPage"`
+	StartCursor     *string `json:"startCursor"`
+	EndCursor       *string `json:"endCursor"`
+}
+
+func newPageInfo(cursors []string, hasNext, hasPrev bool) *PageInfo {
+	info := &PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrev}
+	if len(cursors) > 0 {
+		info.StartCursor, info.EndCursor = &cursors[0], &cursors[len(cursors)-1]
+	}
+	return info
+}
+
+// SessionCursor is a keyset position in a session ordering: the order key of
+// a row (Int for time orders, Str for NAME) and its session_id.
+type SessionCursor struct {
+	Order     SessionOrder
+	Int       int64
+	Str       string
+	SessionID string
+}
+
+type sessionCursorJSON struct {
+	C  string          `json:"c"`
+	O  string          `json:"o"`
+	K  json.RawMessage `json:"k"`
+	ID string          `json:"id"`
+}
+
+func orderTag(o SessionOrder) string { return string(o.Field) + ":" + string(o.Direction) }
+
+// Encode returns the opaque cursor string.
+func (c SessionCursor) Encode() string {
+	var k []byte
+	if c.Order.Field == SessionOrderFieldName {
+		k, _ = json.Marshal(c.Str)
+	} else {
+		k = strconv.AppendInt(nil, c.Int, 10)
+	}
+	b, _ := json.Marshal(sessionCursorJSON{C: "sessions", O: orderTag(c.Order), K: k, ID: c.SessionID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeSessionCursor decodes a cursor made for sessions in the given order;
+// BAD_USER_INPUT when it is malformed or made for another connection or order.
+func DecodeSessionCursor(s string, order SessionOrder) (SessionCursor, error) {
+	var raw sessionCursorJSON
+	if err := decodeCursorJSON(s, &raw); err != nil || raw.C != "sessions" {
+		return SessionCursor{}, Errorf(BadUserInput, "%q is not a sessions cursor", truncate(s, 64))
+	}
+	if raw.O != orderTag(order) {
+		return SessionCursor{}, Errorf(BadUserInput, "the cursor was made for orderBy %s, not %s", raw.O, orderTag(order))
+	}
+	c := SessionCursor{Order: order, SessionID: raw.ID}
+	var err error
+	if order.Field == SessionOrderFieldName {
+		err = json.Unmarshal(raw.K, &c.Str)
+	} else {
+		err = json.Unmarshal(raw.K, &c.Int)
+	}
+	if err != nil {
+		return SessionCursor{}, Errorf(BadUserInput, "%q is not a sessions cursor", truncate(s, 64))
+	}
+	return c, nil
+}
+
+func decodeCursorJSON(s string, v any) error {
+	if len(s) > maxCursorLength {
+		return errNotObject
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// SessionPage is one page of session rows as the Store read it, with the
+// order key of each row for its cursor.
+type SessionPage struct {
+	Rows            []SessionRow
+	Keys            []SessionCursor
+	HasNextPage     bool
+	HasPreviousPage bool
+}
+
+// SessionConnection is a page of sessions (Relay).
+type SessionConnection struct {
+	Edges    []*SessionEdge `json:"edges"`
+	Nodes    []Session      `json:"nodes"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+	count    func(context.Context) (int, error)
+}
+
+// SessionEdge is a session and its cursor.
+type SessionEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   Session `json:"node"`
+}
+
+// NewSessionConnection builds the connection for a page; count runs only
+// when totalCount is asked for.
+func NewSessionConnection(dbID string, page SessionPage, count func(context.Context) (int, error)) *SessionConnection {
+	c := &SessionConnection{Edges: make([]*SessionEdge, len(page.Rows)), Nodes: make([]Session, len(page.Rows)), count: count}
+	cursors := make([]string, len(page.Rows))
+	for i, row := range page.Rows {
+		s := NewSession(dbID, row)
+		cursors[i] = page.Keys[i].Encode()
+		c.Nodes[i] = s
+		c.Edges[i] = &SessionEdge{Cursor: cursors[i], Node: s}
+	}
+	c.PageInfo = newPageInfo(cursors, page.HasNextPage, page.HasPreviousPage)
+	return c
+}
+
+// TotalCount counts all sessions matching the filter.
+func (c *SessionConnection) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+// RunConnection is a page of runs (Relay).
+type RunConnection struct {
+	Edges      []*RunEdge `json:"edges"`
+	Nodes      []Run      `json:"nodes"`
+	PageInfo   *PageInfo  `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+// RunEdge is a run and its cursor.
+type RunEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Run    `json:"node"`
+}
+
+type runCursorJSON struct {
+	C  string `json:"c"`
+	I  int    `json:"i"`
+	ID string `json:"id"`
+}
+
+func encodeRunCursor(r *RunCore) string {
+	b, _ := json.Marshal(runCursorJSON{C: "runs", I: r.index, ID: r.runID()})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// runCursorIndex returns the runs-array index a cursor points at: the run
+// with the cursor's run id (stable, since Agno only appends or replaces runs
+// in place), else the cursor's index.
+func runCursorIndex(s string, runs []*RunCore) (int, error) {
+	var c runCursorJSON
+	if err := decodeCursorJSON(s, &c); err != nil || c.C != "runs" {
+		return 0, Errorf(BadUserInput, "%q is not a runs cursor", truncate(s, 64))
+	}
+	for _, r := range runs {
+		if c.ID != "" && r.runID() == c.ID {
+			return r.index, nil
+		}
+	}
+	return c.I, nil
+}
+
+// matches reports whether the run passes the filter; runs without created_at
+// pass the time bounds, as in Agno's REST API.
+func (f *RunFilter) matches(r *RunCore) bool {
+	if f == nil {
+		return true
+	}
+	if f.TopLevel != nil && *f.TopLevel == (r.doc.text("parent_run_id") != "") {
+		return false
+	}
+	if f.Status != nil {
+		st := r.doc.str("status")
+		if st == nil || !slices.Contains(f.Status, RunStatus(*st)) {
+			return false
+		}
+	}
+	if created := r.doc.float("created_at"); created != nil {
+		if f.CreatedAfter != nil && int64(*created) < EpochSecondsAtOrAfter(*f.CreatedAfter) {
+			return false
+		}
+		if f.CreatedBefore != nil && int64(*created) > EpochSecondsAtOrBefore(*f.CreatedBefore) {
+			return false
+		}
+	}
+	return true
+}
+
+// RunConnection pages through the session's top-level runs in stored order.
+// Unreadable runs are skipped and reported in the error next to a usable connection.
+func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConnection, error) {
+	limit, fromEnd, err := args.Window()
+	if err != nil {
+		return nil, err
+	}
+	runs, readErr := s.topLevelRuns()
+	lo, hi := -1, int(^uint(0)>>1)
+	if args.After != nil {
+		if lo, err = runCursorIndex(*args.After, runs); err != nil {
+			return nil, err
+		}
+	}
+	if args.Before != nil {
+		if hi, err = runCursorIndex(*args.Before, runs); err != nil {
+			return nil, err
+		}
+	}
+	var matching, window []*RunCore
+	for _, r := range runs {
+		if filter.matches(r) {
+			matching = append(matching, r)
+			if r.index > lo && r.index < hi {
+				window = append(window, r)
+			}
+		}
+	}
+	page := window
+	hasNext, hasPrev := args.Before != nil, args.After != nil
+	if fromEnd {
+		if len(window) > limit {
+			page, hasPrev = window[len(window)-limit:], true
+		}
+	} else if len(window) > limit {
+		page, hasNext = window[:limit], true
+	}
+	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: len(matching)}
+	cursors := make([]string, len(page))
+	for i, r := range page {
+		cursors[i] = encodeRunCursor(r)
+		conn.Nodes[i] = r.typed()
+		conn.Edges[i] = &RunEdge{Cursor: cursors[i], Node: conn.Nodes[i]}
+	}
+	conn.PageInfo = newPageInfo(cursors, hasNext, hasPrev)
+	return conn, readErr
+}

@@ -1,0 +1,140 @@
+package models
+
+import (
+	"encoding/json"
+)
+
+// deriveSessionName is Agno's get_session_name for a session without a stored
+// name: workflows use the first run's input; agents the first user message of
+// any run; teams only the leader's runs (runs without agent_id).
+func deriveSessionName(s *SessionCore) string {
+	elems, err := decodeArray(s.row.Runs)
+	if err != nil || len(elems) == 0 {
+		return ""
+	}
+	if s.typ == SessionTypeWorkflow {
+		first, _ := decodeObject(elems[0])
+		input := first["input"]
+		switch jsonKind(input) {
+		case '"':
+			return first.text("input")
+		case '{':
+			if out, err := PythonJSONDumps(input, 0); err == nil {
+				return out
+			}
+		}
+		wd, _ := decodeObject(s.row.WorkflowData)
+		if name := wd.text("name"); name != "" {
+			return "New " + name + " Session"
+		}
+		return ""
+	}
+	runs, _ := s.topLevelRuns()
+	for _, r := range runs {
+		if s.typ == SessionTypeTeam && r.doc.text("agent_id") != "" {
+			continue
+		}
+		msgs, _ := r.messages()
+		for _, m := range msgs {
+			if m.Role() != "user" {
+				continue
+			}
+			if text, ok := messageText(m.doc["content"]); ok && text != "" {
+				return text
+			}
+		}
+		if r.doc.has("input") {
+			return stringifyInputContent(r.doc["input"])
+		}
+	}
+	return ""
+}
+
+// deriveRunInput is Agno's get_run_input: the stored input content as text,
+// else (workflows) the first step's last user message, else the run's last
+// user message, else "".
+func deriveRunInput(r *RunCore) string {
+	workflow := r.TypeName() == "WorkflowRun"
+	if !workflow {
+		if in := r.doc.object("input"); in.has("input_content") {
+			return stringifyInputContent(in["input_content"])
+		}
+	} else {
+		if r.doc.has("input") {
+			return stringifyInputContent(r.doc["input"])
+		}
+		if steps, _ := r.nested("step_executor_runs"); len(steps) > 0 {
+			if text, ok := lastUserMessage(steps[0]); ok {
+				return text
+			}
+		}
+	}
+	if text, ok := lastUserMessage(r); ok {
+		return text
+	}
+	return ""
+}
+
+func lastUserMessage(r *RunCore) (string, bool) {
+	msgs, _ := r.messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role() == "user" {
+			text, _ := messageText(msgs[i].doc["content"])
+			return text, true
+		}
+	}
+	return "", false
+}
+
+// stringifyInputContent is Agno's stringify_input_content: strings as is,
+// objects as json.dumps(indent=2), a list of message dicts as the first one's
+// content, anything else as Python's str().
+func stringifyInputContent(raw json.RawMessage) string {
+	switch jsonKind(raw) {
+	case '"':
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		return s
+	case '{':
+		if out, err := PythonJSONDumps(raw, 2); err == nil {
+			return out
+		}
+	case '[':
+		elems, _ := decodeArray(raw)
+		if len(elems) > 0 {
+			if first, _ := decodeObject(elems[0]); first != nil && first.text("role") == "user" {
+				if content, ok := first["content"]; ok {
+					text, _ := messageText(content)
+					return text
+				}
+			}
+		}
+	}
+	out, _ := PythonRepr(raw)
+	return out
+}
+
+// messageText returns a message content as text: a string as is, the text
+// parts of a multimodal array joined (Agno would fail on these), other values
+// as JSON. ok is false when the content is absent or null.
+func messageText(raw json.RawMessage) (text string, ok bool) {
+	switch jsonKind(raw) {
+	case 0, 'n':
+		return "", false
+	case '"':
+		_ = json.Unmarshal(raw, &text)
+		return text, true
+	case '[':
+		parts, _ := decodeArray(raw)
+		for _, p := range parts {
+			if o, _ := decodeObject(p); o != nil && o.text("type") == "text" {
+				text += o.text("text")
+			}
+		}
+		return text, true
+	}
+	if s := textOrJSON(raw); s != nil {
+		return *s, true
+	}
+	return "", false
+}

@@ -1,0 +1,122 @@
+package models
+
+import "io"
+
+// SessionType is the kind of a session; Stored() is the session_type value.
+type SessionType string
+
+// The session types.
+const (
+	SessionTypeAgent    SessionType = "AGENT"
+	SessionTypeTeam     SessionType = "TEAM"
+	SessionTypeWorkflow SessionType = "WORKFLOW"
+)
+
+// AllSessionType lists the session types.
+var AllSessionType = []SessionType{SessionTypeAgent, SessionTypeTeam, SessionTypeWorkflow}
+
+// Stored returns the value Agno stores in session_type.
+func (t SessionType) Stored() string {
+	switch t {
+	case SessionTypeTeam:
+		return "team"
+	case SessionTypeWorkflow:
+		return "workflow"
+	default:
+		return "agent"
+	}
+}
+
+// IsValid reports whether t is one of the session types.
+func (t SessionType) IsValid() bool {
+	return t == SessionTypeAgent || t == SessionTypeTeam || t == SessionTypeWorkflow
+}
+
+// MarshalGQL writes the enum value.
+func (t SessionType) MarshalGQL(w io.Writer) { writeEnum(w, string(t)) }
+
+// UnmarshalGQL reads the enum value.
+func (t *SessionType) UnmarshalGQL(v any) (err error) {
+	*t, err = enumValue(v, AllSessionType, "SessionType")
+	return err
+}
+
+// RunStatus is the status Agno records on a run.
+type RunStatus string
+
+// The run statuses Agno writes.
+const (
+	RunStatusPending     RunStatus = "PENDING"
+	RunStatusRunning     RunStatus = "RUNNING"
+	RunStatusCompleted   RunStatus = "COMPLETED"
+	RunStatusPaused      RunStatus = "PAUSED"
+	RunStatusCancelled   RunStatus = "CANCELLED"
+	RunStatusError       RunStatus = "ERROR"
+	RunStatusRegenerated RunStatus = "REGENERATED"
+)
+
+// AllRunStatus lists the run statuses.
+var AllRunStatus = []RunStatus{RunStatusPending, RunStatusRunning, RunStatusCompleted,
+	RunStatusPaused, RunStatusCancelled, RunStatusError, RunStatusRegenerated}
+
+// IsValid reports whether s is a known status.
+func (s RunStatus) IsValid() bool {
+	for _, x := range AllRunStatus {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// MarshalGQL writes the enum value.
+func (s RunStatus) MarshalGQL(w io.Writer) { writeEnum(w, string(s)) }
+
+// UnmarshalGQL reads the enum value.
+func (s *RunStatus) UnmarshalGQL(v any) (err error) {
+	*s, err = enumValue(v, AllRunStatus, "RunStatus")
+	return err
+}
+
+// SessionOrderField is the key sessions are ordered by.
+type SessionOrderField string
+
+// The session order keys.
+const (
+	SessionOrderFieldCreatedAt SessionOrderField = "CREATED_AT"
+	SessionOrderFieldUpdatedAt SessionOrderField = "UPDATED_AT"
+	SessionOrderFieldName      SessionOrderField = "NAME"
+)
+
+// AllSessionOrderField lists the order keys.
+var AllSessionOrderField = []SessionOrderField{SessionOrderFieldCreatedAt, SessionOrderFieldUpdatedAt, SessionOrderFieldName}
+
+// MarshalGQL writes the enum value.
+func (f SessionOrderField) MarshalGQL(w io.Writer) { writeEnum(w, string(f)) }
+
+// UnmarshalGQL reads the enum value.
+func (f *SessionOrderField) UnmarshalGQL(v any) (err error) {
+	*f, err = enumValue(v, AllSessionOrderField, "SessionOrderField")
+	return err
+}
+
+// OrderDirection is a sort direction.
+type OrderDirection string
+
+// The sort directions.
+const (
+	OrderDirectionAsc  OrderDirection = "ASC"
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+// AllOrderDirection lists the directions.
+var AllOrderDirection = []OrderDirection{OrderDirectionAsc, OrderDirectionDesc}
+
+// MarshalGQL writes the enum value.
+func (d OrderDirection) MarshalGQL(w io.Writer) { writeEnum(w, string(d)) }
+
+// UnmarshalGQL reads the enum value.
+func (d *OrderDirection) UnmarshalGQL(v any) (err error) {
+	*d, err = enumValue(v, AllOrderDirection, "OrderDirection")
+	return err
+}

@@ -1,0 +1,56 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for clients; it is sent as extensions.code.
+type Code string
+
+// The error codes of the API (API.md "Error codes").
+const (
+	BadUserInput    Code = "BAD_USER_INPUT"
+	NotFound        Code = "NOT_FOUND"
+	Unauthenticated Code = "UNAUTHENTICATED"
+	Forbidden       Code = "FORBIDDEN"
+	Internal        Code = "INTERNAL"
+	// DataCorrupt marks a stored value that cannot be decoded or has an
+	// unexpected shape; it fails only the fields that expose that value.
+	DataCorrupt Code = "DATA_CORRUPT"
+)
+
+// Error is an error with a code whose message is safe to show to clients.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error // the cause, logged but never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, Internal otherwise.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// corrupt returns a DataCorrupt error naming what could not be decoded.
+func corrupt(cause error, format string, args ...any) *Error {
+	return &Error{Code: DataCorrupt, Message: fmt.Sprintf(format, args...), Err: cause}
+}

@@ -1,0 +1,83 @@
+package models
+
+import "time"
+
+// SessionFilter selects sessions; the filters combine with AND.
+type SessionFilter struct {
+	Type          *SessionType `json:"type"`
+	ComponentID   *string      `json:"componentId"`
+	UserID        *string      `json:"userId"`
+	NameContains  *string      `json:"nameContains"`
+	CreatedAfter  *time.Time   `json:"createdAfter"`
+	CreatedBefore *time.Time   `json:"createdBefore"`
+	UpdatedAfter  *time.Time   `json:"updatedAfter"`
+	UpdatedBefore *time.Time   `json:"updatedBefore"`
+}
+
+// SessionOrder orders sessions; ties break on session_id in the same direction.
+type SessionOrder struct {
+	Field     SessionOrderField `json:"field"`
+	Direction OrderDirection    `json:"direction"`
+}
+
+// DefaultSessionOrder is newest first.
+var DefaultSessionOrder = SessionOrder{Field: SessionOrderFieldCreatedAt, Direction: OrderDirectionDesc}
+
+// RunFilter selects runs; the filters combine with AND.
+type RunFilter struct {
+	Status        []RunStatus `json:"status"`
+	CreatedAfter  *time.Time  `json:"createdAfter"`
+	CreatedBefore *time.Time  `json:"createdBefore"`
+	TopLevel      *bool       `json:"topLevel"`
+}
+
+// Database describes one configured database.
+type Database struct {
+	ID           string `json:"id"`
+	Dialect      string `json:"dialect"`
+	SessionTable string `json:"sessionTable"`
+}
+
+// RenameSessionInput is the input of renameSession.
+type RenameSessionInput struct {
+	SessionID        string       `json:"sessionId"`
+	Name             string       `json:"name"`
+	Type             *SessionType `json:"type"`
+	DBID             *string      `json:"dbId"`
+	ClientMutationID *string      `json:"clientMutationId"`
+}
+
+// RenameSessionPayload is the result of renameSession.
+type RenameSessionPayload struct {
+	Session          Session `json:"session"`
+	ClientMutationID *string `json:"clientMutationId"`
+}
+
+// DeleteSessionInput is the input of deleteSession.
+type DeleteSessionInput struct {
+	SessionID        string       `json:"sessionId"`
+	Type             *SessionType `json:"type"`
+	DBID             *string      `json:"dbId"`
+	ClientMutationID *string      `json:"clientMutationId"`
+}
+
+// DeleteSessionPayload is the result of deleteSession.
+type DeleteSessionPayload struct {
+	DeletedSessionID string  `json:"deletedSessionId"`
+	ClientMutationID *string `json:"clientMutationId"`
+}
+
+// DeleteSessionsInput is the input of deleteSessions.
+type DeleteSessionsInput struct {
+	SessionIds       []string      `json:"sessionIds"`
+	Types            []SessionType `json:"types"`
+	DBID             *string       `json:"dbId"`
+	ClientMutationID *string       `json:"clientMutationId"`
+}
+
+// DeleteSessionsPayload is the result of deleteSessions.
+type DeleteSessionsPayload struct {
+	DeletedSessionIds  []string `json:"deletedSessionIds"`
+	NotFoundSessionIds []string `json:"notFoundSessionIds"`
+	ClientMutationID   *string  `json:"clientMutationId"`
+}
