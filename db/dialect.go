@@ -50,13 +50,13 @@ const pgStoredName = `(CASE WHEN jsonb_typeof(session_data -> 'session_name') = 
 // sqliteIsDoubleEncoded is true when the row's JSON columns are
 // double-encoded, or when nothing tells (no JSON column holds a document):
 // every Agno version reads double-encoded values.
-const sqliteIsDoubleEncoded = `NOT (
+const sqliteIsDoubleEncoded = `NOT COALESCE(
 	(json_valid(runs) AND json_type(runs) IN ('object', 'array')) OR
 	(json_valid(metadata) AND json_type(metadata) IN ('object', 'array')) OR
 	(json_valid(agent_data) AND json_type(agent_data) IN ('object', 'array')) OR
 	(json_valid(team_data) AND json_type(team_data) IN ('object', 'array')) OR
 	(json_valid(workflow_data) AND json_type(workflow_data) IN ('object', 'array')) OR
-	(json_valid(summary) AND json_type(summary) IN ('object', 'array')))`
+	(json_valid(summary) AND json_type(summary) IN ('object', 'array')), 0)`
 
 var dialects = map[Dialect]dialectSQL{
 	Postgres: {
@@ -78,12 +78,13 @@ var dialects = map[Dialect]dialectSQL{
 		nameContains: `instr(lower(` + sqliteStoredName + `), ?) > 0`,
 		jsonParam:    `?`,
 		// Keep the row's encoding: a double-encoded document stays double-encoded.
+		// (`|| ''` drops the JSON subtype, without which json_quote is a no-op.)
 		renameSet: `CASE
 			WHEN json_valid(session_data) AND json_type(session_data) = 'object'
 				THEN json_set(session_data, '$.session_name', ?)
 			WHEN json_valid(session_data) AND json_type(session_data) = 'text'
-				THEN json_quote(json_set(session_data ->> '$', '$.session_name', ?))
-			WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(json_object('session_name', ?))
+				THEN json_quote(json_set(session_data ->> '$', '$.session_name', ?) || '')
+			WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(json_object('session_name', ?) || '')
 			ELSE json_object('session_name', ?) END`,
 		renameArgs: 4,
 		renameable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR

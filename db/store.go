@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -79,7 +80,7 @@ func New(opts Options) (*Store, error) {
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table}
 	s.from = s.qualify(s.table)
 	s.sql = dialects[s.dialect]
-	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true}
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}
 	var dialector gorm.Dialector
 	if s.dialect == Postgres {
 		dialector = postgres.Open(target.DSN)
@@ -121,7 +122,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		err = conn.PingContext(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("database %q (%s) does not answer: %w", s.id, s.target.Redacted(), err)
+		return fmt.Errorf("database %q (%s) does not answer: %s", s.id, s.target.Redacted(), oneLine(err))
 	}
 	return nil
 }
@@ -146,6 +147,11 @@ func internal(op string, err error) error {
 		return &models.Error{Code: models.Internal, Message: op + ": request cancelled or timed out", Err: err}
 	}
 	return &models.Error{Code: models.Internal, Message: "internal error", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// oneLine folds a driver's multi-line error message into one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }
 
 func nowEpoch() int64 { return time.Now().Unix() }

@@ -130,8 +130,15 @@ func NewDatabase(tb testing.TB) string {
 	name := "sg_test_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if _, err := srv.db.ExecContext(ctx, "CREATE DATABASE "+quoteIdent(name)); err != nil {
-		tb.Fatalf("testpg: create database %s: %v", name, err)
+	// A linguistic default collation, as most production databases have
+	// (en_US.UTF-8 and the like), so that SQL relying on the default
+	// collation where it must compare byte-wise fails in tests too.
+	// Servers without ICU fall back to their own default.
+	create := "CREATE DATABASE " + quoteIdent(name)
+	if _, err := srv.db.ExecContext(ctx, create+" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"); err != nil {
+		if _, err := srv.db.ExecContext(ctx, create); err != nil {
+			tb.Fatalf("testpg: create database %s: %v", name, err)
+		}
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
