@@ -188,20 +188,31 @@ func (r *RunCore) corruptKey(key string, err error) error {
 	return corrupt(err, "%s of run %q in session %q cannot be read", key, r.runID(), r.session.row.SessionID)
 }
 
-func (r *RunCore) messages() ([]*Message, error) {
-	elems, err := r.doc.array("messages")
+// objects decodes the array of objects at key, up to the first element that
+// is not an object (reported in the error).
+func (r *RunCore) objects(key string) ([]object, []json.RawMessage, error) {
+	elems, err := r.doc.array(key)
 	if err != nil {
-		return []*Message{}, r.corruptKey("messages", err)
+		return nil, nil, r.corruptKey(key, err)
 	}
-	out := make([]*Message, 0, len(elems))
-	for _, raw := range elems {
+	objs := make([]object, 0, len(elems))
+	for i, raw := range elems {
 		o, err := decodeObject(raw)
 		if err != nil || o == nil {
-			return out, r.corruptKey("a message", errNotObject)
+			return objs, elems[:i], r.corruptKey("an element of "+key, errNotObject)
 		}
-		out = append(out, &Message{doc: o, raw: raw})
+		objs = append(objs, o)
 	}
-	return out, nil
+	return objs, elems, nil
+}
+
+func (r *RunCore) messages() ([]*Message, error) {
+	objs, raws, err := r.objects("messages")
+	out := make([]*Message, len(objs))
+	for i, o := range objs {
+		out[i] = &Message{doc: o, raw: raws[i]}
+	}
+	return out, err
 }
 
 // Messages returns the run's messages in stored order, only those with one of
@@ -221,23 +232,16 @@ func (r *RunCore) Messages(roles []string, includeHistory *bool) ([]*Message, er
 
 // Tools returns the tool executions.
 func (r *RunCore) Tools() ([]*ToolExecution, error) {
-	elems, err := r.doc.array("tools")
-	if err != nil {
-		return []*ToolExecution{}, r.corruptKey("tools", err)
-	}
-	out := make([]*ToolExecution, 0, len(elems))
-	for _, raw := range elems {
-		o, err := decodeObject(raw)
-		if err != nil || o == nil {
-			return out, r.corruptKey("a tool", errNotObject)
-		}
+	objs, _, err := r.objects("tools")
+	out := make([]*ToolExecution, 0, len(objs))
+	for _, o := range objs {
 		out = append(out, &ToolExecution{
 			ToolCallID: o.str("tool_call_id"), ToolName: o.str("tool_name"), ToolArgs: o.raw("tool_args"),
 			Result: textOrJSON(o["result"]), Error: o.bool("tool_call_error"), ChildRunID: o.str("child_run_id"),
 			DurationSeconds: o.object("metrics").float("duration"), CreatedAt: o.epoch("created_at"),
 		})
 	}
-	return out, nil
+	return out, err
 }
 
 // Events returns the stored events.
@@ -255,16 +259,9 @@ func (r *RunCore) Events() ([]JSON, error) {
 
 // Steps returns step_results.
 func (r *RunCore) Steps() ([]*StepResult, error) {
-	elems, err := r.doc.array("step_results")
-	if err != nil {
-		return []*StepResult{}, r.corruptKey("step_results", err)
-	}
-	out := make([]*StepResult, 0, len(elems))
-	for _, raw := range elems {
-		o, err := decodeObject(raw)
-		if err != nil || o == nil {
-			return out, r.corruptKey("a step result", errNotObject)
-		}
+	objs, _, err := r.objects("step_results")
+	out := make([]*StepResult, 0, len(objs))
+	for _, o := range objs {
 		out = append(out, &StepResult{
 			StepName: o.str("step_name"), StepID: o.str("step_id"), StepType: o.str("step_type"),
 			ExecutorType: o.str("executor_type"), ExecutorName: o.str("executor_name"),
@@ -272,7 +269,7 @@ func (r *RunCore) Steps() ([]*StepResult, error) {
 			Metrics: newRunMetrics(o["metrics"]),
 		})
 	}
-	return out, nil
+	return out, err
 }
 
 // nested decodes the runs stored under key (member_responses, step_executor_runs).
