@@ -34,6 +34,11 @@ const effectiveType = `(CASE WHEN session_type IN ('agent', 'team', 'workflow') 
 	WHEN COALESCE(agent_id, '') <> '' THEN 'agent' WHEN COALESCE(team_id, '') <> '' THEN 'team'
 	WHEN COALESCE(workflow_id, '') <> '' THEN 'workflow' ELSE 'agent' END)`
 
+// legacyType is true when session_type is none of Agno's values; written as
+// ranges around them so that the session_type index still serves it.
+const legacyType = `(session_type < 'agent' OR (session_type > 'agent' AND session_type < 'team')
+	OR (session_type > 'team' AND session_type < 'workflow') OR session_type > 'workflow')`
+
 // sqliteDoc is session_data as a JSON document: Agno's SQLite backend up to
 // 2.9 double-encodes JSON columns (a JSON string whose content is the
 // document), later versions store the document; invalid JSON reads as NULL

@@ -93,15 +93,16 @@ func (w *where) sql() string {
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
 
-// filterWhere translates a SessionFilter. The type filter is on the stored
-// session_type (indexed), as in Agno's own list query.
+// filterWhere translates a SessionFilter. The type filter matches the stored
+// session_type (indexed, as Agno's list query does) and legacy rows whose
+// type is derived from their component ids.
 func (s *Store) filterWhere(f *models.SessionFilter) *where {
 	w := &where{}
 	if f == nil {
 		return w
 	}
 	if f.Type != nil {
-		w.add("session_type = ?", f.Type.Stored())
+		w.add("(session_type = ? OR ("+legacyType+" AND "+effectiveType+" = ?))", f.Type.Stored(), f.Type.Stored())
 	}
 	if f.ComponentID != nil {
 		switch {

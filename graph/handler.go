@@ -1,6 +1,10 @@
 package graph
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -76,23 +80,39 @@ func NewHandler(r *Resolver) http.Handler {
 }
 
 // guardHTTP applies the GraphQL-over-HTTP rules gqlgen leaves to us: a body
-// cap (413) and mutations over GET refused with 405 and Allow: POST.
+// cap (413, also for chunked bodies, which gqlgen would answer with 200) and
+// mutations over GET refused with 405 and Allow: POST.
 func guardHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
-			http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusRequestEntityTooLarge)
-			return
+		if r.Method == http.MethodPost {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeHTTPError(w, http.StatusRequestEntityTooLarge, "request body too large (at most 1 MiB)")
+				return
+			}
+			if err != nil {
+				writeHTTPError(w, http.StatusBadRequest, "request body could not be read")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		if r.Method == http.MethodGet && isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
 			w.Header().Set("Allow", "POST")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"mutations are only allowed over POST","extensions":{"code":"BAD_USER_INPUT"}}]}`))
+			writeHTTPError(w, http.StatusMethodNotAllowed, "mutations are only allowed over POST")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writeHTTPError answers a request refused before GraphQL execution.
+func writeHTTPError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	body, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]any{"code": string(models.BadUserInput)}}}})
+	_, _ = w.Write(body)
 }
 
 // isMutation reports whether the operation a GET request would run is a

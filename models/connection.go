@@ -180,22 +180,28 @@ type RunEdge struct {
 
 type runCursorJSON struct {
 	C  string `json:"c"`
+	DB string `json:"db"`
+	S  string `json:"s"`
 	I  int    `json:"i"`
 	ID string `json:"id"`
 }
 
 func encodeRunCursor(r *RunCore) string {
-	b, _ := json.Marshal(runCursorJSON{C: "runs", I: r.index, ID: r.runID()})
+	b, _ := json.Marshal(runCursorJSON{C: "runs", DB: r.session.dbID, S: r.session.row.SessionID, I: r.index, ID: r.runID()})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// runCursorIndex returns the runs-array index a cursor points at: the run
-// with the cursor's run id (stable, since Agno only appends or replaces runs
-// in place), else the cursor's index.
-func runCursorIndex(s string, runs []*RunCore) (int, error) {
+// runCursorIndex returns the runs-array index a cursor of session s points
+// at: the run with the cursor's run id (stable, since Agno only appends or
+// replaces runs in place), else the cursor's index. BAD_USER_INPUT when the
+// cursor is malformed or was made for another session's runs.
+func (s *SessionCore) runCursorIndex(cursor string, runs []*RunCore) (int, error) {
 	var c runCursorJSON
-	if err := decodeCursorJSON(s, &c); err != nil || c.C != "runs" {
-		return 0, Errorf(BadUserInput, "%q is not a runs cursor", truncate(s, 64))
+	if err := decodeCursorJSON(cursor, &c); err != nil || c.C != "runs" {
+		return 0, Errorf(BadUserInput, "%q is not a runs cursor", truncate(cursor, 64))
+	}
+	if c.DB != s.dbID || c.S != s.row.SessionID {
+		return 0, Errorf(BadUserInput, "the cursor was made for the runs of another session")
 	}
 	for _, r := range runs {
 		if c.ID != "" && r.runID() == c.ID {
@@ -241,12 +247,12 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 	runs, readErr := s.topLevelRuns()
 	lo, hi := -1, int(^uint(0)>>1)
 	if args.After != nil {
-		if lo, err = runCursorIndex(*args.After, runs); err != nil {
+		if lo, err = s.runCursorIndex(*args.After, runs); err != nil {
 			return nil, err
 		}
 	}
 	if args.Before != nil {
-		if hi, err = runCursorIndex(*args.Before, runs); err != nil {
+		if hi, err = s.runCursorIndex(*args.Before, runs); err != nil {
 			return nil, err
 		}
 	}

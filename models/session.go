@@ -1,7 +1,6 @@
 package models
 
 import (
-	"encoding/json"
 	"sync"
 	"time"
 )
@@ -185,9 +184,15 @@ func (s *SessionCore) TotalTokens() (*int, error) {
 	return d.object("session_metrics").int("total_tokens"), err
 }
 
-// Metadata returns the metadata column.
+// Metadata returns the metadata column (Agno writes an object).
 func (s *SessionCore) Metadata() (JSON, error) {
-	return validJSON(s.row.Metadata, "metadata", s.row.SessionID)
+	if _, err := decodeObject(s.row.Metadata); err != nil {
+		return nil, corrupt(err, "metadata of session %q cannot be read", s.row.SessionID)
+	}
+	if isAbsent(s.row.Metadata) {
+		return nil, nil
+	}
+	return JSON(s.row.Metadata), nil
 }
 
 // Agent returns agent_data, typed.
@@ -325,15 +330,4 @@ func (s *SessionCore) ChatHistory() ([]*Message, error) {
 		}
 	}
 	return out, err
-}
-
-// validJSON returns a passthrough column, or a DataCorrupt error when it is not JSON.
-func validJSON(raw json.RawMessage, column, sessionID string) (JSON, error) {
-	if isAbsent(raw) {
-		return nil, nil
-	}
-	if !json.Valid(raw) {
-		return nil, Errorf(DataCorrupt, "%s of session %q is not valid JSON", column, sessionID)
-	}
-	return JSON(raw), nil
 }

@@ -1,0 +1,64 @@
+package graph_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"sessiongraph/internal/agnotest"
+)
+
+// statementLog records the SQL a store runs.
+type statementLog struct {
+	mu    sync.Mutex
+	stmts []string
+}
+
+func (l *statementLog) record(db *gorm.DB) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stmts = append(l.stmts, db.Statement.SQL.String())
+}
+
+func (l *statementLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.stmts
+	l.stmts = nil
+	return out
+}
+
+func TestTotalCountRunsOnlyWhenSelected(t *testing.T) {
+	rows := agnotest.LoadRows(t, "sessions.json")
+	for _, b := range agnotest.Backends(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			log := &statementLog{}
+			cb := b.Store.GORM().Callback()
+			for _, err := range []error{
+				cb.Query().After("gorm:query").Register("test:log", log.record),
+				cb.Row().After("gorm:row").Register("test:log", log.record),
+				cb.Raw().After("gorm:raw").Register("test:log", log.record),
+			} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			h := newHandler(b.Store)
+			query(t, h, `{ sessions(first: 3) { nodes { sessionId } } }`, nil)
+			if stmts := log.take(); len(stmts) != 1 || strings.Contains(stmts[0], "count(") {
+				t.Errorf("without totalCount the page ran %q", stmts)
+			}
+			resp := query(t, h, `{ sessions(first: 3, filter: {userId: "u-9"}) { totalCount nodes { sessionId } } }`, nil)
+			var got struct{ Sessions struct{ TotalCount int } }
+			resp.decode(t, &got)
+			if got.Sessions.TotalCount != 5 {
+				t.Errorf("totalCount for u-9 = %d, want 5 (s-104, s-400, s-401, s-402, s-403)", got.Sessions.TotalCount)
+			}
+			if stmts := log.take(); len(stmts) != 2 {
+				t.Errorf("with totalCount the request ran %d statements: %q", len(stmts), stmts)
+			}
+		})
+	}
+}
