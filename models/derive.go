@@ -8,16 +8,19 @@ import (
 // name: workflows use the first run's input; agents the first user message of
 // any run; teams only the leader's runs (runs without agent_id).
 func deriveSessionName(s *SessionCore) string {
-	elems, err := decodeArray(s.row.Runs)
-	if err != nil || len(elems) == 0 {
+	runs, _ := s.topLevelRuns()
+	if len(runs) == 0 {
 		return ""
 	}
 	if s.typ == SessionTypeWorkflow {
-		first, _ := decodeObject(elems[0])
-		input := first["input"]
+		var input json.RawMessage
+		if first := runs[0]; first.index == 0 {
+			input = first.doc["input"]
+		}
 		switch jsonKind(input) {
 		case '"':
-			return first.text("input")
+			text, _ := messageText(input)
+			return text
 		case '{':
 			if out, err := PythonJSONDumps(input, 0); err == nil {
 				return out
@@ -29,7 +32,6 @@ func deriveSessionName(s *SessionCore) string {
 		}
 		return ""
 	}
-	runs, _ := s.topLevelRuns()
 	for _, r := range runs {
 		if s.typ == SessionTypeTeam && r.doc.text("agent_id") != "" {
 			continue

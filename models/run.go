@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -22,6 +23,11 @@ type RunCore struct {
 	doc     object
 	raw     json.RawMessage
 	index   int
+
+	// messages are read by several fields (name, input, chat history); decode them once.
+	msgsOnce sync.Once
+	msgs     []*Message
+	msgsErr  error
 }
 
 type runCore = RunCore
@@ -207,12 +213,16 @@ func (r *RunCore) objects(key string) ([]object, []json.RawMessage, error) {
 }
 
 func (r *RunCore) messages() ([]*Message, error) {
-	objs, raws, err := r.objects("messages")
-	out := make([]*Message, len(objs))
-	for i, o := range objs {
-		out[i] = &Message{doc: o, raw: raws[i]}
-	}
-	return out, err
+	r.msgsOnce.Do(func() {
+		var objs []object
+		var raws []json.RawMessage
+		objs, raws, r.msgsErr = r.objects("messages")
+		r.msgs = make([]*Message, len(objs))
+		for i, o := range objs {
+			r.msgs[i] = &Message{doc: o, raw: raws[i]}
+		}
+	})
+	return r.msgs, r.msgsErr
 }
 
 // Messages returns the run's messages in stored order, only those with one of
