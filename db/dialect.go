@@ -26,6 +26,9 @@ type dialectSQL struct {
 	renameSet  string
 	renameArgs int // how many times the name parameter appears in renameSet
 	renameable string
+	// nameRuns is what deriving a name needs when none is stored (NULL when
+	// one is): see models.SessionRow.NameRuns.
+	nameRuns string
 }
 
 // effectiveType is the session's type: session_type when it is one of Agno's
@@ -63,6 +66,34 @@ const sqliteIsDoubleEncoded = `NOT COALESCE(
 	(json_valid(workflow_data) AND json_type(workflow_data) IN ('object', 'array')) OR
 	(json_valid(summary) AND json_type(summary) IN ('object', 'array')), 0)`
 
+// pgNameRuns gives Agno's name derivation only what it reads, so that a
+// list of names never ships whole runs: for workflows the first run's input;
+// otherwise, for each run up to the first one that decides the name (one
+// with an input or a non-empty user message; team member runs skipped), its
+// agent_id, input and user messages. Odd shapes get the whole column, for
+// the derivation to judge exactly as it judges full runs.
+const pgNameRuns = `(CASE
+	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' THEN NULL
+	WHEN runs IS NULL OR jsonb_typeof(runs) <> 'array' OR jsonb_array_length(runs) = 0 THEN runs
+	WHEN ` + effectiveType + ` = 'workflow' THEN
+		CASE WHEN jsonb_typeof(runs -> 0) = 'object'
+			THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('input', runs -> 0 -> 'input')))
+			ELSE runs END
+	ELSE (SELECT COALESCE(jsonb_agg(jsonb_build_object('agent_id', e -> 'agent_id', 'input', e -> 'input',
+			'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
+				FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e -> 'messages') = 'array' THEN e -> 'messages' ELSE '[]'::jsonb END)
+					WITH ORDINALITY mm(m, j)
+				WHERE m ->> 'role' = 'user')) ORDER BY i), '[]'::jsonb)
+		FROM jsonb_array_elements(runs) WITH ORDINALITY t(e, i)
+		WHERE jsonb_typeof(e) = 'object' AND i <= (
+			SELECT COALESCE(min(i2), 2147483647) FROM jsonb_array_elements(runs) WITH ORDINALITY t2(e2, i2)
+			WHERE jsonb_typeof(e2) = 'object'
+			AND (` + effectiveType + ` <> 'team' OR NOT (jsonb_typeof(e2 -> 'agent_id') = 'string' AND e2 ->> 'agent_id' <> ''))
+			AND (jsonb_typeof(e2 -> 'input') <> 'null' OR EXISTS (
+				SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e2 -> 'messages') = 'array' THEN e2 -> 'messages' ELSE '[]'::jsonb END) m2
+				WHERE m2 ->> 'role' = 'user' AND jsonb_typeof(m2 -> 'content') = 'string' AND m2 ->> 'content' <> ''))))
+	END)`
+
 var dialects = map[Dialect]dialectSQL{
 	Postgres: {
 		storedName:   pgStoredName,
@@ -75,6 +106,7 @@ var dialects = map[Dialect]dialectSQL{
 			'{session_name}', to_jsonb(CAST(? AS text)))`,
 		renameArgs: 1,
 		renameable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
+		nameRuns:   pgNameRuns,
 	},
 	SQLite: {
 		storedName:   sqliteStoredName,
@@ -94,6 +126,9 @@ var dialects = map[Dialect]dialectSQL{
 		renameArgs: 4,
 		renameable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR
 			(json_type(session_data) = 'text' AND json_valid(session_data ->> '$') AND json_type(session_data ->> '$') = 'object'))))`,
+		// SQLite reads the whole JSON text to look into it anyway: hand over
+		// runs, but only of rows whose name must be derived.
+		nameRuns: `(CASE WHEN ` + sqliteStoredName + ` IS NULL THEN runs END)`,
 	},
 }
 

@@ -11,25 +11,53 @@ import (
 	"sessiongraph/models"
 )
 
-var selectColumns = strings.Join(sessionColumns, ", ")
+// selectList returns the select list of a session row: every scalar column,
+// the JSON columns cols asks for (NULL in place of the others), and name_runs.
+func (s *Store) selectList(cols models.SessionColumns) string {
+	json := []struct {
+		name string
+		read bool
+	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
+		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs}, {"summary", cols.Summary}}
+	var b strings.Builder
+	b.WriteString("session_id, session_type, agent_id, team_id, workflow_id, user_id")
+	for _, c := range json {
+		if c.read {
+			b.WriteString(", " + c.name)
+		} else {
+			b.WriteString(", NULL")
+		}
+	}
+	b.WriteString(", created_at, updated_at")
+	if cols.NameRuns && !cols.Runs {
+		b.WriteString(", " + s.sql.nameRuns)
+	} else {
+		b.WriteString(", NULL")
+	}
+	return b.String()
+}
 
 // scanner is *sql.Rows or *sql.Row.
 type scanner interface{ Scan(dest ...any) error }
 
-// scanRow reads the selected session columns, then any extra ones.
-func (s *Store) scanRow(sc scanner, extra ...any) (models.SessionRow, error) {
+// scanRow reads a selectList(cols), then any extra columns.
+func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (models.SessionRow, error) {
 	var (
 		r                                             models.SessionRow
 		agentID, teamID, workflowID, userID           sql.NullString
 		sessionData, agentData, teamData, workflowDat []byte
-		metadata, runs, summary                       []byte
+		metadata, runs, summary, nameRuns             []byte
 		updatedAt                                     sql.NullInt64
 	)
 	dest := append([]any{&r.SessionID, &r.SessionType, &agentID, &teamID, &workflowID, &userID,
-		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt}, extra...)
+		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt, &nameRuns}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}
+	if cols != models.AllColumns {
+		r.Loaded = &cols
+	}
+	r.NameRuns = s.decodeColumn(nameRuns)
 	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
 	r.WorkflowData, r.Metadata = s.decodeColumn(workflowDat), s.decodeColumn(metadata)
@@ -47,10 +75,11 @@ func nullString(n sql.NullString) *string {
 	return &n.String
 }
 
-// GetSession returns the session with sessionID, or nil when there is none.
-// With typ, a session of another type counts as absent.
-func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType) (*models.SessionRow, error) {
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+selectColumns+" FROM "+s.from+" WHERE session_id = ?", sessionID).Rows()
+// GetSession returns the session with sessionID, reading the JSON columns
+// cols asks for, or nil when there is none. With typ, a session of another
+// type counts as absent.
+func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType, cols models.SessionColumns) (*models.SessionRow, error) {
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+s.selectList(cols)+" FROM "+s.from+" WHERE session_id = ?", sessionID).Rows()
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
@@ -58,7 +87,7 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	if !rows.Next() {
 		return nil, wrapRowsErr("reading a session", rows.Err())
 	}
-	row, err := s.scanRow(rows)
+	row, err := s.scanRow(rows, cols)
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
@@ -159,8 +188,9 @@ func (s *Store) orderKey(field models.SessionOrderField) string {
 }
 
 // ListSessions returns one page of sessions matching filter in the given
-// order, paginated with keyset cursors (never offsets).
-func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, order models.SessionOrder, page models.PageArgs) (models.SessionPage, error) {
+// order, paginated with keyset cursors (never offsets), reading the JSON
+// columns cols asks for.
+func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, order models.SessionOrder, page models.PageArgs, cols models.SessionColumns) (models.SessionPage, error) {
 	limit, fromEnd, err := page.Window()
 	if err != nil {
 		return models.SessionPage{}, err
@@ -194,7 +224,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		dir = "ASC"
 	}
 	query := fmt.Sprintf("SELECT %s, %s AS order_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
-		selectColumns, key, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+		s.selectList(cols), key, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
 	rows, err := s.db.WithContext(ctx).Raw(query, w.args...).Rows()
 	if err != nil {
 		return models.SessionPage{}, internal("listing sessions", err)
@@ -203,7 +233,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	var out models.SessionPage
 	for rows.Next() {
 		var k any
-		row, err := s.scanRow(rows, &k)
+		row, err := s.scanRow(rows, cols, &k)
 		if err != nil {
 			return models.SessionPage{}, internal("listing sessions", err)
 		}

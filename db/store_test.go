@@ -267,7 +267,7 @@ func TestDeleteSessions(t *testing.T) {
 			if !reflect.DeepEqual(deleted, []string{"s-200", "s-100"}) || !reflect.DeepEqual(notFound, []string{"missing", "s-101"}) {
 				t.Errorf("deleted %v, not found %v", deleted, notFound)
 			}
-			if r, _ := s.GetSession(ctx, "s-101", nil); r == nil {
+			if r, _ := s.GetSession(ctx, "s-101", nil, models.SessionColumns{}); r == nil {
 				t.Error("s-101 (a session of another type) was deleted")
 			}
 			if err := s.DeleteSession(ctx, "s-101", &team); models.ErrorCode(err) != models.NotFound {

@@ -54,14 +54,14 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	args = append(args, nowEpoch())
 	args = append(args, w.args...)
 	query := fmt.Sprintf("UPDATE %s SET session_data = %s, updated_at = ?%s AND %s RETURNING %s",
-		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, selectColumns)
+		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, s.selectList(models.AllColumns))
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, internal("renaming a session", err)
 	}
 	defer rows.Close()
 	if rows.Next() {
-		row, err := s.scanRow(rows)
+		row, err := s.scanRow(rows, models.AllColumns)
 		if err != nil {
 			return nil, internal("renaming a session", err)
 		}
@@ -70,7 +70,7 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	if err := rows.Err(); err != nil {
 		return nil, internal("renaming a session", err)
 	}
-	existing, err := s.GetSession(ctx, sessionID, typ)
+	existing, err := s.GetSession(ctx, sessionID, typ, models.SessionColumns{})
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func placeholders(n int, one string) string {
 // JSON columns in the backend's encoding: jsonb on PostgreSQL, on SQLite
 // double-encoded like Agno up to 2.9 or plain like later Agno.
 func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQLiteEncoding) error {
-	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, selectColumns,
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
 		placeholders(7, s.sql.jsonParam))
 	return s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
 		for _, r := range rows {

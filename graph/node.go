@@ -13,14 +13,14 @@ import (
 // maxNodes bounds nodes(ids:).
 const maxNodes = 100
 
-// session returns the session with sessionID of database dbID; nil when
-// absent or of another type than typ.
-func (r *Resolver) session(ctx context.Context, sessionID string, typ *models.SessionType, dbID *string) (models.Session, error) {
+// session returns the session with sessionID of database dbID, reading the
+// columns cols; nil when absent or of another type than typ.
+func (r *Resolver) session(ctx context.Context, sessionID string, typ *models.SessionType, dbID *string, cols models.SessionColumns) (models.Session, error) {
 	store, err := r.store(dbID)
 	if err != nil {
 		return nil, err
 	}
-	row, err := store.GetSession(ctx, sessionID, typ)
+	row, err := store.GetSession(ctx, sessionID, typ, cols)
 	if row == nil {
 		return nil, err
 	}
@@ -34,7 +34,11 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	session, err := r.session(ctx, gid.SessionID, nil, &gid.DBID)
+	cols := runsOnly
+	if gid.IsSession() {
+		cols = sessionColumns(ctx, "")
+	}
+	session, err := r.session(ctx, gid.SessionID, nil, &gid.DBID, cols)
 	if session == nil {
 		if models.ErrorCode(err) == models.NotFound {
 			return nil, nil

@@ -80,7 +80,7 @@ func (r *mutationResolver) DeleteSessions(ctx context.Context, input models.Dele
 
 // Session is the resolver for the session field.
 func (r *queryResolver) Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string) (models.Session, error) {
-	return r.session(ctx, sessionID, typeArg, dbID)
+	return r.session(ctx, sessionID, typeArg, dbID, sessionColumns(ctx, ""))
 }
 
 // Sessions is the resolver for the sessions field.
@@ -92,7 +92,7 @@ func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string,
 	if orderBy == nil {
 		orderBy = &models.DefaultSessionOrder
 	}
-	page, err := store.ListSessions(ctx, filter, *orderBy, pageArgs(first, after, last, before))
+	page, err := store.ListSessions(ctx, filter, *orderBy, pageArgs(first, after, last, before), sessionColumns(ctx, "nodes", "edges.node"))
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string,
 
 // Runs is the resolver for the runs field.
 func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error) {
-	session, err := r.session(ctx, sessionID, typeArg, dbID)
+	session, err := r.session(ctx, sessionID, typeArg, dbID, runsOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *mod
 
 // Run is the resolver for the run field.
 func (r *queryResolver) Run(ctx context.Context, sessionID string, runID string, dbID *string) (models.Run, error) {
-	session, err := r.session(ctx, sessionID, nil, dbID)
+	session, err := r.session(ctx, sessionID, nil, dbID, runsOnly)
 	if session == nil {
 		return nil, err
 	}

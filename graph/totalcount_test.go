@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"sessiongraph/db"
 	"sessiongraph/internal/agnotest"
 )
 
@@ -30,21 +31,28 @@ func (l *statementLog) take() []string {
 	return out
 }
 
+// logStatements records every statement the store runs from now on.
+func logStatements(t *testing.T, s *db.Store) *statementLog {
+	t.Helper()
+	log := &statementLog{}
+	cb := s.GORM().Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("test:log", log.record),
+		cb.Row().After("gorm:row").Register("test:log", log.record),
+		cb.Raw().After("gorm:raw").Register("test:log", log.record),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return log
+}
+
 func TestTotalCountRunsOnlyWhenSelected(t *testing.T) {
 	rows := agnotest.LoadRows(t, "sessions.json")
 	for _, b := range agnotest.Backends(t, rows) {
 		t.Run(b.Name, func(t *testing.T) {
-			log := &statementLog{}
-			cb := b.Store.GORM().Callback()
-			for _, err := range []error{
-				cb.Query().After("gorm:query").Register("test:log", log.record),
-				cb.Row().After("gorm:row").Register("test:log", log.record),
-				cb.Raw().After("gorm:raw").Register("test:log", log.record),
-			} {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			log := logStatements(t, b.Store)
 			h := newHandler(b.Store)
 			query(t, h, `{ sessions(first: 3) { nodes { sessionId } } }`, nil)
 			if stmts := log.take(); len(stmts) != 1 || strings.Contains(stmts[0], "count(") {

@@ -8,7 +8,7 @@ import (
 // name: workflows use the first run's input; agents the first user message of
 // any run; teams only the leader's runs (runs without agent_id).
 func deriveSessionName(s *SessionCore) string {
-	runs, _ := s.topLevelRuns()
+	runs := s.runsForName()
 	if len(runs) == 0 {
 		return ""
 	}
@@ -26,7 +26,7 @@ func deriveSessionName(s *SessionCore) string {
 				return out
 			}
 		}
-		wd, _ := decodeObject(s.row.WorkflowData)
+		wd, _ := decodeObject(s.row.WorkflowData) // read whenever a name is
 		if name := wd.text("name"); name != "" {
 			return "New " + name + " Session"
 		}

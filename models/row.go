@@ -23,6 +23,39 @@ type SessionRow struct {
 	Summary      json.RawMessage
 	CreatedAt    int64
 	UpdatedAt    *int64
+
+	// Loaded says which JSON columns were read; nil means all of them.
+	Loaded *SessionColumns
+	// NameRuns, read instead of Runs when only a name must be derived, holds
+	// the runs (or their parts) that Agno's name derivation looks at.
+	NameRuns json.RawMessage
+}
+
+// SessionColumns says which JSON columns of a session row to read; the
+// scalar columns are always read. Reading only what a request selects keeps
+// large columns (runs is often megabytes) off the wire.
+type SessionColumns struct {
+	SessionData  bool
+	AgentData    bool
+	TeamData     bool
+	WorkflowData bool
+	Metadata     bool
+	Summary      bool
+	Runs         bool
+	// NameRuns asks for what deriving a name needs when none is stored.
+	NameRuns bool
+}
+
+// AllColumns reads every column.
+var AllColumns = SessionColumns{SessionData: true, AgentData: true, TeamData: true, WorkflowData: true,
+	Metadata: true, Summary: true, Runs: true, NameRuns: true}
+
+// loaded returns the columns that were read.
+func (r *SessionRow) loaded() SessionColumns {
+	if r.Loaded == nil {
+		return AllColumns
+	}
+	return *r.Loaded
 }
 
 // EffectiveType is the row's session type: session_type when it is one of

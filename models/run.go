@@ -194,22 +194,26 @@ func (r *RunCore) corruptKey(key string, err error) error {
 	return corrupt(err, "%s of run %q in session %q cannot be read", key, r.runID(), r.session.row.SessionID)
 }
 
-// objects decodes the array of objects at key, up to the first element that
-// is not an object (reported in the error).
+// objects decodes the array of objects at key, skipping elements that are
+// not objects (reported in the error).
 func (r *RunCore) objects(key string) ([]object, []json.RawMessage, error) {
 	elems, err := r.doc.array(key)
 	if err != nil {
 		return nil, nil, r.corruptKey(key, err)
 	}
 	objs := make([]object, 0, len(elems))
-	for i, raw := range elems {
-		o, err := decodeObject(raw)
-		if err != nil || o == nil {
-			return objs, elems[:i], r.corruptKey("an element of "+key, errNotObject)
+	raws := make([]json.RawMessage, 0, len(elems))
+	for _, raw := range elems {
+		o, derr := decodeObject(raw)
+		if derr != nil || o == nil {
+			if err == nil {
+				err = r.corruptKey("an element of "+key, errNotObject)
+			}
+			continue
 		}
-		objs = append(objs, o)
+		objs, raws = append(objs, o), append(raws, raw)
 	}
-	return objs, elems, nil
+	return objs, raws, err
 }
 
 func (r *RunCore) messages() ([]*Message, error) {

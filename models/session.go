@@ -1,6 +1,8 @@
 package models
 
 import (
+	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -33,6 +35,9 @@ type SessionCore struct {
 	runsOnce sync.Once
 	runs     []*runCore
 	runsErr  error
+
+	nameRunsOnce sync.Once
+	nameRuns     []*runCore
 
 	nameOnce    sync.Once
 	name        string
@@ -147,9 +152,28 @@ func (s *SessionCore) UpdatedAt() time.Time {
 	return fromEpoch(*s.row.UpdatedAt)
 }
 
+// notRead reports a column a field needs but the request did not read: a
+// bug in projection, never the client's fault.
+func (s *SessionCore) notRead(column string) error {
+	return &Error{Code: Internal, Message: "internal error",
+		Err: fmt.Errorf("column %s of session %q was not read", column, s.row.SessionID)}
+}
+
+// column returns a JSON column, or an error when it was not read.
+func (s *SessionCore) column(raw json.RawMessage, read bool, name string) (json.RawMessage, error) {
+	if !read {
+		return nil, s.notRead(name)
+	}
+	return raw, nil
+}
+
 // sessionData decodes session_data once.
 func (s *SessionCore) sessionData() (object, error) {
 	s.dataOnce.Do(func() {
+		if !s.row.loaded().SessionData {
+			s.dataErr = s.notRead("session_data")
+			return
+		}
 		s.data, s.dataErr = decodeObject(s.row.SessionData)
 		if s.dataErr != nil {
 			s.dataErr = corrupt(s.dataErr, "session_data of session %q cannot be read", s.row.SessionID)
@@ -186,18 +210,26 @@ func (s *SessionCore) TotalTokens() (*int, error) {
 
 // Metadata returns the metadata column (Agno writes an object).
 func (s *SessionCore) Metadata() (JSON, error) {
-	if _, err := decodeObject(s.row.Metadata); err != nil {
+	raw, err := s.column(s.row.Metadata, s.row.loaded().Metadata, "metadata")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := decodeObject(raw); err != nil {
 		return nil, corrupt(err, "metadata of session %q cannot be read", s.row.SessionID)
 	}
-	if isAbsent(s.row.Metadata) {
+	if isAbsent(raw) {
 		return nil, nil
 	}
-	return JSON(s.row.Metadata), nil
+	return JSON(raw), nil
 }
 
 // Agent returns agent_data, typed.
 func (s *SessionCore) Agent() (*ComponentInfo, error) {
-	info, err := newComponentInfo(s.row.AgentData, "agent_id")
+	raw, err := s.column(s.row.AgentData, s.row.loaded().AgentData, "agent_data")
+	if err != nil {
+		return nil, err
+	}
+	info, err := newComponentInfo(raw, "agent_id")
 	if err != nil {
 		return nil, corrupt(err, "agent_data of session %q cannot be read", s.row.SessionID)
 	}
@@ -206,7 +238,11 @@ func (s *SessionCore) Agent() (*ComponentInfo, error) {
 
 // Team returns team_data, typed.
 func (s *SessionCore) Team() (*ComponentInfo, error) {
-	info, err := newComponentInfo(s.row.TeamData, "team_id")
+	raw, err := s.column(s.row.TeamData, s.row.loaded().TeamData, "team_data")
+	if err != nil {
+		return nil, err
+	}
+	info, err := newComponentInfo(raw, "team_id")
 	if err != nil {
 		return nil, corrupt(err, "team_data of session %q cannot be read", s.row.SessionID)
 	}
@@ -215,7 +251,11 @@ func (s *SessionCore) Team() (*ComponentInfo, error) {
 
 // Workflow returns workflow_data, typed.
 func (s *SessionCore) Workflow() (*WorkflowInfo, error) {
-	info, err := newWorkflowInfo(s.row.WorkflowData)
+	raw, err := s.column(s.row.WorkflowData, s.row.loaded().WorkflowData, "workflow_data")
+	if err != nil {
+		return nil, err
+	}
+	info, err := newWorkflowInfo(raw)
 	if err != nil {
 		return nil, corrupt(err, "workflow_data of session %q cannot be read", s.row.SessionID)
 	}
@@ -224,7 +264,11 @@ func (s *SessionCore) Workflow() (*WorkflowInfo, error) {
 
 // Summary returns the summary column, typed.
 func (s *SessionCore) Summary() (*SessionSummary, error) {
-	sum, err := newSessionSummary(s.row.Summary)
+	raw, err := s.column(s.row.Summary, s.row.loaded().Summary, "summary")
+	if err != nil {
+		return nil, err
+	}
+	sum, err := newSessionSummary(raw)
 	if err != nil {
 		return nil, corrupt(err, "summary of session %q cannot be read", s.row.SessionID)
 	}
@@ -264,24 +308,46 @@ func (s *SessionCore) deriveName() {
 // are skipped and reported in the error, which names the first problem.
 func (s *SessionCore) topLevelRuns() ([]*runCore, error) {
 	s.runsOnce.Do(func() {
-		elems, err := decodeArray(s.row.Runs)
-		if err != nil {
-			s.runsErr = corrupt(err, "runs of session %q cannot be read", s.row.SessionID)
+		if !s.row.loaded().Runs {
+			s.runsErr = s.notRead("runs")
 			return
 		}
-		s.runs = make([]*runCore, 0, len(elems))
-		for i, raw := range elems {
-			r, err := newRunCore(s, raw, i)
-			if err != nil {
-				if s.runsErr == nil {
-					s.runsErr = corrupt(err, "run %d of session %q cannot be read", i, s.row.SessionID)
-				}
-				continue
-			}
-			s.runs = append(s.runs, r)
-		}
+		s.runs, s.runsErr = s.decodeRuns(s.row.Runs)
 	})
 	return s.runs, s.runsErr
+}
+
+// decodeRuns decodes a runs array, skipping elements that are not objects
+// (reported in the error, which names the first problem).
+func (s *SessionCore) decodeRuns(column json.RawMessage) ([]*runCore, error) {
+	elems, err := decodeArray(column)
+	if err != nil {
+		return nil, corrupt(err, "runs of session %q cannot be read", s.row.SessionID)
+	}
+	runs := make([]*runCore, 0, len(elems))
+	var firstErr error
+	for i, raw := range elems {
+		r, err := newRunCore(s, raw, i)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = corrupt(err, "run %d of session %q cannot be read", i, s.row.SessionID)
+			}
+			continue
+		}
+		runs = append(runs, r)
+	}
+	return runs, firstErr
+}
+
+// runsForName returns the runs name derivation reads: all runs when they
+// were read, else the slimmer NameRuns the Store read for that purpose.
+func (s *SessionCore) runsForName() []*runCore {
+	if s.row.loaded().Runs {
+		runs, _ := s.topLevelRuns()
+		return runs
+	}
+	s.nameRunsOnce.Do(func() { s.nameRuns, _ = s.decodeRuns(s.row.NameRuns) })
+	return s.nameRuns
 }
 
 // Runs returns the top-level runs in stored order, skipping unreadable ones

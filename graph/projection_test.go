@@ -1,0 +1,117 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"sessiongraph/demo"
+	"sessiongraph/internal/agnotest"
+)
+
+// TestProjectedNamesMatchFullRuns checks that a name derived from what the
+// Store reads for names alone (no runs selected) equals the name derived from
+// the whole runs column, on every backend, for fixtures, corrupt rows and a
+// generated dataset.
+func TestProjectedNamesMatchFullRuns(t *testing.T) {
+	rows := append(agnotest.LoadRows(t, "sessions.json"), demo.Generate(7, 300, time.Unix(1760000000, 0))...)
+	for _, b := range agnotest.Backends(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			agnotest.InsertCorrupt(t, b.Store)
+			h := newHandler(b.Store)
+			names := func(selection string) map[string]string {
+				out := map[string]string{}
+				var after any
+				for {
+					resp := query(t, h, `query($after: String) { sessions(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+						nodes { sessionId name nameIsDerived `+selection+` } } }`, map[string]any{"after": after})
+					var got struct {
+						Sessions struct {
+							PageInfo struct {
+								HasNextPage bool
+								EndCursor   string
+							}
+							Nodes []struct {
+								SessionID     string
+								Name          string
+								NameIsDerived bool
+							}
+						}
+					}
+					if err := json.Unmarshal(resp.Data, &got); err != nil {
+						t.Fatal(err)
+					}
+					for _, e := range resp.Errors {
+						if c := e.Extensions["code"]; c != "DATA_CORRUPT" {
+							t.Fatalf("unexpected error %+v", e)
+						}
+					}
+					for _, n := range got.Sessions.Nodes {
+						out[n.SessionID] = n.Name + map[bool]string{true: " (derived)", false: ""}[n.NameIsDerived]
+					}
+					if !got.Sessions.PageInfo.HasNextPage {
+						return out
+					}
+					after = got.Sessions.PageInfo.EndCursor
+				}
+			}
+			projected, full := names(""), names("runs(first: 0) { totalCount }")
+			if len(projected) != len(rows)+2 {
+				t.Fatalf("listed %d sessions, want %d", len(projected), len(rows)+2)
+			}
+			if !reflect.DeepEqual(projected, full) {
+				for id, n := range full {
+					if projected[id] != n {
+						t.Errorf("%s: projected name %q, from full runs %q", id, projected[id], n)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestStatementBudget checks that a sessions page costs one statement plus
+// one for totalCount, and a session with its whole tree one, however deep
+// the selection.
+func TestStatementBudget(t *testing.T) {
+	const tree = `__typename id name nameIsDerived state data metadata metrics { totalTokens } totalTokens createdAt updatedAt
+		chatHistory { role content }
+		... on AgentSession { agent { name } summary { summary } }
+		... on TeamSession { team { name } }
+		... on WorkflowSession { workflow { name steps { name } } }
+		runs(first: 10) { totalCount nodes { __typename id runId status input content metrics { totalTokens }
+			messages { role content toolCalls { name } } tools { toolName childRunId } events
+			... on TeamRun { memberRuns { runId messages { content } tools { toolName } ... on AgentRun { agentName } } }
+			... on WorkflowRun { steps { stepName } stepRuns { runId input messages { content } } } } }`
+	rows := agnotest.LoadRows(t, "sessions.json")
+	cases := []struct {
+		name  string
+		query string
+		max   int
+	}{
+		{"a sessions page with its whole tree and totalCount costs two statements", `{ sessions(first: 5) { totalCount nodes { ` + tree + ` } } }`, 2},
+		{"a sessions page with its whole tree costs one statement", `{ sessions(first: 5) { edges { node { ` + tree + ` } } } }`, 1},
+		{"a session with its whole tree costs one statement", `{ session(sessionId: "s-200") { ` + tree + ` } }`, 1},
+		{"a run with its members costs one statement", `{ run(sessionId: "s-200", runId: "r-t1") { runId ... on TeamRun { memberRuns { runId } } } }`, 1},
+		{"runs of a session cost one statement", `{ runs(sessionId: "s-300") { totalCount nodes { runId ... on WorkflowRun { stepRuns { runId } } } } }`, 1},
+	}
+	for _, b := range agnotest.Backends(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			log := logStatements(t, b.Store)
+			h := newHandler(b.Store)
+			for _, c := range cases {
+				resp := query(t, h, c.query, nil)
+				for _, e := range resp.Errors {
+					if e.Extensions["code"] != "DATA_CORRUPT" {
+						t.Fatalf("%s: %+v", c.name, e)
+					}
+				}
+				if stmts := log.take(); len(stmts) > c.max || len(stmts) == 0 {
+					t.Errorf("%s: ran %d statements: %s", c.name, len(stmts), strings.Join(stmts, "\n"))
+				}
+			}
+		})
+	}
+}
