@@ -38,6 +38,9 @@ func main() {
 // run starts the server with the given arguments and environment and serves
 // until ctx is done, then shuts down gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "migrate-indexes" {
+		return migrateIndexes(ctx, args[1:], getenv, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -52,6 +55,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	defer a.Close()
 	return a.Serve(ctx)
+}
+
+// migrateIndexes creates the recommended indexes on every configured
+// database (`sessiongraph migrate-indexes --db URL`), reporting each one.
+func migrateIndexes(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.demo {
+		return errors.New("migrate-indexes works on a --db, not on --demo")
+	}
+	for _, spec := range cfg.dbs {
+		s, err := db.Open(ctx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table})
+		if err != nil {
+			return err
+		}
+		err = s.CreateIndexes(ctx, func(ix db.Index, took time.Duration, created bool) {
+			state := "exists"
+			if created {
+				state = "created in " + took.Round(time.Millisecond).String()
+			}
+			fmt.Fprintf(stderr, "%s: %s %s — %s\n", spec.id, ix.Name, state, ix.Purpose)
+		})
+		s.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // config is the server's configuration.
@@ -100,7 +133,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
 	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: sessiongraph [flags]\n\nServes a GraphQL API over Agno's session table.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: sessiongraph [flags]\n       sessiongraph migrate-indexes [flags]   create the recommended indexes, then exit\n\nServes a GraphQL API over Agno's session table.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

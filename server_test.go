@@ -185,3 +185,21 @@ func TestServeOnSQLiteAndPostgresAndShutDownGracefully(t *testing.T) {
 		t.Fatal("server did not stop")
 	}
 }
+
+func TestMigrateIndexesCreatesThemOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "agno.db")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate-indexes", "--db", file}, env(nil), &out); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "created in"); n != 10 {
+		t.Errorf("first run created %d indexes:\n%s", n, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"migrate-indexes", "--db", file}, env(nil), &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "created in") || strings.Count(out.String(), "exists") != 10 {
+		t.Errorf("second run:\n%s", out.String())
+	}
+}

@@ -133,6 +133,28 @@ func (s *Store) filterWhere(f *models.SessionFilter) *where {
 	if f.Type != nil {
 		w.add("(session_type = ? OR ("+legacyType+" AND "+effectiveType+" = ?))", f.Type.Stored(), f.Type.Stored())
 	}
+	s.addFilters(w, f)
+	return w
+}
+
+// listBranches returns the WHERE clauses whose union is the filter. A type
+// filter makes two branches, rows of that session_type and legacy rows of
+// that derived type, each served in order by an index on session_type,
+// where one clause with OR would need a sort of every matching row.
+func (s *Store) listBranches(f *models.SessionFilter) []*where {
+	if f == nil || f.Type == nil {
+		return []*where{s.filterWhere(f)}
+	}
+	stored, legacy := &where{}, &where{}
+	stored.add("session_type = ?", f.Type.Stored())
+	legacy.add(legacyType+" AND "+effectiveType+" = ?", f.Type.Stored())
+	s.addFilters(stored, f)
+	s.addFilters(legacy, f)
+	return []*where{stored, legacy}
+}
+
+// addFilters adds every filter but the type.
+func (s *Store) addFilters(w *where, f *models.SessionFilter) {
 	if f.ComponentID != nil {
 		switch {
 		case f.Type == nil:
@@ -163,7 +185,6 @@ func (s *Store) filterWhere(f *models.SessionFilter) *where {
 	if f.UpdatedBefore != nil {
 		w.add("COALESCE(updated_at, created_at) <= ?", models.EpochSecondsAtOrBefore(*f.UpdatedBefore))
 	}
-	return w
 }
 
 // asciiLower lower-cases A-Z only, as SQLite's lower() and PostgreSQL's lower() under COLLATE "C" do.
@@ -195,7 +216,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	if err != nil {
 		return models.SessionPage{}, err
 	}
-	w := s.filterWhere(filter)
+	branches := s.listBranches(filter)
 	key := s.orderKey(order.Field)
 	asc := order.Direction == models.OrderDirectionAsc
 	for _, bound := range []struct {
@@ -217,23 +238,43 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		if order.Field == models.SessionOrderFieldName {
 			k = c.Str
 		}
-		w.add(fmt.Sprintf("(%s, %s) %s (?, ?)", key, s.sql.tieKey, op), k, c.SessionID)
+		// The redundant bound on the key alone lets an index on the key (such
+		// as Agno's created_at index) seek to the cursor; the row comparison
+		// is exact.
+		for _, w := range branches {
+			w.add(fmt.Sprintf("%s %s= ? AND (%s, %s) %s (?, ?)", key, op, key, s.sql.tieKey, op), k, k, c.SessionID)
+		}
 	}
 	dir := "DESC"
 	if asc != fromEnd {
 		dir = "ASC"
 	}
-	query := fmt.Sprintf("SELECT %s, %s AS order_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
-		s.selectList(cols), key, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
-	rows, err := s.db.WithContext(ctx).Raw(query, w.args...).Rows()
+	var query string
+	var args []any
+	for i, w := range branches {
+		branch := fmt.Sprintf("SELECT %s, %s AS order_key, %s AS tie_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
+			s.selectList(cols), key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+		if len(branches) > 1 {
+			if i > 0 {
+				query += " UNION ALL "
+			}
+			branch = fmt.Sprintf("SELECT * FROM (%s) b%d", branch, i)
+		}
+		query += branch
+		args = append(args, w.args...)
+	}
+	if len(branches) > 1 {
+		query = fmt.Sprintf("SELECT * FROM (%s) u ORDER BY order_key %s, tie_key %s LIMIT %d", query, dir, dir, limit+1)
+	}
+	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return models.SessionPage{}, internal("listing sessions", err)
 	}
 	defer rows.Close()
 	var out models.SessionPage
 	for rows.Next() {
-		var k any
-		row, err := s.scanRow(rows, cols, &k)
+		var k, tie any
+		row, err := s.scanRow(rows, cols, &k, &tie)
 		if err != nil {
 			return models.SessionPage{}, internal("listing sessions", err)
 		}

@@ -1,0 +1,98 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"sessiongraph/models"
+)
+
+// Index is an index sessiongraph recommends on the sessions table. None is
+// required: without them every query still works, only deep pages and
+// filtered lists of large tables get slower. They never touch Agno's columns.
+type Index struct {
+	Name    string
+	Purpose string
+	columns string // the indexed expressions, exactly as the queries write them
+}
+
+// RecommendedIndexes lists the indexes that let every listing the API
+// offers read a page in order from an index, at any depth: the order key
+// followed by the session_id tie-break, behind an equality filter where one
+// is given.
+func (s *Store) RecommendedIndexes() []Index {
+	created := s.orderKey(models.SessionOrderFieldCreatedAt)
+	updated := s.orderKey(models.SessionOrderFieldUpdatedAt)
+	name, tie := s.orderKey(models.SessionOrderFieldName), s.sql.tieKey
+	idx := func(suffix, purpose string, exprs ...string) Index {
+		return Index{Name: "sg_" + s.table + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", ")}
+	}
+	return []Index{
+		idx("created", "sessions ordered by CREATED_AT (the default), any page", created, tie),
+		idx("updated", "sessions ordered by UPDATED_AT, any page", "("+updated+")", tie),
+		idx("name", "sessions ordered by NAME, any page", "("+name+")", tie),
+		idx("type_created", "filter {type} ordered by CREATED_AT", "session_type", created, tie),
+		idx("type_updated", "filter {type} ordered by UPDATED_AT", "session_type", "("+updated+")", tie),
+		idx("user_created", "filter {userId} ordered by CREATED_AT", "user_id", created, tie),
+		idx("user_updated", "filter {userId} ordered by UPDATED_AT", "user_id", "("+updated+")", tie),
+		idx("agent_created", "filter {componentId} of agents (with or without type) by CREATED_AT", "agent_id", created, tie),
+		idx("team_created", "filter {componentId} of teams by CREATED_AT", "team_id", created, tie),
+		idx("workflow_created", "filter {componentId} of workflows by CREATED_AT", "workflow_id", created, tie),
+	}
+}
+
+
+// CreateIndexes creates the recommended indexes that are missing: on
+// PostgreSQL with CREATE INDEX CONCURRENTLY, so Agno keeps writing meanwhile
+// (an index left invalid by an interrupted build is dropped and built
+// again). report is called after each index.
+func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took time.Duration, created bool)) error {
+	conn, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	for _, ix := range s.RecommendedIndexes() {
+		start := time.Now()
+		exists, valid, err := s.indexState(ctx, ix.Name)
+		if err != nil {
+			return err
+		}
+		if exists && valid {
+			report(ix, 0, false)
+			continue
+		}
+		var stmt string
+		if s.dialect == Postgres {
+			if exists {
+				if _, err := conn.ExecContext(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+s.qualify(ix.Name)); err != nil {
+					return fmt.Errorf("dropping the invalid index %s: %w", ix.Name, err)
+				}
+			}
+			stmt = fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), s.from, ix.columns)
+		} else {
+			stmt = fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), s.from, ix.columns)
+		}
+		// Outside any transaction: CONCURRENTLY cannot run inside one.
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("creating index %s: %w", ix.Name, err)
+		}
+		report(ix, time.Since(start), true)
+	}
+	_, err = conn.ExecContext(ctx, "ANALYZE "+s.from)
+	return err
+}
+
+// indexState tells whether an index exists and, on PostgreSQL, whether it is valid.
+func (s *Store) indexState(ctx context.Context, name string) (exists, valid bool, err error) {
+	var n int64
+	if s.dialect == Postgres {
+		var states []bool
+		err = s.db.WithContext(ctx).Raw(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = ? AND c.relname = ?`, s.schema, name).Scan(&states).Error
+		return len(states) > 0, len(states) > 0 && states[0], err
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, name).Scan(&n).Error
+	return n > 0, n > 0, err
+}
