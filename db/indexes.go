@@ -43,7 +43,6 @@ func (s *Store) RecommendedIndexes() []Index {
 	}
 }
 
-
 // CreateIndexes creates the recommended indexes that are missing: on
 // PostgreSQL with CREATE INDEX CONCURRENTLY, so Agno keeps writing meanwhile
 // (an index left invalid by an interrupted build is dropped and built
