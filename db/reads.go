@@ -58,6 +58,7 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		r.Loaded = &cols
 	}
 	r.NameRuns = s.decodeColumn(nameRuns)
+	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
 	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
 	r.WorkflowData, r.Metadata = s.decodeColumn(workflowDat), s.decodeColumn(metadata)

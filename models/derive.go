@@ -15,7 +15,7 @@ func deriveSessionName(s *SessionCore) string {
 	if s.typ == SessionTypeWorkflow {
 		var input json.RawMessage
 		if first := runs[0]; first.index == 0 {
-			input = first.doc["input"]
+			input = first.doc.value("input")
 		}
 		switch jsonKind(input) {
 		case '"':
@@ -41,12 +41,12 @@ func deriveSessionName(s *SessionCore) string {
 			if m.Role() != "user" {
 				continue
 			}
-			if text, ok := messageText(m.doc["content"]); ok && text != "" {
+			if text, ok := messageText(m.doc.value("content")); ok && text != "" {
 				return text
 			}
 		}
 		if r.doc.has("input") {
-			return stringifyInputContent(r.doc["input"])
+			return stringifyInputContent(r.doc.value("input"))
 		}
 	}
 	return ""
@@ -59,11 +59,11 @@ func deriveRunInput(r *RunCore) string {
 	workflow := r.TypeName() == "WorkflowRun"
 	if !workflow {
 		if in := r.doc.object("input"); in.has("input_content") {
-			return stringifyInputContent(in["input_content"])
+			return stringifyInputContent(in.value("input_content"))
 		}
 	} else {
 		if r.doc.has("input") {
-			return stringifyInputContent(r.doc["input"])
+			return stringifyInputContent(r.doc.value("input"))
 		}
 		if steps, _ := r.nested("step_executor_runs"); len(steps) > 0 {
 			if text, ok := lastUserMessage(steps[0]); ok {
@@ -81,7 +81,7 @@ func lastUserMessage(r *RunCore) (string, bool) {
 	msgs, _ := r.messages()
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if msgs[i].Role() == "user" {
-			text, _ := messageText(msgs[i].doc["content"])
+			text, _ := messageText(msgs[i].doc.value("content"))
 			return text, true
 		}
 	}
@@ -102,10 +102,10 @@ func stringifyInputContent(raw json.RawMessage) string {
 			return out
 		}
 	case '[':
-		elems, _ := decodeArray(raw)
+		elems, _ := nestedArray(raw)
 		if len(elems) > 0 {
-			if first, _ := decodeObject(elems[0]); first != nil && first.text("role") == "user" {
-				if content, ok := first["content"]; ok {
+			if first, _ := nestedObject(elems[0]); !first.absent() && first.text("role") == "user" {
+				if content := first.value("content"); content != nil {
 					text, _ := messageText(content)
 					return text
 				}
@@ -127,9 +127,9 @@ func messageText(raw json.RawMessage) (text string, ok bool) {
 		_ = json.Unmarshal(raw, &text)
 		return text, true
 	case '[':
-		parts, _ := decodeArray(raw)
+		parts, _ := nestedArray(raw)
 		for _, p := range parts {
-			if o, _ := decodeObject(p); o != nil && o.text("type") == "text" {
+			if o, _ := nestedObject(p); !o.absent() && o.text("type") == "text" {
 				text += o.text("text")
 			}
 		}

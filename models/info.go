@@ -113,11 +113,11 @@ type StepResult struct {
 
 func newComponentInfo(raw json.RawMessage, idKey string) (*ComponentInfo, error) {
 	o, err := decodeObject(raw)
-	if o == nil {
+	if o.absent() {
 		return nil, err
 	}
 	info := &ComponentInfo{Name: o.str("name"), ID: o.str(idKey), Raw: JSON(raw)}
-	if m := o.object("model"); m != nil {
+	if m := o.object("model"); !m.absent() {
 		info.Model = &ModelInfo{ID: m.str("id"), Name: m.str("name"), Provider: m.str("provider")}
 	}
 	return info, nil
@@ -125,13 +125,13 @@ func newComponentInfo(raw json.RawMessage, idKey string) (*ComponentInfo, error)
 
 func newWorkflowInfo(raw json.RawMessage) (*WorkflowInfo, error) {
 	o, err := decodeObject(raw)
-	if o == nil {
+	if o.absent() {
 		return nil, err
 	}
 	info := &WorkflowInfo{Name: o.str("name"), ID: o.str("workflow_id"), Raw: JSON(raw), Steps: []*WorkflowStepInfo{}}
 	steps, _ := o.array("steps")
 	for _, raw := range steps {
-		if s, err := decodeObject(raw); err == nil && s != nil {
+		if s, err := nestedObject(raw); err == nil && !s.absent() {
 			info.Steps = append(info.Steps, &WorkflowStepInfo{Name: s.str("name"), Description: s.str("description"), Type: s.str("type")})
 		}
 	}
@@ -140,7 +140,7 @@ func newWorkflowInfo(raw json.RawMessage) (*WorkflowInfo, error) {
 
 func newSessionSummary(raw json.RawMessage) (*SessionSummary, error) {
 	o, err := decodeObject(raw)
-	if o == nil {
+	if o.absent() {
 		return nil, err
 	}
 	s := o.str("summary")
@@ -174,8 +174,8 @@ func parseISOTime(s string) *time.Time {
 
 // newSessionMetrics types a metrics object; nil when absent or not an object.
 func newSessionMetrics(raw json.RawMessage) *SessionMetrics {
-	o, _ := decodeObject(raw)
-	if o == nil {
+	o, _ := nestedObject(raw)
+	if o.absent() {
 		return nil
 	}
 	return &SessionMetrics{
@@ -187,8 +187,8 @@ func newSessionMetrics(raw json.RawMessage) *SessionMetrics {
 
 // newRunMetrics types a metrics object; nil when absent or not an object.
 func newRunMetrics(raw json.RawMessage) *RunMetrics {
-	o, _ := decodeObject(raw)
-	if o == nil {
+	o, _ := nestedObject(raw)
+	if o.absent() {
 		return nil
 	}
 	return &RunMetrics{
@@ -202,8 +202,8 @@ func newRunMetrics(raw json.RawMessage) *RunMetrics {
 
 // newMessageMetrics types a metrics object; nil when absent or not an object.
 func newMessageMetrics(raw json.RawMessage) *MessageMetrics {
-	o, _ := decodeObject(raw)
-	if o == nil {
+	o, _ := nestedObject(raw)
+	if o.absent() {
 		return nil
 	}
 	return &MessageMetrics{

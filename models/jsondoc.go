@@ -6,14 +6,20 @@ import (
 	"errors"
 	"math"
 	"time"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
 )
 
-// object is a decoded JSON object whose values stay undecoded until asked for,
-// so a value of an unexpected type fails only what reads it.
-type object map[string]json.RawMessage
+// object is a JSON object read lazily: the stored bytes, searched for a key
+// only when a field asks for it (gjson skips over nested values without
+// decoding them), values returned as sub-slices without copying. So reading a
+// run's run_id does not decode its 76 kB of messages. The zero object is absent.
+type object struct{ b []byte }
 
 var errNotObject = errors.New("not a JSON object")
 var errNotArray = errors.New("not a JSON array")
+var errInvalid = errors.New("not valid JSON")
 
 // jsonKind returns the first significant byte of a JSON document, 0 if empty.
 func jsonKind(raw []byte) byte {
@@ -33,93 +39,139 @@ func isAbsent(raw []byte) bool {
 	return k == 0 || (k == 'n' && bytes.Equal(bytes.TrimSpace(raw), []byte("null")))
 }
 
-// decodeObject decodes raw as an object; absent gives (nil, nil).
+// decodeObject reads a stored column as an object, validating it once;
+// absent gives the absent object.
 func decodeObject(raw []byte) (object, error) {
 	if isAbsent(raw) {
-		return nil, nil
+		return object{}, nil
 	}
-	if jsonKind(raw) != '{' {
-		if !json.Valid(raw) {
-			return nil, errors.New("not valid JSON")
-		}
-		return nil, errNotObject
+	if !gjson.ValidBytes(raw) {
+		return object{}, errInvalid
 	}
-	var o object
-	if err := json.Unmarshal(raw, &o); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return nestedObject(raw)
 }
 
-// decodeArray decodes raw as an array of undecoded elements; absent gives (nil, nil).
+// nestedObject reads a value inside an already validated document.
+func nestedObject(raw []byte) (object, error) {
+	switch jsonKind(raw) {
+	case 0, 'n':
+		return object{}, nil
+	case '{':
+		return object{b: raw}, nil
+	}
+	return object{}, errNotObject
+}
+
+// decodeArray reads a stored column as an array of elements, validating it
+// once; absent gives no elements.
 func decodeArray(raw []byte) ([]json.RawMessage, error) {
 	if isAbsent(raw) {
 		return nil, nil
 	}
-	if jsonKind(raw) != '[' {
-		if !json.Valid(raw) {
-			return nil, errors.New("not valid JSON")
-		}
+	if !gjson.ValidBytes(raw) {
+		return nil, errInvalid
+	}
+	return nestedArray(raw)
+}
+
+// nestedArray splits an array inside an already validated document.
+func nestedArray(raw []byte) ([]json.RawMessage, error) {
+	switch jsonKind(raw) {
+	case 0, 'n':
+		return nil, nil
+	case '[':
+	default:
 		return nil, errNotArray
 	}
-	var a []json.RawMessage
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, err
+	var elems []json.RawMessage
+	gjson.Parse(view(raw)).ForEach(func(_, v gjson.Result) bool {
+		elems = append(elems, sub(raw, v))
+		return true
+	})
+	return elems, nil
+}
+
+// view looks at bytes as a string without copying; the bytes are never modified.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	return a, nil
+	return unsafe.String(&b[0], len(b))
+}
+
+// sub returns the bytes of a result found in b, without copying when gjson knows its offset.
+func sub(b []byte, r gjson.Result) json.RawMessage {
+	if end := r.Index + len(r.Raw); r.Index > 0 && end <= len(b) {
+		return b[r.Index:end:end]
+	}
+	return json.RawMessage(r.Raw)
+}
+
+func (o object) absent() bool { return o.b == nil }
+
+func (o object) get(key string) gjson.Result {
+	if o.b == nil {
+		return gjson.Result{}
+	}
+	return gjson.Get(view(o.b), key)
+}
+
+// value returns the raw value at key, the literal null included; nil when missing.
+func (o object) value(key string) json.RawMessage {
+	r := o.get(key)
+	if !r.Exists() {
+		return nil
+	}
+	return sub(o.b, r)
 }
 
 // raw returns the value at key, nil when absent or null.
 func (o object) raw(key string) JSON {
-	v := o[key]
-	if isAbsent(v) {
+	r := o.get(key)
+	if !r.Exists() || r.Type == gjson.Null {
 		return nil
 	}
-	return JSON(v)
+	return JSON(sub(o.b, r))
 }
 
 // has reports whether key is present with a non-null value.
-func (o object) has(key string) bool { return !isAbsent(o[key]) }
+func (o object) has(key string) bool {
+	r := o.get(key)
+	return r.Exists() && r.Type != gjson.Null
+}
 
 // str returns the string at key; nil when absent or not a string.
 func (o object) str(key string) *string {
-	v := o[key]
-	if jsonKind(v) != '"' {
+	r := o.get(key)
+	if r.Type != gjson.String {
 		return nil
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return nil
-	}
+	s := r.String()
 	return &s
 }
 
 // text returns the string at key, "" when absent or not a string.
 func (o object) text(key string) string {
-	if s := o.str(key); s != nil {
-		return *s
+	if r := o.get(key); r.Type == gjson.String {
+		return r.String()
 	}
 	return ""
 }
 
 // float returns the number at key; nil when absent or not a number.
 func (o object) float(key string) *float64 {
-	v := o[key]
-	k := jsonKind(v)
-	if k != '-' && (k < '0' || k > '9') {
+	r := o.get(key)
+	if r.Type != gjson.Number {
 		return nil
 	}
-	var f float64
-	if json.Unmarshal(v, &f) != nil {
-		return nil
-	}
+	f := r.Float()
 	return &f
 }
 
 // int returns the number at key as an int (fractions truncated); nil when absent or not a number.
 func (o object) int(key string) *int {
 	f := o.float(key)
-	if f == nil || math.IsInf(*f, 0) || math.Abs(*f) > math.MaxInt64/2 {
+	if f == nil || math.IsInf(*f, 0) || math.IsNaN(*f) || math.Abs(*f) > math.MaxInt64/2 {
 		return nil
 	}
 	i := int(*f)
@@ -128,11 +180,11 @@ func (o object) int(key string) *int {
 
 // bool returns the boolean at key; nil when absent or not a boolean.
 func (o object) bool(key string) *bool {
-	switch string(bytes.TrimSpace(o[key])) {
-	case "true":
+	switch o.get(key).Type {
+	case gjson.True:
 		t := true
 		return &t
-	case "false":
+	case gjson.False:
 		f := false
 		return &f
 	}
@@ -142,23 +194,23 @@ func (o object) bool(key string) *bool {
 // epoch returns the epoch-seconds timestamp at key as a time; nil when absent or not a number.
 func (o object) epoch(key string) *time.Time {
 	f := o.float(key)
-	if f == nil || math.IsInf(*f, 0) || math.Abs(*f) > 1e13 {
+	if f == nil || math.IsInf(*f, 0) || math.IsNaN(*f) || math.Abs(*f) > 1e13 {
 		return nil
 	}
 	t := fromEpoch(int64(*f))
 	return &t
 }
 
-// object returns the object at key; nil when absent or not an object.
+// object returns the object at key; absent when missing or not an object.
 func (o object) object(key string) object {
-	sub, err := decodeObject(o[key])
+	sub, err := nestedObject(o.value(key))
 	if err != nil {
-		return nil
+		return object{}
 	}
 	return sub
 }
 
 // array returns the elements of the array at key; an error when present but not an array.
 func (o object) array(key string) ([]json.RawMessage, error) {
-	return decodeArray(o[key])
+	return nestedArray(o.value(key))
 }

@@ -24,6 +24,9 @@ type SessionRow struct {
 	CreatedAt    int64
 	UpdatedAt    *int64
 
+	// ValidJSON says the JSON columns are valid JSON by construction
+	// (PostgreSQL jsonb), so reading them skips validation.
+	ValidJSON bool
 	// Loaded says which JSON columns were read; nil means all of them.
 	Loaded *SessionColumns
 	// NameRuns, read instead of Runs when only a name must be derived, holds

@@ -60,11 +60,11 @@ func (WorkflowRun) IsNode() {}
 func (WorkflowRun) IsRun() {}
 
 func newRunCore(s *SessionCore, raw json.RawMessage, index int) (*RunCore, error) {
-	doc, err := decodeObject(raw)
+	doc, err := nestedObject(raw)
 	if err != nil {
 		return nil, err
 	}
-	if doc == nil {
+	if doc.absent() {
 		return nil, errNotObject
 	}
 	return &RunCore{session: s, doc: doc, raw: raw, index: index}, nil
@@ -135,7 +135,7 @@ func (r *RunCore) Status() (*RunStatus, error) {
 	}
 	s := r.doc.str("status")
 	if s == nil || !RunStatus(*s).IsValid() {
-		return nil, Errorf(DataCorrupt, "run %q has an unknown status %s", r.runID(), string(r.doc["status"]))
+		return nil, Errorf(DataCorrupt, "run %q has an unknown status %s", r.runID(), string(r.doc.value("status")))
 	}
 	st := RunStatus(*s)
 	return &st, nil
@@ -163,7 +163,7 @@ func (r *RunCore) Model() *string { return r.doc.str("model") }
 func (r *RunCore) ModelProvider() *string { return r.doc.str("model_provider") }
 
 // Metrics returns metrics, typed.
-func (r *RunCore) Metrics() *RunMetrics { return newRunMetrics(r.doc["metrics"]) }
+func (r *RunCore) Metrics() *RunMetrics { return newRunMetrics(r.doc.value("metrics")) }
 
 // CreatedAt returns created_at.
 func (r *RunCore) CreatedAt() *time.Time { return r.doc.epoch("created_at") }
@@ -204,8 +204,8 @@ func (r *RunCore) objects(key string) ([]object, []json.RawMessage, error) {
 	objs := make([]object, 0, len(elems))
 	raws := make([]json.RawMessage, 0, len(elems))
 	for _, raw := range elems {
-		o, derr := decodeObject(raw)
-		if derr != nil || o == nil {
+		o, derr := nestedObject(raw)
+		if derr != nil || o.absent() {
 			if err == nil {
 				err = r.corruptKey("an element of "+key, errNotObject)
 			}
@@ -251,7 +251,7 @@ func (r *RunCore) Tools() ([]*ToolExecution, error) {
 	for _, o := range objs {
 		out = append(out, &ToolExecution{
 			ToolCallID: o.str("tool_call_id"), ToolName: o.str("tool_name"), ToolArgs: o.raw("tool_args"),
-			Result: textOrJSON(o["result"]), Error: o.bool("tool_call_error"), ChildRunID: o.str("child_run_id"),
+			Result: textOrJSON(o.value("result")), Error: o.bool("tool_call_error"), ChildRunID: o.str("child_run_id"),
 			DurationSeconds: o.object("metrics").float("duration"), CreatedAt: o.epoch("created_at"),
 		})
 	}
@@ -280,7 +280,7 @@ func (r *RunCore) Steps() ([]*StepResult, error) {
 			StepName: o.str("step_name"), StepID: o.str("step_id"), StepType: o.str("step_type"),
 			ExecutorType: o.str("executor_type"), ExecutorName: o.str("executor_name"),
 			Content: o.raw("content"), Success: o.bool("success"), Error: o.str("error"),
-			Metrics: newRunMetrics(o["metrics"]),
+			Metrics: newRunMetrics(o.value("metrics")),
 		})
 	}
 	return out, err
@@ -395,7 +395,7 @@ func (m *Message) FromHistory() bool {
 }
 
 // Metrics returns metrics, typed.
-func (m *Message) Metrics() *MessageMetrics { return newMessageMetrics(m.doc["metrics"]) }
+func (m *Message) Metrics() *MessageMetrics { return newMessageMetrics(m.doc.value("metrics")) }
 
 // CreatedAt returns created_at.
 func (m *Message) CreatedAt() *time.Time { return m.doc.epoch("created_at") }
@@ -408,14 +408,14 @@ func (m *Message) ToolCalls() []*ToolCall {
 	elems, _ := m.doc.array("tool_calls")
 	out := make([]*ToolCall, 0, len(elems))
 	for _, raw := range elems {
-		o, _ := decodeObject(raw)
-		if o == nil {
+		o, _ := nestedObject(raw)
+		if o.absent() {
 			continue
 		}
 		call := &ToolCall{ID: o.str("id"), Type: o.str("type")}
-		if fn := o.object("function"); fn != nil {
+		if fn := o.object("function"); !fn.absent() {
 			call.Name = fn.str("name")
-			call.Arguments = textOrJSON(fn["arguments"])
+			call.Arguments = textOrJSON(fn.value("arguments"))
 		}
 		out = append(out, call)
 	}

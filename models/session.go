@@ -167,6 +167,15 @@ func (s *SessionCore) column(raw json.RawMessage, read bool, name string) (json.
 	return raw, nil
 }
 
+// columnObject reads a JSON column as an object, validating it unless the
+// backend guarantees valid JSON.
+func (s *SessionCore) columnObject(raw json.RawMessage) (object, error) {
+	if s.row.ValidJSON {
+		return nestedObject(raw)
+	}
+	return decodeObject(raw)
+}
+
 // sessionData decodes session_data once.
 func (s *SessionCore) sessionData() (object, error) {
 	s.dataOnce.Do(func() {
@@ -174,7 +183,7 @@ func (s *SessionCore) sessionData() (object, error) {
 			s.dataErr = s.notRead("session_data")
 			return
 		}
-		s.data, s.dataErr = decodeObject(s.row.SessionData)
+		s.data, s.dataErr = s.columnObject(s.row.SessionData)
 		if s.dataErr != nil {
 			s.dataErr = corrupt(s.dataErr, "session_data of session %q cannot be read", s.row.SessionID)
 		}
@@ -199,7 +208,7 @@ func (s *SessionCore) State() (JSON, error) {
 // Metrics returns session_data.session_metrics, typed.
 func (s *SessionCore) Metrics() (*SessionMetrics, error) {
 	d, err := s.sessionData()
-	return newSessionMetrics(d["session_metrics"]), err
+	return newSessionMetrics(d.value("session_metrics")), err
 }
 
 // TotalTokens returns session_data.session_metrics.total_tokens.
@@ -214,7 +223,7 @@ func (s *SessionCore) Metadata() (JSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := decodeObject(raw); err != nil {
+	if _, err := s.columnObject(raw); err != nil {
 		return nil, corrupt(err, "metadata of session %q cannot be read", s.row.SessionID)
 	}
 	if isAbsent(raw) {
@@ -320,7 +329,11 @@ func (s *SessionCore) topLevelRuns() ([]*runCore, error) {
 // decodeRuns decodes a runs array, skipping elements that are not objects
 // (reported in the error, which names the first problem).
 func (s *SessionCore) decodeRuns(column json.RawMessage) ([]*runCore, error) {
-	elems, err := decodeArray(column)
+	decode := decodeArray
+	if s.row.ValidJSON {
+		decode = nestedArray
+	}
+	elems, err := decode(column)
 	if err != nil {
 		return nil, corrupt(err, "runs of session %q cannot be read", s.row.SessionID)
 	}
