@@ -1,6 +1,9 @@
 package db_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +57,42 @@ func TestListSessionsReadsOnlyTheColumnsAskedFor(t *testing.T) {
 				t.Errorf("PostgreSQL shipped %d bytes for names, over a tenth of the %d bytes of runs", nameRuns, full)
 			}
 		})
+	}
+}
+
+func TestRunsWindowShipsOnlyTheRunsAskedFor(t *testing.T) {
+	runs := make([]map[string]any, 10000)
+	for i := range runs {
+		runs[i] = map[string]any{"run_id": fmt.Sprint("r-", i), "agent_id": "a", "status": "COMPLETED", "created_at": 1757000000 + i,
+			"content": strings.Repeat("x", 400), "messages": []map[string]any{{"role": "user", "content": "hi"}}}
+	}
+	raw, _ := json.Marshal(runs)
+	row := models.SessionRow{SessionID: "big", SessionType: "agent", AgentID: ptr("a"), Runs: raw, CreatedAt: 1}
+	s := agnotest.OpenPostgres(t)
+	if err := s.InsertRows(ctx, []models.SessionRow{row}, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	five := 5
+	for _, q := range []*models.RunsRequest{{First: &five}, {Last: &five}} {
+		got, err := s.GetSession(ctx, "big", nil, models.SessionColumns{RunsWindow: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, _ := s.GetSession(ctx, "big", nil, models.SessionColumns{Runs: true})
+		t.Logf("runs(first: %v, last: %v) of 10,000 runs: %d bytes read, the whole column %d bytes", q.First != nil, q.Last != nil, len(got.RunsWindow), len(full.Runs))
+		if got.Runs != nil || len(got.RunsWindow)*100 > len(full.Runs) {
+			t.Errorf("the window read %d bytes (runs column: %d)", len(got.RunsWindow)+len(got.Runs), len(full.Runs))
+		}
+		conn, err := models.NewSession(s.ID(), *got).Core().RunConnection(models.PageArgs{First: q.First, Last: q.Last}, nil)
+		if err != nil || conn.TotalCount != 10000 || len(conn.Nodes) != 5 {
+			t.Fatalf("connection from the window: %v, total %d, %d runs", err, conn.TotalCount, len(conn.Nodes))
+		}
+		wantFirst := "r-0"
+		if q.Last != nil {
+			wantFirst = "r-9995"
+		}
+		if id := conn.Nodes[0].Core().RunID(); id != wantFirst {
+			t.Errorf("first run of the window is %s, want %s", id, wantFirst)
+		}
 	}
 }

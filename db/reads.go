@@ -11,9 +11,10 @@ import (
 	"sessiongraph/models"
 )
 
-// selectList returns the select list of a session row: every scalar column,
-// the JSON columns cols asks for (NULL in place of the others), and name_runs.
-func (s *Store) selectList(cols models.SessionColumns) string {
+// selectList returns the select list of a session row and its parameters:
+// every scalar column, the JSON columns cols asks for (NULL in place of the
+// others), name_runs and runs_window.
+func (s *Store) selectList(cols models.SessionColumns) (string, []any) {
 	json := []struct {
 		name string
 		read bool
@@ -34,7 +35,75 @@ func (s *Store) selectList(cols models.SessionColumns) string {
 	} else {
 		b.WriteString(", NULL")
 	}
-	return b.String()
+	var args []any
+	if cols.RunsWindow != nil && !cols.Runs {
+		window, windowArgs := runsWindowSQL(cols.RunsWindow)
+		b.WriteString(", " + window)
+		args = windowArgs
+	} else {
+		b.WriteString(", NULL")
+	}
+	return b.String(), args
+}
+
+// columnsFor adapts cols to the backend: SQLite reads the JSON text whole
+// to look into it anyway, so a runs window becomes the runs column.
+func (s *Store) columnsFor(cols models.SessionColumns) models.SessionColumns {
+	if cols.RunsWindow != nil && s.dialect == SQLite {
+		cols.Runs, cols.RunsWindow = true, nil
+	}
+	return cols
+}
+
+// runsWindowSQL slices the runs one connection asks for inside PostgreSQL,
+// so that runs(first: 5) of a session with 10,000 runs ships 5 of them. It
+// applies the run filter exactly as models.RunFilter does, and returns the
+// matching count, up to n+1 runs with their indexes, the number of elements
+// that are not objects and the column's JSON type (see models.runsWindow).
+func runsWindowSQL(q *models.RunsRequest) (string, []any) {
+	conds := []string{"jsonb_typeof(e) = 'object'"}
+	var args []any
+	if f := q.Filter; f != nil {
+		if f.Status != nil {
+			statuses := make([]string, len(f.Status))
+			for i, st := range f.Status {
+				statuses[i] = string(st)
+			}
+			conds = append(conds, "jsonb_typeof(e -> 'status') = 'string' AND e ->> 'status' IN ?") // GORM expands the list
+			args = append(args, statuses)
+		}
+		// Runs without a numeric created_at pass the time bounds, as in Agno.
+		created := "(COALESCE(jsonb_typeof(e -> 'created_at'), 'none') <> 'number' OR trunc(CAST(e ->> 'created_at' AS numeric)) %s ?)"
+		if after := f.CreatedAfterEpoch(); after != nil {
+			conds = append(conds, fmt.Sprintf(created, ">="))
+			args = append(args, *after)
+		}
+		if before := f.CreatedBeforeEpoch(); before != nil {
+			conds = append(conds, fmt.Sprintf(created, "<="))
+			args = append(args, *before)
+		}
+		if f.TopLevel != nil {
+			hasParent := "COALESCE(jsonb_typeof(e -> 'parent_run_id') = 'string' AND e ->> 'parent_run_id' <> '', false)"
+			if *f.TopLevel {
+				hasParent = "NOT " + hasParent
+			}
+			conds = append(conds, hasParent)
+		}
+	}
+	n, fromEnd := q.Limit()
+	dir := "ASC"
+	if fromEnd {
+		dir = "DESC"
+	}
+	return fmt.Sprintf(`(WITH f AS (
+		SELECT i - 1 AS i, e, (%s) AS ok
+		FROM jsonb_array_elements(CASE WHEN jsonb_typeof(runs) = 'array' THEN runs ELSE '[]'::jsonb END) WITH ORDINALITY t(e, i))
+	SELECT jsonb_build_object('type', jsonb_typeof(runs),
+		'total', (SELECT count(*) FROM f WHERE ok),
+		'bad', (SELECT count(*) FROM f WHERE jsonb_typeof(e) <> 'object'),
+		'items', COALESCE((SELECT jsonb_agg(jsonb_build_array(w.i, w.e) ORDER BY w.i)
+			FROM (SELECT i, e FROM f WHERE ok ORDER BY i %s LIMIT %d) w), '[]'::jsonb)))`,
+		strings.Join(conds, " AND "), dir, n+1), args
 }
 
 // scanner is *sql.Rows or *sql.Row.
@@ -46,11 +115,11 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		r                                             models.SessionRow
 		agentID, teamID, workflowID, userID           sql.NullString
 		sessionData, agentData, teamData, workflowDat []byte
-		metadata, runs, summary, nameRuns             []byte
+		metadata, runs, summary, nameRuns, window     []byte
 		updatedAt                                     sql.NullInt64
 	)
 	dest := append([]any{&r.SessionID, &r.SessionType, &agentID, &teamID, &workflowID, &userID,
-		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt, &nameRuns}, extra...)
+		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt, &nameRuns, &window}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return r, err
 	}
@@ -58,6 +127,9 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		r.Loaded = &cols
 	}
 	r.NameRuns = s.decodeColumn(nameRuns)
+	if window != nil {
+		r.RunsWindow, r.RunsWindowFor = window, cols.RunsWindow
+	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
 	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
@@ -80,7 +152,9 @@ func nullString(n sql.NullString) *string {
 // cols asks for, or nil when there is none. With typ, a session of another
 // type counts as absent.
 func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType, cols models.SessionColumns) (*models.SessionRow, error) {
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+s.selectList(cols)+" FROM "+s.from+" WHERE session_id = ?", sessionID).Rows()
+	cols = s.columnsFor(cols)
+	list, args := s.selectList(cols)
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+list+" FROM "+s.from+" WHERE session_id = ?", append(args, sessionID)...).Rows()
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
@@ -217,6 +291,8 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	if err != nil {
 		return models.SessionPage{}, err
 	}
+	cols = s.columnsFor(cols)
+	list, listArgs := s.selectList(cols)
 	branches := s.listBranches(filter)
 	key := s.orderKey(order.Field)
 	asc := order.Direction == models.OrderDirectionAsc
@@ -254,7 +330,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	var args []any
 	for i, w := range branches {
 		branch := fmt.Sprintf("SELECT %s, %s AS order_key, %s AS tie_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
-			s.selectList(cols), key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+			list, key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
 		if len(branches) > 1 {
 			if i > 0 {
 				query += " UNION ALL "
@@ -262,7 +338,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 			branch = fmt.Sprintf("SELECT * FROM (%s) b%d", branch, i)
 		}
 		query += branch
-		args = append(args, w.args...)
+		args = append(append(args, listArgs...), w.args...)
 	}
 	if len(branches) > 1 {
 		query = fmt.Sprintf("SELECT * FROM (%s) u ORDER BY order_key %s, tie_key %s LIMIT %d", query, dir, dir, limit+1)

@@ -53,8 +53,9 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	}
 	args = append(args, nowEpoch())
 	args = append(args, w.args...)
+	returning, _ := s.selectList(models.AllColumns)
 	query := fmt.Sprintf("UPDATE %s SET session_data = %s, updated_at = ?%s AND %s RETURNING %s",
-		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, s.selectList(models.AllColumns))
+		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, returning)
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, internal("renaming a session", err)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -26,16 +27,103 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		return graphql.AnyFieldRequested(ctx, paths...)
 	}
 	name := requested("name", "nameIsDerived")
-	return models.SessionColumns{
+	cols := models.SessionColumns{
 		SessionData:  name || requested("state", "data", "metrics", "totalTokens"),
 		AgentData:    requested("agent"),
 		TeamData:     requested("team"),
 		WorkflowData: name || requested("workflow"), // "New <workflow> Session"
 		Metadata:     requested("metadata"),
 		Summary:      requested("summary"),
-		Runs:         requested("runs", "chatHistory"),
 		NameRuns:     name,
 	}
+	if requested("runs", "chatHistory") {
+		if q := runsWindow(ctx, at); q != nil {
+			cols.RunsWindow = q
+		} else {
+			cols.Runs = true
+		}
+	}
+	return cols
+}
+
+// runsWindow returns what the runs(...) fields of the sessions at the given
+// paths ask for, when one window of runs sliced in the database answers them
+// all: they share one set of arguments without cursors, and neither
+// chatHistory nor memberRuns (which read other runs of the session) is asked
+// for. Otherwise nil: the whole runs column is needed.
+func runsWindow(ctx context.Context, at []string) *models.RunsRequest {
+	opCtx := graphql.GetOperationContext(ctx)
+	var sessionFields []graphql.CollectedField
+	for _, prefix := range at {
+		level := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+		if prefix != "" {
+			for _, name := range strings.Split(prefix, ".") {
+				level = childFields(opCtx, level, name)
+			}
+		}
+		for _, f := range level {
+			sessionFields = append(sessionFields, graphql.CollectFields(opCtx, f.Selections, nil)...)
+		}
+	}
+	var q *models.RunsRequest
+	for _, f := range sessionFields {
+		switch f.Name {
+		case "chatHistory":
+			return nil
+		case "runs":
+			nodes := append(childFields(opCtx, []graphql.CollectedField{f}, "nodes"),
+				childFields(opCtx, childFields(opCtx, []graphql.CollectedField{f}, "edges"), "node")...)
+			if len(childFields(opCtx, nodes, "memberRuns")) > 0 {
+				return nil
+			}
+			this := runsRequestOf(f.ArgumentMap(opCtx.Variables))
+			if this == nil || (q != nil && !q.Same(this)) {
+				return nil
+			}
+			q = this
+		}
+	}
+	return q
+}
+
+// childFields returns the fields called name selected under fields.
+func childFields(opCtx *graphql.OperationContext, fields []graphql.CollectedField, name string) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for _, f := range fields {
+		for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
+			if c.Name == name {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// runsRequestOf reads a runs field's arguments; nil when they are not a
+// plain window (cursors) or not valid (left to the resolver to report).
+func runsRequestOf(args map[string]any) *models.RunsRequest {
+	page := models.PageArgs{}
+	for name, dst := range map[string]**int{"first": &page.First, "last": &page.Last} {
+		if v, ok := args[name].(int64); ok {
+			n := int(v)
+			*dst = &n
+		} else if args[name] != nil {
+			return nil
+		}
+	}
+	if args["after"] != nil || args["before"] != nil {
+		return nil
+	}
+	var filter *models.RunFilter
+	if raw, ok := args["filter"].(map[string]any); ok {
+		filter = &models.RunFilter{}
+		if err := filter.UnmarshalMap(raw); err != nil {
+			return nil
+		}
+	} else if args["filter"] != nil {
+		return nil
+	}
+	return models.NewRunsRequest(page, filter)
 }
 
 // runsOnly reads what run lookups need.

@@ -227,10 +227,10 @@ func (f *RunFilter) matches(r *RunCore) bool {
 		}
 	}
 	if created := r.doc.float("created_at"); created != nil {
-		if f.CreatedAfter != nil && int64(*created) < EpochSecondsAtOrAfter(*f.CreatedAfter) {
+		if after := f.CreatedAfterEpoch(); after != nil && int64(*created) < *after {
 			return false
 		}
-		if f.CreatedBefore != nil && int64(*created) > EpochSecondsAtOrBefore(*f.CreatedBefore) {
+		if before := f.CreatedBeforeEpoch(); before != nil && int64(*created) > *before {
 			return false
 		}
 	}
@@ -243,6 +243,11 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 	limit, fromEnd, err := args.Window()
 	if err != nil {
 		return nil, err
+	}
+	if !s.row.loaded().Runs && s.row.RunsWindowFor != nil {
+		if q := NewRunsRequest(args, filter); q.Same(s.row.RunsWindowFor) {
+			return s.windowConnection(q)
+		}
 	}
 	runs, readErr := s.topLevelRuns()
 	lo, hi := -1, int(^uint(0)>>1)
@@ -274,7 +279,11 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 	} else if len(window) > limit {
 		page, hasNext = window[:limit], true
 	}
-	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: len(matching)}
+	return newRunConnection(page, len(matching), hasNext, hasPrev), readErr
+}
+
+func newRunConnection(page []*RunCore, total int, hasNext, hasPrev bool) *RunConnection {
+	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: total}
 	cursors := make([]string, len(page))
 	for i, r := range page {
 		cursors[i] = encodeRunCursor(r)
@@ -282,5 +291,5 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 		conn.Edges[i] = &RunEdge{Cursor: cursors[i], Node: conn.Nodes[i]}
 	}
 	conn.PageInfo = newPageInfo(cursors, hasNext, hasPrev)
-	return conn, readErr
+	return conn
 }

@@ -81,3 +81,45 @@ type DeleteSessionsPayload struct {
 	NotFoundSessionIds []string `json:"notFoundSessionIds"`
 	ClientMutationID   *string  `json:"clientMutationId"`
 }
+
+// UnmarshalMap fills the filter from a GraphQL input value (as in a query's
+// arguments), checking every value as the schema does.
+func (f *RunFilter) UnmarshalMap(m map[string]any) error {
+	for key, v := range m {
+		if v == nil {
+			continue
+		}
+		switch key {
+		case "status":
+			list, ok := v.([]any)
+			if !ok {
+				return Errorf(BadUserInput, "status must be a list")
+			}
+			f.Status = make([]RunStatus, len(list))
+			for i, s := range list {
+				if err := f.Status[i].UnmarshalGQL(s); err != nil {
+					return err
+				}
+			}
+		case "createdAfter", "createdBefore":
+			t, err := UnmarshalDateTime(v)
+			if err != nil {
+				return err
+			}
+			if key == "createdAfter" {
+				f.CreatedAfter = &t
+			} else {
+				f.CreatedBefore = &t
+			}
+		case "topLevel":
+			b, ok := v.(bool)
+			if !ok {
+				return Errorf(BadUserInput, "topLevel must be a boolean")
+			}
+			f.TopLevel = &b
+		default:
+			return Errorf(BadUserInput, "unknown RunFilter field %q", key)
+		}
+	}
+	return nil
+}

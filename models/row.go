@@ -29,6 +29,10 @@ type SessionRow struct {
 	ValidJSON bool
 	// Loaded says which JSON columns were read; nil means all of them.
 	Loaded *SessionColumns
+	// RunsWindow, read instead of Runs, holds the runs one runs(...)
+	// connection asks for (RunsWindowFor), sliced in the database.
+	RunsWindow    json.RawMessage
+	RunsWindowFor *RunsRequest
 	// NameRuns, read instead of Runs when only a name must be derived, holds
 	// the runs (or their parts) that Agno's name derivation looks at.
 	NameRuns json.RawMessage
@@ -47,6 +51,9 @@ type SessionColumns struct {
 	Runs         bool
 	// NameRuns asks for what deriving a name needs when none is stored.
 	NameRuns bool
+	// RunsWindow asks for the runs of one runs(...) connection only; a
+	// backend that cannot slice in the database reads Runs instead.
+	RunsWindow *RunsRequest
 }
 
 // AllColumns reads every column.

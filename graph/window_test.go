@@ -1,0 +1,85 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"sessiongraph/demo"
+	"sessiongraph/internal/agnotest"
+	"sessiongraph/models"
+)
+
+// TestRunWindowsMatchFullRuns checks that runs(...) answered from a window
+// sliced in the database (PostgreSQL) equals the answer from the whole runs
+// column, which selecting chatHistory beside it forces, for every kind of
+// argument the window handles.
+func TestRunWindowsMatchFullRuns(t *testing.T) {
+	rows := append(agnotest.LoadRows(t, "sessions.json"), demo.Generate(5, 120, time.Unix(1760000000, 0))...)
+	rows = append(rows, models.SessionRow{SessionID: "w-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1,
+		Runs: json.RawMessage(`[{"run_id": "a", "status": "COMPLETED"}, 7, {"run_id": "b", "parent_run_id": "a", "created_at": 1757000000.9, "status": "ERROR"},
+			{"run_id": "c", "parent_run_id": "", "created_at": "soon", "status": 3}]`)})
+	backend := agnotest.Backends(t, rows)[2] // PostgreSQL, where windows are sliced in the database
+	h := newHandler(backend.Store)
+	args := []string{
+		"", "first: 0", "first: 1", "first: 3", "last: 2", "last: 30",
+		`filter: {topLevel: true}`, `first: 2, filter: {topLevel: false}`,
+		`last: 1, filter: {status: [COMPLETED, ERROR]}`, `filter: {status: []}`,
+		`filter: {createdAfter: "2025-09-08T16:00:00Z"}`, `first: 3, filter: {createdBefore: "2025-09-08T15:52:10.5Z", topLevel: true}`,
+	}
+	const fields = `totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { __typename id runId status createdAt } }`
+	for _, a := range args {
+		t.Run("runs("+a+")", func(t *testing.T) {
+			paren := ""
+			if a != "" {
+				paren = "(" + a + ")"
+			}
+			var after any
+			for page := 0; ; page++ {
+				q := fmt.Sprintf(`query($after: String) { sessions(first: 20, after: $after) { pageInfo { hasNextPage endCursor } nodes { sessionId %%s runs%s { %s } } } }`, paren, fields)
+				window := query(t, h, fmt.Sprintf(q, ""), map[string]any{"after": after})
+				full := query(t, h, fmt.Sprintf(q, "chatHistory { id }"), map[string]any{"after": after})
+				var w, f struct {
+					Sessions struct {
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+						Nodes []map[string]any
+					}
+				}
+				json.Unmarshal(window.Data, &w)
+				json.Unmarshal(full.Data, &f)
+				for i := range f.Sessions.Nodes {
+					delete(f.Sessions.Nodes[i], "chatHistory")
+				}
+				if len(w.Sessions.Nodes) == 0 || !reflect.DeepEqual(w, f) {
+					t.Fatalf("page %d differs:\n window %s\n full   %s", page, window.Data, full.Data)
+				}
+				if w, f := runsErrors(window), runsErrors(full); !reflect.DeepEqual(w, f) {
+					t.Errorf("page %d: errors %v from the window, %v from full runs", page, w, f)
+				}
+				if !w.Sessions.PageInfo.HasNextPage {
+					break
+				}
+				after = w.Sessions.PageInfo.EndCursor
+			}
+		})
+	}
+}
+
+// runsErrors returns the paths of the errors under a runs field.
+func runsErrors(r gqlResponse) []string {
+	var out []string
+	for _, e := range r.Errors {
+		path := fmt.Sprint(e.Path...)
+		if len(e.Path) > 3 && e.Path[3] == "runs" {
+			out = append(out, path+" "+fmt.Sprint(e.Extensions["code"]))
+		}
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
