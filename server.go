@@ -95,6 +95,7 @@ type config struct {
 	table         string
 	demo          bool
 	shutdownGrace time.Duration
+	maxConns      int
 }
 
 // dbSpec is one --db value: an optional id and a URL.
@@ -130,6 +131,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Var(&dbs, "db", "database URL, or ID=URL; repeat for several databases, the first is the default (env DATABASE_URL; default sqlite:///agno.db)")
 	fs.StringVar(&cfg.schema, "db-schema", envOr(getenv, "SESSIONGRAPH_DB_SCHEMA", "ai"), "PostgreSQL schema of the sessions table (env SESSIONGRAPH_DB_SCHEMA)")
 	fs.StringVar(&cfg.table, "session-table", envOr(getenv, "SESSIONGRAPH_SESSION_TABLE", "agno_sessions"), "sessions table (env SESSIONGRAPH_SESSION_TABLE)")
+	fs.IntVar(&cfg.maxConns, "db-max-conns", db.DefaultMaxConns, "connections per database pool")
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
 	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM")
 	fs.Usage = func() {
@@ -203,7 +205,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	for _, spec := range cfg.dbs {
 		openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		s, err := db.Open(openCtx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table})
+		s, err := db.Open(openCtx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table, MaxConns: cfg.maxConns})
 		cancel()
 		if err != nil {
 			a.Close()

@@ -28,7 +28,14 @@ type Options struct {
 	URL    string // see ParseURL
 	Schema string // PostgreSQL schema of the sessions table; "ai" when empty
 	Table  string // the sessions table; "agno_sessions" when empty
+	// MaxConns caps the connection pool; 0 means DefaultMaxConns.
+	MaxConns int
 }
+
+// DefaultMaxConns is the default size of a database's connection pool:
+// enough for a loaded server, few enough for PostgreSQL's default
+// max_connections of 100 with several replicas.
+const DefaultMaxConns = 20
 
 // Store is one configured database holding an Agno sessions table.
 type Store struct {
@@ -95,6 +102,19 @@ func New(opts Options) (*Store, error) {
 	if s.db, err = gorm.Open(dialector, cfg); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
 	}
+	pool, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
+	// Keep the pool warm: PostgreSQL connections cost milliseconds to open,
+	// and pgx caches prepared statements per connection.
+	pool.SetMaxOpenConns(opts.MaxConns)
+	pool.SetMaxIdleConns(opts.MaxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pool.SetConnMaxLifetime(30 * time.Minute)
 	return s, nil
 }
 
