@@ -96,6 +96,7 @@ type config struct {
 	demo          bool
 	shutdownGrace time.Duration
 	maxConns      int
+	countCacheTTL time.Duration
 }
 
 // dbSpec is one --db value: an optional id and a URL.
@@ -132,6 +133,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.schema, "db-schema", envOr(getenv, "SESSIONGRAPH_DB_SCHEMA", "ai"), "PostgreSQL schema of the sessions table (env SESSIONGRAPH_DB_SCHEMA)")
 	fs.StringVar(&cfg.table, "session-table", envOr(getenv, "SESSIONGRAPH_SESSION_TABLE", "agno_sessions"), "sessions table (env SESSIONGRAPH_SESSION_TABLE)")
 	fs.IntVar(&cfg.maxConns, "db-max-conns", db.DefaultMaxConns, "connections per database pool")
+	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time")
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
 	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM")
 	fs.Usage = func() {
@@ -205,7 +207,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	for _, spec := range cfg.dbs {
 		openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		s, err := db.Open(openCtx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table, MaxConns: cfg.maxConns})
+		s, err := db.Open(openCtx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table, MaxConns: cfg.maxConns, CountCacheTTL: cfg.countCacheTTL})
 		cancel()
 		if err != nil {
 			a.Close()

@@ -409,12 +409,16 @@ func asInt64(v any) int64 {
 	return 0
 }
 
-// CountSessions counts the sessions matching filter.
+// CountSessions counts the sessions matching filter (reusing a recent
+// answer, see countCache).
 func (s *Store) CountSessions(ctx context.Context, filter *models.SessionFilter) (int, error) {
 	w := s.filterWhere(filter)
-	var n int64
-	if err := s.db.WithContext(ctx).Raw("SELECT count(*) FROM "+s.from+w.sql(), w.args...).Scan(&n).Error; err != nil {
-		return 0, internal("counting sessions", err)
-	}
-	return int(n), nil
+	query := "SELECT count(*) FROM " + s.from + w.sql()
+	return s.counts.count(ctx, query+fmt.Sprint(w.args), func(ctx context.Context) (int, error) {
+		var n int64
+		if err := s.db.WithContext(ctx).Raw(query, w.args...).Scan(&n).Error; err != nil {
+			return 0, internal("counting sessions", err)
+		}
+		return int(n), nil
+	})
 }

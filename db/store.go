@@ -30,6 +30,9 @@ type Options struct {
 	Table  string // the sessions table; "agno_sessions" when empty
 	// MaxConns caps the connection pool; 0 means DefaultMaxConns.
 	MaxConns int
+	// CountCacheTTL is how long a totalCount answer is reused (see
+	// countCache); 0 counts on every request.
+	CountCacheTTL time.Duration
 }
 
 // DefaultMaxConns is the default size of a database's connection pool:
@@ -47,6 +50,7 @@ type Store struct {
 	table   string
 	from    string // the quoted, qualified table name for SQL
 	sql     dialectSQL
+	counts  countCache
 }
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
@@ -84,7 +88,8 @@ func New(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table}
+	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
+		counts: countCache{ttl: opts.CountCacheTTL}}
 	s.from = s.qualify(s.table)
 	s.sql = dialects[s.dialect]
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}

@@ -293,3 +293,32 @@ func TestDeleteSessions(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCountsAreReusedUntilOurOwnWrite(t *testing.T) {
+	s, err := db.Open(ctx, db.Options{URL: filepath.Join(t.TempDir(), "agno.db"), CountCacheTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows := agnotest.LoadRows(t, "sessions.json")
+	if err := s.InsertRows(ctx, rows[:5], db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountSessions(ctx, nil); n != 5 {
+		t.Fatalf("count = %d", n)
+	}
+	// A write by Agno (not through the Store) shows once the answer expires.
+	s.GORM().Exec(`INSERT INTO agno_sessions (session_id, session_type, created_at) VALUES ('agno-new', 'agent', 1)`)
+	if n, _ := s.CountSessions(ctx, nil); n != 5 {
+		t.Errorf("count within the TTL = %d, want the reused 5", n)
+	}
+	if err := s.DeleteSession(ctx, "s-100", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountSessions(ctx, nil); n != 5 { // 5 + Agno's row - ours
+		t.Errorf("count after our delete = %d, want 5 counted afresh", n)
+	}
+	if n, _ := s.CountSessions(ctx, &models.SessionFilter{UserID: ptr("u-7")}); n != 1 {
+		t.Errorf("a filtered count = %d, want 1 (s-103; s-100 is deleted)", n)
+	}
+}

@@ -56,6 +56,7 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	returning, _ := s.selectList(models.AllColumns)
 	query := fmt.Sprintf("UPDATE %s SET session_data = %s, updated_at = ?%s AND %s RETURNING %s",
 		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, returning)
+	defer s.counts.invalidate() // a new name changes what nameContains matches
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, internal("renaming a session", err)
@@ -88,6 +89,7 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models
 	if typ != nil {
 		w.add(effectiveType+" = ?", typ.Stored())
 	}
+	defer s.counts.invalidate()
 	res := s.db.WithContext(ctx).Exec("DELETE FROM "+s.from+w.sql(), w.args...)
 	if res.Error != nil {
 		return internal("deleting a session", res.Error)
@@ -127,6 +129,7 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 		}
 	}
 	gone := map[string]bool{}
+	defer s.counts.invalidate()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
 		rows, err := tx.Raw(query, args...).Rows()
 		if err != nil {
@@ -170,6 +173,7 @@ func placeholders(n int, one string) string {
 func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQLiteEncoding) error {
 	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
 		placeholders(7, s.sql.jsonParam))
+	defer s.counts.invalidate()
 	return s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
 		for _, r := range rows {
 			args := []any{r.SessionID, r.SessionType, r.AgentID, r.TeamID, r.WorkflowID, r.UserID}
