@@ -66,6 +66,17 @@ const sqliteIsDoubleEncoded = `NOT COALESCE(
 	(json_valid(workflow_data) AND json_type(workflow_data) IN ('object', 'array')) OR
 	(json_valid(summary) AND json_type(summary) IN ('object', 'array')), 0)`
 
+// pgSmallRuns is true for runs stored in at most smallRunsBytes (after
+// compression): pg_column_size reads the stored header only. Such runs are
+// shipped whole rather than sliced in SQL, because each of the several
+// references to runs in the slicing SQL detoasts and decompresses the value
+// again, which costs more than sending a small column; derivations in Go read
+// whole runs and slices alike.
+const pgSmallRuns = `(runs IS NULL OR pg_column_size(runs) <= ` + smallRunsParam + `)`
+
+// smallRunsParam is replaced by the Store's threshold.
+const smallRunsParam = "{small_runs_bytes}"
+
 // pgNameRuns gives Agno's name derivation only what it reads, so that a
 // list of names never ships whole runs: for workflows the first run's input;
 // otherwise, for each run up to the first one that decides the name (one
@@ -74,7 +85,8 @@ const sqliteIsDoubleEncoded = `NOT COALESCE(
 // the derivation to judge exactly as it judges full runs.
 const pgNameRuns = `(CASE
 	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' THEN NULL
-	WHEN runs IS NULL OR jsonb_typeof(runs) <> 'array' OR jsonb_array_length(runs) = 0 THEN runs
+	WHEN ` + pgSmallRuns + ` THEN runs
+	WHEN jsonb_typeof(runs) <> 'array' OR jsonb_array_length(runs) = 0 THEN runs
 	WHEN ` + effectiveType + ` = 'workflow' THEN
 		CASE WHEN jsonb_typeof(runs -> 0) = 'object'
 			THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('input', runs -> 0 -> 'input')))

@@ -17,7 +17,7 @@ func TestListSessionsReadsOnlyTheColumnsAskedFor(t *testing.T) {
 	rows := demo.Generate(3, 200, time.Unix(1760000000, 0))
 	names := models.SessionColumns{SessionData: true, WorkflowData: true, NameRuns: true}
 	first := 100
-	for _, b := range agnotest.Backends(t, rows) {
+	for _, b := range agnotest.Backends(t, rows, agnotest.SliceAllRuns) {
 		t.Run(b.Name, func(t *testing.T) {
 			var full, projected, nameRuns int
 			var derived int
@@ -68,7 +68,7 @@ func TestRunsWindowShipsOnlyTheRunsAskedFor(t *testing.T) {
 	}
 	raw, _ := json.Marshal(runs)
 	row := models.SessionRow{SessionID: "big", SessionType: "agent", AgentID: ptr("a"), Runs: raw, CreatedAt: 1}
-	s := agnotest.OpenPostgres(t)
+	s := agnotest.OpenPostgres(t) // 5.5 MB of runs: sliced at the default threshold
 	if err := s.InsertRows(ctx, []models.SessionRow{row}, db.PlainJSON); err != nil {
 		t.Fatal(err)
 	}

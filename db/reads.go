@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -38,12 +39,13 @@ func (s *Store) selectList(cols models.SessionColumns) (string, []any) {
 	var args []any
 	if cols.RunsWindow != nil && !cols.Runs {
 		window, windowArgs := runsWindowSQL(cols.RunsWindow)
-		b.WriteString(", " + window)
+		// Small runs come whole (an array, where a window is an object).
+		b.WriteString(", CASE WHEN runs IS NULL OR (" + pgSmallRuns + " AND jsonb_typeof(runs) = 'array') THEN runs ELSE " + window + " END")
 		args = windowArgs
 	} else {
 		b.WriteString(", NULL")
 	}
-	return b.String(), args
+	return strings.ReplaceAll(b.String(), smallRunsParam, strconv.Itoa(s.smallRunsBytes)), args
 }
 
 // columnsFor adapts cols to the backend: SQLite reads the JSON text whole
@@ -124,12 +126,10 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		return r, err
 	}
 	if cols != models.AllColumns {
-		r.Loaded = &cols
+		loaded := cols
+		r.Loaded = &loaded
 	}
 	r.NameRuns = s.decodeColumn(nameRuns)
-	if window != nil {
-		r.RunsWindow, r.RunsWindowFor = window, cols.RunsWindow
-	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
 	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
@@ -137,6 +137,16 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 	r.Runs, r.Summary = s.decodeColumn(runs), s.decodeColumn(summary)
 	if updatedAt.Valid {
 		r.UpdatedAt = &updatedAt.Int64
+	}
+	switch {
+	case cols.RunsWindow == nil || cols.Runs:
+	case len(bytes.TrimSpace(window)) > 0 && bytes.TrimSpace(window)[0] == '{':
+		r.RunsWindow, r.RunsWindowFor = window, cols.RunsWindow
+	default: // small runs, sent whole
+		r.Runs = window
+		loaded := *r.Loaded
+		loaded.Runs, loaded.RunsWindow = true, nil
+		r.Loaded = &loaded
 	}
 	return r, nil
 }

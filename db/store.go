@@ -33,7 +33,16 @@ type Options struct {
 	// CountCacheTTL is how long a totalCount answer is reused (see
 	// countCache); 0 counts on every request.
 	CountCacheTTL time.Duration
+	// SliceRunsAbove: on PostgreSQL, runs columns stored in more bytes than
+	// this are sliced in SQL for names and runs(first|last: n), smaller ones
+	// are read whole (see pgSmallRuns). 0 means DefaultSliceRunsAbove; a
+	// negative value slices every runs column.
+	SliceRunsAbove int
 }
+
+// DefaultSliceRunsAbove is the stored size (after compression) above which
+// runs are sliced in PostgreSQL rather than read whole.
+const DefaultSliceRunsAbove = 16 << 10
 
 // DefaultMaxConns is the default size of a database's connection pool:
 // enough for a loaded server, few enough for PostgreSQL's default
@@ -51,6 +60,8 @@ type Store struct {
 	from    string // the quoted, qualified table name for SQL
 	sql     dialectSQL
 	counts  countCache
+	// smallRunsBytes: runs stored in at most this many bytes are read whole.
+	smallRunsBytes int
 }
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
@@ -89,7 +100,13 @@ func New(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
-		counts: countCache{ttl: opts.CountCacheTTL}}
+		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove}
+	switch {
+	case opts.SliceRunsAbove == 0:
+		s.smallRunsBytes = DefaultSliceRunsAbove
+	case opts.SliceRunsAbove < 0:
+		s.smallRunsBytes = -1
+	}
 	s.from = s.qualify(s.table)
 	s.sql = dialects[s.dialect]
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}

@@ -1,12 +1,14 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 )
@@ -17,7 +19,12 @@ import (
 // generated dataset.
 func TestProjectedNamesMatchFullRuns(t *testing.T) {
 	rows := append(agnotest.LoadRows(t, "sessions.json"), demo.Generate(7, 300, time.Unix(1760000000, 0))...)
-	for _, b := range agnotest.Backends(t, rows) {
+	sliced := agnotest.OpenPostgres(t, agnotest.SliceAllRuns) // names from the slim runs SQL computes
+	if err := sliced.InsertRows(context.Background(), rows, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	backends := append(agnotest.Backends(t, rows), agnotest.Backend{Name: "postgres slicing runs in SQL", Store: sliced})
+	for _, b := range backends {
 		t.Run(b.Name, func(t *testing.T) {
 			agnotest.InsertCorrupt(t, b.Store)
 			h := newHandler(b.Store)

@@ -1,12 +1,15 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"testing"
 	"time"
 
+	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
@@ -21,8 +24,20 @@ func TestRunWindowsMatchFullRuns(t *testing.T) {
 	rows = append(rows, models.SessionRow{SessionID: "w-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1,
 		Runs: json.RawMessage(`[{"run_id": "a", "status": "COMPLETED"}, 7, {"run_id": "b", "parent_run_id": "a", "created_at": 1757000000.9, "status": "ERROR"},
 			{"run_id": "c", "parent_run_id": "", "created_at": "soon", "status": 3}]`)})
-	backend := agnotest.Backends(t, rows)[2] // PostgreSQL, where windows are sliced in the database
-	h := newHandler(backend.Store)
+	// PostgreSQL slicing every runs column in SQL, and PostgreSQL at the
+	// default threshold, where these small runs are read whole.
+	for name, store := range map[string]*db.Store{
+		"sliced in SQL":         agnotest.OpenPostgres(t, agnotest.SliceAllRuns),
+		"small runs read whole": agnotest.OpenPostgres(t),
+	} {
+		if err := store.InsertRows(context.Background(), rows, db.PlainJSON); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) { checkWindows(t, newHandler(store)) })
+	}
+}
+
+func checkWindows(t *testing.T, h http.Handler) {
 	args := []string{
 		"", "first: 0", "first: 1", "first: 3", "last: 2", "last: 30",
 		`filter: {topLevel: true}`, `first: 2, filter: {topLevel: false}`,

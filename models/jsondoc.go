@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -15,7 +16,27 @@ import (
 // only when a field asks for it (gjson skips over nested values without
 // decoding them), values returned as sub-slices without copying. So reading a
 // run's run_id does not decode its 76 kB of messages. The zero object is absent.
-type object struct{ b []byte }
+type object struct {
+	b   []byte
+	idx *keyIndex // set for objects whose fields are read many times
+}
+
+// keyIndex holds an object's top-level keys and values, found in one scan
+// the first time a field is read, so that a run's dozen fields do not each
+// scan past its messages again. Safe for the concurrent field resolvers.
+type keyIndex struct {
+	once sync.Once
+	keys []string
+	vals []gjson.Result
+}
+
+// indexed returns o with a key index, for objects read field by field.
+func indexed(o object) object {
+	if !o.absent() {
+		o.idx = &keyIndex{}
+	}
+	return o
+}
 
 var errNotObject = errors.New("not a JSON object")
 var errNotArray = errors.New("not a JSON array")
@@ -113,7 +134,21 @@ func (o object) get(key string) gjson.Result {
 	if o.b == nil {
 		return gjson.Result{}
 	}
-	return gjson.Get(view(o.b), key)
+	if o.idx == nil {
+		return gjson.Get(view(o.b), key)
+	}
+	o.idx.once.Do(func() {
+		gjson.Parse(view(o.b)).ForEach(func(k, v gjson.Result) bool {
+			o.idx.keys, o.idx.vals = append(o.idx.keys, k.Str), append(o.idx.vals, v)
+			return true
+		})
+	})
+	for i, k := range o.idx.keys {
+		if k == key {
+			return o.idx.vals[i] // the first occurrence, as gjson.Get finds it
+		}
+	}
+	return gjson.Result{}
 }
 
 // value returns the raw value at key, the literal null included; nil when missing.

@@ -67,7 +67,7 @@ func newRunCore(s *SessionCore, raw json.RawMessage, index int) (*RunCore, error
 	if doc.absent() {
 		return nil, errNotObject
 	}
-	return &RunCore{session: s, doc: doc, raw: raw, index: index}, nil
+	return &RunCore{session: s, doc: indexed(doc), raw: raw, index: index}, nil
 }
 
 // Core returns the shared run state.

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,24 +10,17 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-// JSON is a JSON document passed through as stored. Its MarshalGQL writes it
-// compacted, so PostgreSQL jsonb and SQLite text give the same bytes for the
-// same document modulo key order.
+// JSON is a JSON document passed through as stored: always valid, since
+// every column is validated where it is read (or is jsonb).
 type JSON json.RawMessage
 
-// MarshalGQL writes the document as is, compacted.
+// MarshalGQL writes the document as stored.
 func (j JSON) MarshalGQL(w io.Writer) {
 	if len(j) == 0 {
 		_, _ = io.WriteString(w, "null")
 		return
 	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, j); err != nil {
-		// Never emit invalid JSON into the response; decoding validated it already.
-		_, _ = io.WriteString(w, "null")
-		return
-	}
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(j)
 }
 
 // UnmarshalGQL accepts any GraphQL input value.

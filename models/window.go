@@ -1,8 +1,9 @@
 package models
 
 import (
-	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 )
 
 // RunsRequest is what one runs(...) connection asks for, when it can be
@@ -74,40 +75,40 @@ func (f *RunFilter) CreatedBeforeEpoch() *int64 {
 	return &s
 }
 
-// runsWindow is what the Store returns for a RunsRequest (see db): the type
-// of the runs column, how many runs match, how many elements are not
-// objects, and up to n+1 matching runs with their indexes, in stored order.
-type runsWindow struct {
-	Type  *string              `json:"type"`
-	Total int                  `json:"total"`
-	Bad   int                  `json:"bad"`
-	Items [][2]json.RawMessage `json:"items"`
-}
-
-// windowConnection answers a run connection from the window the Store read.
+// windowConnection answers a run connection from the window the Store read
+// (see db): {"type": the runs column's JSON type, "total": matching runs,
+// "bad": elements that are not objects, "items": up to n+1 matching runs as
+// [index, run], in stored order}.
 func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
-	var w runsWindow
-	if err := json.Unmarshal(s.row.RunsWindow, &w); err != nil {
-		return nil, &Error{Code: Internal, Message: "internal error", Err: err}
+	w, err := nestedObject(s.row.RunsWindow)
+	if err != nil || w.absent() {
+		return nil, &Error{Code: Internal, Message: "internal error", Err: fmt.Errorf("runs window of %q: %v", s.row.SessionID, err)}
 	}
-	var readErr error
-	if w.Type != nil && *w.Type != "array" && *w.Type != "null" {
+	if t := w.text("type"); t != "" && t != "array" && t != "null" {
 		return emptyRunConnection(), corrupt(errNotArray, "runs of session %q cannot be read", s.row.SessionID)
 	}
-	if w.Bad > 0 {
-		readErr = corrupt(errNotObject, "%d runs of session %q cannot be read", w.Bad, s.row.SessionID)
+	var readErr error
+	if bad := w.int("bad"); bad != nil && *bad > 0 {
+		readErr = corrupt(errNotObject, "%d runs of session %q cannot be read", *bad, s.row.SessionID)
 	}
-	runs := make([]*RunCore, 0, len(w.Items))
-	for _, item := range w.Items {
-		var index int
-		if err := json.Unmarshal(item[0], &index); err != nil {
-			return nil, &Error{Code: Internal, Message: "internal error", Err: err}
+	items, _ := w.array("items")
+	runs := make([]*RunCore, 0, len(items))
+	for _, item := range items {
+		pair, _ := nestedArray(item)
+		if len(pair) != 2 {
+			continue
 		}
-		r, err := newRunCore(s, item[1], index)
+		index, err := strconv.Atoi(string(pair[0]))
 		if err != nil {
 			continue
 		}
-		runs = append(runs, r)
+		if r, err := newRunCore(s, pair[1], index); err == nil {
+			runs = append(runs, r)
+		}
+	}
+	total := 0
+	if t := w.int("total"); t != nil {
+		total = *t
 	}
 	limit, fromEnd := q.Limit()
 	page, hasNext, hasPrev := runs, false, false
@@ -118,7 +119,7 @@ func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
 			page, hasNext = runs[:limit], true
 		}
 	}
-	return newRunConnection(page, w.Total, hasNext, hasPrev), readErr
+	return newRunConnection(page, total, hasNext, hasPrev), readErr
 }
 
 func emptyRunConnection() *RunConnection { return newRunConnection(nil, 0, false, false) }

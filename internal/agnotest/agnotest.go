@@ -68,21 +68,32 @@ func LoadRows(tb testing.TB, name string) []models.SessionRow {
 	return rows
 }
 
+// Option adjusts the options a store is opened with.
+type Option func(*db.Options)
+
+// SliceAllRuns makes PostgreSQL slice every runs column in SQL, however
+// small, so that fixtures exercise the slicing SQL.
+func SliceAllRuns(o *db.Options) { o.SliceRunsAbove = -1 }
+
 // OpenSQLite opens a store on a new SQLite file.
-func OpenSQLite(tb testing.TB) *db.Store {
+func OpenSQLite(tb testing.TB, opts ...Option) *db.Store {
 	tb.Helper()
-	return open(tb, filepath.Join(tb.TempDir(), "agno.db"))
+	return open(tb, filepath.Join(tb.TempDir(), "agno.db"), opts)
 }
 
 // OpenPostgres opens a store on a new PostgreSQL database (see testpg).
-func OpenPostgres(tb testing.TB) *db.Store {
+func OpenPostgres(tb testing.TB, opts ...Option) *db.Store {
 	tb.Helper()
-	return open(tb, testpg.NewDatabase(tb))
+	return open(tb, testpg.NewDatabase(tb), opts)
 }
 
-func open(tb testing.TB, url string) *db.Store {
+func open(tb testing.TB, url string, opts []Option) *db.Store {
 	tb.Helper()
-	s, err := db.Open(context.Background(), db.Options{URL: url})
+	o := db.Options{URL: url}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s, err := db.Open(context.Background(), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -91,12 +102,12 @@ func open(tb testing.TB, url string) *db.Store {
 }
 
 // Backends returns one store per backend, each loaded with rows.
-func Backends(tb testing.TB, rows []models.SessionRow) []Backend {
+func Backends(tb testing.TB, rows []models.SessionRow, opts ...Option) []Backend {
 	tb.Helper()
 	backends := []Backend{
-		{Name: "sqlite double-encoded", Store: OpenSQLite(tb)},
-		{Name: "sqlite plain", Store: OpenSQLite(tb)},
-		{Name: "postgres", Store: OpenPostgres(tb)},
+		{Name: "sqlite double-encoded", Store: OpenSQLite(tb, opts...)},
+		{Name: "sqlite plain", Store: OpenSQLite(tb, opts...)},
+		{Name: "postgres", Store: OpenPostgres(tb, opts...)},
 	}
 	for i, b := range backends {
 		enc := db.DoubleEncoded
