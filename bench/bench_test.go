@@ -1,0 +1,159 @@
+package bench_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"sessiongraph/bench"
+	"sessiongraph/db"
+	"sessiongraph/graph"
+	"sessiongraph/internal/testpg"
+	"sessiongraph/models"
+)
+
+func TestMain(m *testing.M) { testpg.Main(m) }
+
+// fixture is the dataset every benchmark reads: 2,000 sessions of the
+// issue's shape (5 runs of 6 messages, about 33 kB of runs per session).
+var fixture = bench.Spec{Sessions: 2000, Runs: 5, Messages: 6, Seed: 1}
+
+// forEachBackend runs fn as sub-benchmarks on a SQLite file (double-encoded,
+// as Agno up to 2.9 writes it) and on a PostgreSQL database, each loaded
+// with the fixture. Loading happens once per call; with b.Loop the
+// sub-benchmarks' bodies run once too.
+func forEachBackend(b *testing.B, fn func(b *testing.B, store *db.Store)) {
+	b.Run("sqlite", func(b *testing.B) {
+		store, err := db.Open(b.Context(), db.Options{URL: filepath.Join(b.TempDir(), "agno.db")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = store.Close() })
+		if err := store.InsertRows(b.Context(), bench.Generate(fixture), db.DoubleEncoded); err != nil {
+			b.Fatal(err)
+		}
+		fn(b, store)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		url := testpg.NewDatabase(b)
+		if _, err := bench.CopyInto(b.Context(), url, "ai", "agno_sessions", fixture); err != nil {
+			b.Fatal(err)
+		}
+		store, err := db.Open(b.Context(), db.Options{URL: url})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = store.Close() })
+		fn(b, store)
+	})
+}
+
+// sessionIDs returns some session ids of the fixture, spread over it.
+func sessionIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fixture.Row(i * fixture.Sessions / n).SessionID
+	}
+	return ids
+}
+
+func BenchmarkListSessions(b *testing.B) {
+	first := 20
+	page := models.PageArgs{First: &first}
+	forEachBackend(b, func(b *testing.B, store *db.Store) {
+		b.Run("first 20, all columns", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := store.ListSessions(b.Context(), nil, models.DefaultSessionOrder, page, models.AllColumns); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("first 20, all columns, with count", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := store.ListSessions(b.Context(), nil, models.DefaultSessionOrder, page, models.AllColumns); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := store.CountSessions(b.Context(), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
+
+func BenchmarkGetSession(b *testing.B) {
+	ids := sessionIDs(100)
+	forEachBackend(b, func(b *testing.B, store *db.Store) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			row, err := store.GetSession(b.Context(), ids[i%len(ids)], nil, models.AllColumns)
+			if err != nil || row == nil {
+				b.Fatal(row, err)
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkHandler serves the issue's scenarios through the real HTTP
+// handler: a (20 newest with count), b (one session's run tree), d (20
+// sessions with runs and messages).
+func BenchmarkHandler(b *testing.B) {
+	ids := sessionIDs(100)
+	scenarios := []struct {
+		name   string
+		bodies [][]byte
+	}{
+		{"a newest 20 with totalCount", [][]byte{requestBody(b, bench.QueryNewest, nil)}},
+		{"b one session tree", func() [][]byte {
+			out := make([][]byte, len(ids))
+			for i, id := range ids {
+				out[i] = requestBody(b, bench.QueryTree, map[string]any{"id": id})
+			}
+			return out
+		}()},
+		{"d 20 sessions with runs and messages", [][]byte{requestBody(b, bench.QueryNested, nil)}},
+	}
+	forEachBackend(b, func(b *testing.B, store *db.Store) {
+		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}})
+		for _, sc := range scenarios {
+			b.Run(sc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				var bytesOut int
+				for b.Loop() {
+					bytesOut += serve(b, handler, sc.bodies[i%len(sc.bodies)]).Len()
+					i++
+				}
+				b.ReportMetric(float64(bytesOut)/float64(i), "resp-B/op")
+			})
+		}
+	})
+}
+
+// serve posts a GraphQL request to the handler and returns the response
+// body; it fails unless the answer is 200 without errors.
+func serve(tb testing.TB, handler http.Handler, body []byte) *bytes.Buffer {
+	req := httptest.NewRequestWithContext(tb.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	handler.ServeHTTP(w, req)
+	if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors":`)) {
+		tb.Fatalf("%s\nstatus %d: %.500s", body, w.Code, w.Body.Bytes())
+	}
+	return w.Body
+}
+
+func requestBody(tb testing.TB, query string, vars map[string]any) []byte {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"gorm.io/gorm"
+
+	"sessiongraph/db"
+	"sessiongraph/graph"
+)
+
+// statement is one SQL statement the server ran, with its arguments.
+type statement struct {
+	sql  string
+	args []any
+}
+
+// recorder collects the statements a Store runs, through GORM callbacks.
+type recorder struct {
+	mu    sync.Mutex
+	stmts []statement
+}
+
+func (r *recorder) record(tx *gorm.DB) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stmts = append(r.stmts, statement{sql: tx.Statement.SQL.String(), args: slices.Clone(tx.Statement.Vars)})
+}
+
+func (r *recorder) take() []statement {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.stmts
+	r.stmts = nil
+	return out
+}
+
+// capturer serves GraphQL requests in-process, on a Store of the benchmark
+// database, to learn which SQL the server runs for each scenario.
+type capturer struct {
+	store   *db.Store
+	rec     *recorder
+	handler http.Handler
+}
+
+func newCapturer(ctx context.Context, opts db.Options) (*capturer, error) {
+	store, err := db.Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	rec := &recorder{}
+	cb := store.GORM().Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("sgbench:record", rec.record),
+		cb.Row().After("gorm:row").Register("sgbench:record", rec.record),
+		cb.Raw().After("gorm:raw").Register("sgbench:record", rec.record),
+	} {
+		if err != nil {
+			_ = store.Close()
+			return nil, err
+		}
+	}
+	rec.take() // whatever opening the store ran
+	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}})}, nil
+}
+
+func (c *capturer) Close() error { return c.store.Close() }
+
+// capture serves a request twice and returns the statements of the second,
+// warm one: what the server runs in steady state, after per-process caches
+// (such as a totalCount cache) are filled. cold is what the first request
+// ran; when the warm request ran no SQL at all, the cold statements are used.
+func (c *capturer) capture(ctx context.Context, body []byte) (warm, cold []statement, err error) {
+	if cold, err = c.serve(ctx, body); err != nil {
+		return nil, nil, err
+	}
+	if len(cold) == 0 {
+		return nil, nil, fmt.Errorf("the request ran no SQL")
+	}
+	if warm, err = c.serve(ctx, body); err != nil {
+		return nil, nil, err
+	}
+	if len(warm) == 0 {
+		warm = cold
+	}
+	return warm, cold, nil
+}
+
+// serve serves one request in-process and returns the statements it ran.
+func (c *capturer) serve(ctx context.Context, body []byte) ([]statement, error) {
+	c.rec.take()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	c.handler.ServeHTTP(w, req)
+	if err := checkResponse(w.Code, w.Body.Bytes()); err != nil {
+		return nil, fmt.Errorf("serving the request in-process: %w", err)
+	}
+	return c.rec.take(), nil
+}
+
+// replay runs the statements one after the other as a driver must: every
+// row read, every column copied into its own []byte. When from is not empty,
+// a string argument equal to it is replaced by to (the session id the
+// statements were captured with by the one of this request). It returns
+// the bytes read.
+func replay(ctx context.Context, pool *pgxpool.Pool, stmts []statement, from, to string) (int, error) {
+	n := 0
+	var row [][]byte
+	for _, st := range stmts {
+		args := st.args
+		if from != "" {
+			args = slices.Clone(args)
+			for i, a := range args {
+				if s, ok := a.(string); ok && s == from {
+					args[i] = to
+				}
+			}
+		}
+		rows, err := pool.Query(ctx, st.sql, args...)
+		if err != nil {
+			return n, err
+		}
+		for rows.Next() {
+			row = row[:0]
+			for _, v := range rows.RawValues() {
+				row = append(row, bytes.Clone(v))
+				n += len(v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// checkResponse accepts a 200 answer without GraphQL errors.
+func checkResponse(status int, body []byte) error {
+	if status != http.StatusOK {
+		return fmt.Errorf("status %d: %.300s", status, body)
+	}
+	if bytes.Contains(body, []byte(`"errors":`)) {
+		return fmt.Errorf("GraphQL errors: %.300s", body)
+	}
+	return nil
+}

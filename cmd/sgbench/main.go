@@ -1,0 +1,57 @@
+// Command sgbench generates benchmark data and measures a running sessiongraph
+// server against raw SQL.
+//
+//	sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
+//	sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
+//	             [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+//
+// See docs/performance.md for the recipe and the numbers.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sgbench:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `Usage:
+  sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
+  sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
+               [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+
+Run "sgbench gen -h" or "sgbench load -h" for the flags.`
+
+// run dispatches a subcommand.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "gen":
+		return runGen(ctx, args[1:], stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("unknown subcommand %q", args[0])
+}
