@@ -68,10 +68,9 @@ const sqliteIsDoubleEncoded = `NOT COALESCE(
 
 // pgSmallRuns is true for runs stored in at most smallRunsBytes (after
 // compression): pg_column_size reads the stored header only. Such runs are
-// shipped whole rather than sliced in SQL, because each of the several
-// references to runs in the slicing SQL detoasts and decompresses the value
-// again, which costs more than sending a small column; derivations in Go read
-// whole runs and slices alike.
+// shipped whole for runs(first|last: n) rather than sliced in SQL, which
+// detoasts and decompresses the value more than once and costs more than
+// sending a small column; connections read whole runs and windows alike.
 const pgSmallRuns = `(runs IS NULL OR pg_column_size(runs) <= ` + smallRunsParam + `)`
 
 // smallRunsParam is replaced by the Store's threshold.
@@ -81,29 +80,30 @@ const smallRunsParam = "{small_runs_bytes}"
 // list of names never ships whole runs: for workflows the first run's input;
 // otherwise, for each run up to the first one that decides the name (one
 // with an input or a non-empty user message; team member runs skipped), its
-// agent_id, input and user messages. Odd shapes get the whole column, for
-// the derivation to judge exactly as it judges full runs.
+// agent_id, input and user messages. It reads runs through one
+// jsonb_path_query, because every reference to a TOASTed value detoasts and
+// decompresses it again; 'strict' with errors silenced yields nothing for a
+// column that is not an array, which the derivation then reads as no runs,
+// as it reads the whole column. A first workflow run that is not an object
+// gets the whole column, for the derivation to judge.
 const pgNameRuns = `(CASE
-	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' THEN NULL
-	WHEN ` + pgSmallRuns + ` THEN runs
-	WHEN jsonb_typeof(runs) <> 'array' OR jsonb_array_length(runs) = 0 THEN runs
+	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' OR runs IS NULL THEN NULL
 	WHEN ` + effectiveType + ` = 'workflow' THEN
-		CASE WHEN jsonb_typeof(runs -> 0) = 'object'
-			THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('input', runs -> 0 -> 'input')))
+		(SELECT CASE WHEN jsonb_typeof(e) = 'object'
+			THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('input', e -> 'input')))
 			ELSE runs END
+		FROM jsonb_path_query(runs, 'strict $[0]', '{}', true) e)
 	ELSE (SELECT COALESCE(jsonb_agg(jsonb_build_object('agent_id', e -> 'agent_id', 'input', e -> 'input',
 			'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
-				FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e -> 'messages') = 'array' THEN e -> 'messages' ELSE '[]'::jsonb END)
-					WITH ORDINALITY mm(m, j)
+				FROM jsonb_path_query(e, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
 				WHERE m ->> 'role' = 'user')) ORDER BY i), '[]'::jsonb)
-		FROM jsonb_array_elements(runs) WITH ORDINALITY t(e, i)
-		WHERE jsonb_typeof(e) = 'object' AND i <= (
-			SELECT COALESCE(min(i2), 2147483647) FROM jsonb_array_elements(runs) WITH ORDINALITY t2(e2, i2)
-			WHERE jsonb_typeof(e2) = 'object'
-			AND (` + effectiveType + ` <> 'team' OR NOT (jsonb_typeof(e2 -> 'agent_id') = 'string' AND e2 ->> 'agent_id' <> ''))
-			AND (jsonb_typeof(e2 -> 'input') <> 'null' OR EXISTS (
-				SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e2 -> 'messages') = 'array' THEN e2 -> 'messages' ELSE '[]'::jsonb END) m2
-				WHERE m2 ->> 'role' = 'user' AND jsonb_typeof(m2 -> 'content') = 'string' AND m2 ->> 'content' <> ''))))
+		FROM (SELECT e, i, min(i) FILTER (WHERE jsonb_typeof(e) = 'object'
+				AND (` + effectiveType + ` <> 'team' OR NOT COALESCE(jsonb_typeof(e -> 'agent_id') = 'string' AND e ->> 'agent_id' <> '', false))
+				AND (COALESCE(jsonb_typeof(e -> 'input'), 'null') <> 'null' OR EXISTS (
+					SELECT 1 FROM jsonb_path_query(e, 'strict $.messages[*]', '{}', true) m2
+					WHERE m2 ->> 'role' = 'user' AND jsonb_typeof(m2 -> 'content') = 'string' AND m2 ->> 'content' <> ''))) OVER () AS cut
+			FROM jsonb_path_query(runs, 'strict $[*]', '{}', true) WITH ORDINALITY t(e, i)) s
+		WHERE jsonb_typeof(e) = 'object' AND (cut IS NULL OR i <= cut))
 	END)`
 
 var dialects = map[Dialect]dialectSQL{

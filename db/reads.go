@@ -336,23 +336,26 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	if asc != fromEnd {
 		dir = "ASC"
 	}
-	var query string
-	var args []any
+	// The page is chosen in an inner query whose LIMIT keeps the planner from
+	// merging it into the outer one; the select list, whose name and runs
+	// expressions cost, is computed by the outer query for the page's rows
+	// only, never for every row a sort looks at.
+	var inner string
+	args := append([]any(nil), listArgs...)
 	for i, w := range branches {
-		branch := fmt.Sprintf("SELECT %s, %s AS order_key, %s AS tie_key FROM %s%s ORDER BY %s %s, %s %s LIMIT %d",
-			list, key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+		branch := fmt.Sprintf("SELECT t.*, %s AS order_key, %s AS tie_key FROM %s t%s ORDER BY %s %s, %s %s LIMIT %d",
+			key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
 		if len(branches) > 1 {
 			if i > 0 {
-				query += " UNION ALL "
+				inner += " UNION ALL "
 			}
 			branch = fmt.Sprintf("SELECT * FROM (%s) b%d", branch, i)
 		}
-		query += branch
-		args = append(append(args, listArgs...), w.args...)
+		inner += branch
+		args = append(args, w.args...)
 	}
-	if len(branches) > 1 {
-		query = fmt.Sprintf("SELECT * FROM (%s) u ORDER BY order_key %s, tie_key %s LIMIT %d", query, dir, dir, limit+1)
-	}
+	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p ORDER BY order_key %s, tie_key %s LIMIT %d",
+		list, inner, dir, dir, limit+1)
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return models.SessionPage{}, internal("listing sessions", err)

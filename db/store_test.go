@@ -322,3 +322,14 @@ func TestCountsAreReusedUntilOurOwnWrite(t *testing.T) {
 		t.Errorf("a filtered count = %d, want 1 (s-103; s-100 is deleted)", n)
 	}
 }
+
+func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+	s := agnotest.OpenPostgres(t)
+	var jit string
+	if err := s.GORM().Raw("SHOW jit").Scan(&jit).Error; err != nil {
+		t.Fatal(err)
+	}
+	if jit != "off" {
+		t.Errorf("jit = %q on the Store's connections, want off", jit)
+	}
+}

@@ -223,7 +223,7 @@ func (r *RunCore) messages() ([]*Message, error) {
 		objs, raws, r.msgsErr = r.objects("messages")
 		r.msgs = make([]*Message, len(objs))
 		for i, o := range objs {
-			r.msgs[i] = &Message{doc: o, raw: raws[i]}
+			r.msgs[i] = &Message{doc: o, raw: raws[i], role: o.text("role")}
 		}
 	})
 	return r.msgs, r.msgsErr
@@ -363,15 +363,16 @@ func typedRuns(runs []*RunCore) []Run {
 
 // Message is one stored chat message.
 type Message struct {
-	doc object
-	raw json.RawMessage
+	doc  object
+	raw  json.RawMessage
+	role string // read once: filters, derivations and the field all need it, and Agno stores it after the content
 }
 
 // ID returns id.
 func (m *Message) ID() *string { return m.doc.str("id") }
 
 // Role returns role ("" when missing).
-func (m *Message) Role() string { return m.doc.text("role") }
+func (m *Message) Role() string { return m.role }
 
 // Content returns content.
 func (m *Message) Content() JSON { return m.doc.raw("content") }

@@ -99,7 +99,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	l := &loader{cfg: cfg, out: stdout, endpoint: endpoint.String()}
-	poolCfg, err := pgxpool.ParseConfig(dsn)
+	// The same session parameters as the server's connections (jit=off).
+	poolCfg, err := pgxpool.ParseConfig(db.WithSessionDefaults(dsn))
 	if err != nil {
 		return err
 	}
