@@ -8,8 +8,6 @@ import (
 // dialectSQL holds the SQL fragments that differ between PostgreSQL and
 // SQLite, side by side. Every fragment sees the sessions table's columns.
 type dialectSQL struct {
-	// storedName is session_data.session_name when it is a JSON string, else NULL.
-	storedName string
 	// nameKey is the NAME order key: the stored name ("" when none) with
 	// ASCII A-Z lower-cased, compared byte-wise on both backends.
 	nameKey string
@@ -108,7 +106,6 @@ const pgNameRuns = `(CASE
 
 var dialects = map[Dialect]dialectSQL{
 	Postgres: {
-		storedName:   pgStoredName,
 		nameKey:      `lower(COALESCE(` + pgStoredName + `, '') COLLATE "C")`,
 		tieKey:       `session_id COLLATE "C"`,
 		nameContains: `strpos(lower(` + pgStoredName + ` COLLATE "C"), ?) > 0`,
@@ -121,7 +118,6 @@ var dialects = map[Dialect]dialectSQL{
 		nameRuns:   pgNameRuns,
 	},
 	SQLite: {
-		storedName:   sqliteStoredName,
 		nameKey:      `lower(COALESCE(` + sqliteStoredName + `, ''))`,
 		tieKey:       `session_id`,
 		nameContains: `instr(lower(` + sqliteStoredName + `), ?) > 0`,

@@ -35,9 +35,9 @@ type Options struct {
 	// countCache); 0 counts on every request.
 	CountCacheTTL time.Duration
 	// SliceRunsAbove: on PostgreSQL, runs columns stored in more bytes than
-	// this are sliced in SQL for names and runs(first|last: n), smaller ones
-	// are read whole (see pgSmallRuns). 0 means DefaultSliceRunsAbove; a
-	// negative value slices every runs column.
+	// this are sliced in SQL for runs(first|last: n), smaller ones are read
+	// whole (see pgSmallRuns). 0 means DefaultSliceRunsAbove; a negative
+	// value slices every runs column.
 	SliceRunsAbove int
 }
 
