@@ -164,7 +164,10 @@ func nullString(n sql.NullString) *string {
 func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType, cols models.SessionColumns) (*models.SessionRow, error) {
 	cols = s.columnsFor(cols)
 	list, args := s.selectList(cols)
-	rows, err := s.db.WithContext(ctx).Raw("SELECT "+list+" FROM "+s.from+" WHERE session_id = ?", append(args, sessionID)...).Rows()
+	w := &where{}
+	w.add("session_id = ?", sessionID)
+	scope(ctx, w)
+	rows, err := s.db.WithContext(ctx).Raw("SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...)...).Rows()
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
@@ -304,6 +307,9 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	cols = s.columnsFor(cols)
 	list, listArgs := s.selectList(cols)
 	branches := s.listBranches(filter)
+	for _, w := range branches {
+		scope(ctx, w)
+	}
 	key := s.orderKey(order.Field)
 	asc := order.Direction == models.OrderDirectionAsc
 	for _, bound := range []struct {
@@ -425,7 +431,7 @@ func asInt64(v any) int64 {
 // CountSessions counts the sessions matching filter (reusing a recent
 // answer, see countCache).
 func (s *Store) CountSessions(ctx context.Context, filter *models.SessionFilter) (int, error) {
-	w := s.filterWhere(filter)
+	w := scope(ctx, s.filterWhere(filter))
 	query := "SELECT count(*) FROM " + s.from + w.sql()
 	return s.counts.count(ctx, query+fmt.Sprint(w.args), func(ctx context.Context) (int, error) {
 		var n int64

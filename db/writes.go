@@ -47,6 +47,7 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	if typ != nil {
 		w.add(effectiveType+" = ?", typ.Stored())
 	}
+	scope(ctx, w)
 	args := make([]any, 0, s.sql.renameArgs+1+len(w.args))
 	for range s.sql.renameArgs {
 		args = append(args, name)
@@ -89,6 +90,7 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models
 	if typ != nil {
 		w.add(effectiveType+" = ?", typ.Stored())
 	}
+	scope(ctx, w)
 	defer s.counts.invalidate()
 	res := s.db.WithContext(ctx).Exec("DELETE FROM "+s.from+w.sql(), w.args...)
 	if res.Error != nil {
@@ -127,6 +129,10 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 		for i, id := range ids {
 			args = append(args, id, types[i].Stored())
 		}
+	}
+	if owner, ok := OwnerOf(ctx); ok {
+		query = strings.Replace(query, " RETURNING ", " AND user_id = ? RETURNING ", 1)
+		args = append(args, owner)
 	}
 	gone := map[string]bool{}
 	defer s.counts.invalidate()

@@ -76,6 +76,7 @@ func NewHandler(r *Resolver) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(accessControl{})
 	return guardHTTP(srv)
 }
 

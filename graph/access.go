@@ -1,0 +1,120 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"sessiongraph/auth"
+	"sessiongraph/db"
+	"sessiongraph/models"
+)
+
+// rootFieldScopes is the AgentOS scope each root field needs (reads
+// sessions:read, renames and updates sessions:write, deletes
+// sessions:delete). A root field missing here is refused to every caller
+// that is not allowed everything, so a new mutation cannot slip through
+// unguarded; TestEveryRootFieldHasAScope keeps the table complete.
+var rootFieldScopes = map[string]map[string]string{
+	"Query": {
+		"session": auth.ScopeSessionsRead, "sessions": auth.ScopeSessionsRead,
+		"runs": auth.ScopeSessionsRead, "run": auth.ScopeSessionsRead,
+		"node": auth.ScopeSessionsRead, "nodes": auth.ScopeSessionsRead,
+		"databases": auth.ScopeSessionsRead,
+		// Introspection reads the schema, not data.
+		"__schema": "", "__type": "", "__typename": "",
+	},
+	"Mutation": {
+		"renameSession": auth.ScopeSessionsWrite,
+		"deleteSession": auth.ScopeSessionsDelete, "deleteSessions": auth.ScopeSessionsDelete,
+		"__typename": "",
+	},
+}
+
+// accessControl enforces the caller's authorization on every operation:
+// the scopes its root fields need (FORBIDDEN before anything runs) and, for
+// callers that may not see everything, the restriction of every database
+// call to their own sessions (db.WithOwner), so that other users' sessions
+// are absent through every path: session, sessions and totalCount, runs,
+// run, node, nodes and the mutations.
+type accessControl struct{}
+
+var (
+	_ graphql.HandlerExtension        = accessControl{}
+	_ graphql.OperationContextMutator = accessControl{}
+	_ graphql.OperationInterceptor    = accessControl{}
+)
+
+func (accessControl) ExtensionName() string                   { return "AccessControl" }
+func (accessControl) Validate(graphql.ExecutableSchema) error { return nil }
+func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	p := auth.ForContext(ctx)
+	if !p.CanSeeAll() && p.UserID == "" {
+		return coded(models.Unauthenticated, "this request carries no user")
+	}
+	if op.Operation == nil {
+		return nil
+	}
+	typ := "Query"
+	if op.Operation.Operation == ast.Mutation {
+		typ = "Mutation"
+	}
+	for _, field := range rootFields(op.Operation.SelectionSet, op.Doc.Fragments, nil) {
+		scope, known := rootFieldScopes[typ][field]
+		switch {
+		case !known && !p.CanSeeAll():
+			return coded(models.Forbidden, fmt.Sprintf("%s.%s is not available to this caller", typ, field))
+		case scope != "" && !p.Allows(scope):
+			return coded(models.Forbidden, fmt.Sprintf("%s.%s needs the %s scope", typ, field, scope))
+		}
+	}
+	return nil
+}
+
+func (accessControl) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if p := auth.ForContext(ctx); !p.CanSeeAll() {
+		ctx = db.WithOwner(ctx, p.UserID)
+	}
+	return next(ctx)
+}
+
+// rootFields lists the field names an operation's selection set selects,
+// through fragment spreads and inline fragments.
+func rootFields(set ast.SelectionSet, fragments ast.FragmentDefinitionList, seen map[string]bool) []string {
+	var out []string
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			out = append(out, s.Name)
+		case *ast.InlineFragment:
+			out = append(out, rootFields(s.SelectionSet, fragments, seen)...)
+		case *ast.FragmentSpread:
+			if seen[s.Name] {
+				continue
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[s.Name] = true
+			if def := fragments.ForName(s.Name); def != nil {
+				out = append(out, rootFields(def.SelectionSet, fragments, seen)...)
+			}
+		}
+	}
+	return out
+}
+
+// coded returns a GraphQL error with an extensions.code.
+func coded(code models.Code, message string) *gqlerror.Error {
+	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": string(code)}}
+}
+
+// RootFieldScope returns the scope a root field of typ ("Query" or
+// "Mutation") needs ("" for none), and whether the field is known.
+func RootFieldScope(typ, field string) (string, bool) {
+	scope, ok := rootFieldScopes[typ][field]
+	return scope, ok
+}
