@@ -5,11 +5,12 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -39,6 +40,9 @@ type Options struct {
 	// whole (see pgSmallRuns). 0 means DefaultSliceRunsAbove; a negative
 	// value slices every runs column.
 	SliceRunsAbove int
+	// StatementTimeout, when positive, is PostgreSQL's statement_timeout on
+	// the Store's connections (unless the URL sets one).
+	StatementTimeout time.Duration
 }
 
 // DefaultSliceRunsAbove is the stored size (after compression) above which
@@ -63,7 +67,19 @@ type Store struct {
 	counts  countCache
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
+
+	// ready is set once Init has succeeded: the database answered and holds
+	// an Agno sessions table. Until then every call first tries Init again
+	// (see available), at most once per retryInitEvery.
+	ready   atomic.Bool
+	initMu  sync.Mutex
+	initTry time.Time
+	initErr error
 }
+
+// retryInitEvery spaces the attempts to initialize a Store whose database was
+// unreachable, so that a flood of requests does not become a flood of connects.
+const retryInitEvery = time.Second
 
 var identPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
 
@@ -113,7 +129,11 @@ func New(opts Options) (*Store, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}
 	var dialector gorm.Dialector
 	if s.dialect == Postgres {
-		dialector = postgres.Open(WithSessionDefaults(target.DSN))
+		dsn := WithSessionDefaults(target.DSN)
+		if opts.StatementTimeout > 0 {
+			dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opts.StatementTimeout.Milliseconds()))
+		}
+		dialector = postgres.Open(dsn)
 	} else {
 		// busy_timeout: wait for Agno's writers instead of failing with SQLITE_BUSY.
 		conn, err := sql.Open("sqlite", "file:"+target.DSN+"?_pragma=busy_timeout(5000)&_txlock=immediate")
@@ -146,7 +166,42 @@ func (s *Store) Init(ctx context.Context) error {
 	if err := s.Ping(ctx); err != nil {
 		return err
 	}
-	return s.ensureTable(ctx)
+	if err := s.ensureTable(ctx); err != nil {
+		return err
+	}
+	s.ready.Store(true)
+	return nil
+}
+
+// Ready reports whether the Store can serve: initialized (trying Init again
+// when it is not) and its database answering a ping.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.available(ctx); err != nil {
+		return err
+	}
+	return s.Ping(ctx)
+}
+
+// available makes sure the Store is initialized before a call touches the
+// table: when the database was unreachable at start, the first calls after
+// it comes back initialize it. Until then calls fail fast with UNAVAILABLE.
+func (s *Store) available(ctx context.Context) error {
+	if s.ready.Load() {
+		return nil
+	}
+	s.initMu.Lock()
+	defer s.initMu.Unlock()
+	if s.ready.Load() {
+		return nil
+	}
+	if time.Since(s.initTry) >= retryInitEvery {
+		s.initTry = time.Now()
+		s.initErr = s.Init(ctx)
+	}
+	if s.initErr != nil {
+		return &models.Error{Code: models.Unavailable, Message: fmt.Sprintf("database %q is unavailable, try again later", s.id), Err: s.initErr}
+	}
+	return nil
 }
 
 // Close closes the connection pool.
@@ -184,14 +239,6 @@ func (s *Store) Describe() models.Database {
 // GORM returns the underlying handle, for tests and tools that need raw access.
 func (s *Store) GORM() *gorm.DB { return s.db }
 
-// internal wraps a database failure: the cause is logged, clients see "internal error".
-func internal(op string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &models.Error{Code: models.Internal, Message: op + ": request cancelled or timed out", Err: err}
-	}
-	return &models.Error{Code: models.Internal, Message: "internal error", Err: fmt.Errorf("%s: %w", op, err)}
-}
-
 // WithSessionDefaults returns a PostgreSQL URL that sets the session parameters
 // the Store runs with (tools replaying its SQL use it too). It sets them on our own connections (pgx
 // sends unknown URL parameters as runtime parameters) unless the URL sets
@@ -200,13 +247,18 @@ func internal(op string, err error) error {
 // queries for hundreds of milliseconds (measured: 437 ms of JIT for a 1.9 ms
 // page of names).
 func WithSessionDefaults(dsn string) string {
+	return withParam(dsn, "jit", "off")
+}
+
+// withParam sets a URL query parameter unless the URL sets it already.
+func withParam(dsn, key, value string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return dsn
 	}
 	q := u.Query()
-	if !q.Has("jit") {
-		q.Set("jit", "off")
+	if !q.Has(key) {
+		q.Set(key, value)
 	}
 	u.RawQuery = q.Encode()
 	return u.String()

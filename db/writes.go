@@ -38,6 +38,9 @@ func ValidateName(name string) (string, error) {
 // UPDATE, keeping every other key and column; it works when session_data is
 // SQL NULL or JSON null. NOT_FOUND when no session (of typ) has the id.
 func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *models.SessionType) (*models.SessionRow, error) {
+	if err := s.available(ctx); err != nil {
+		return nil, err
+	}
 	name, err := ValidateName(name)
 	if err != nil {
 		return nil, err
@@ -85,6 +88,9 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 
 // DeleteSession deletes one session; NOT_FOUND when no session (of typ) has the id.
 func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models.SessionType) error {
+	if err := s.available(ctx); err != nil {
+		return err
+	}
 	w := &where{}
 	w.add("session_id = ?", sessionID)
 	if typ != nil {
@@ -107,6 +113,9 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models
 // one given for its id. It returns the ids deleted and those that matched no
 // row, each in input order without repeats.
 func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models.SessionType) (deleted, notFound []string, err error) {
+	if err := s.available(ctx); err != nil {
+		return nil, nil, err
+	}
 	if len(ids) > MaxBatchDelete {
 		return nil, nil, models.Errorf(models.BadUserInput, "at most %d sessionIds per call, got %d", MaxBatchDelete, len(ids))
 	}
@@ -177,6 +186,9 @@ func placeholders(n int, one string) string {
 // JSON columns in the backend's encoding: jsonb on PostgreSQL, on SQLite
 // double-encoded like Agno up to 2.9 or plain like later Agno.
 func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQLiteEncoding) error {
+	if err := s.available(ctx); err != nil {
+		return err
+	}
 	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
 		placeholders(7, s.sql.jsonParam))
 	defer s.counts.invalidate()

@@ -18,6 +18,13 @@ const (
 	// DataCorrupt marks a stored value that cannot be decoded or has an
 	// unexpected shape; it fails only the fields that expose that value.
 	DataCorrupt Code = "DATA_CORRUPT"
+	// Unavailable: the database cannot be reached right now (down,
+	// restarting, or not yet reachable since the server started). Retrying
+	// later may succeed.
+	Unavailable Code = "UNAVAILABLE"
+	// Timeout: the request ran out of time (its deadline, or the database's
+	// statement_timeout).
+	Timeout Code = "TIMEOUT"
 )
 
 // Error is an error with a code whose message is safe to show to clients.

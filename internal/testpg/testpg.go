@@ -277,6 +277,7 @@ type cluster struct {
 	pgCtl    string
 	runuser  string // path of runuser when the binaries run as "postgres", else ""
 	port     int
+	opts     string // the server options it was started with, for Start
 	startup  time.Duration
 	watchdog *exec.Cmd
 }
@@ -352,7 +353,7 @@ func startCluster(initdb, pgCtl string) (_ *cluster, err error) {
 		opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir, port)
 		out, err := cl.run(pgCtl, "-D", data, "-l", logFile, "-w", "-t", "60", "start", "-o", opts)
 		if err == nil {
-			cl.port, cl.startup = port, time.Since(t0)
+			cl.port, cl.opts, cl.startup = port, opts, time.Since(t0)
 			return cl, nil
 		}
 		tail := logTail(logFile, 30)
@@ -438,4 +439,54 @@ func randomHex(n int) string {
 // quoteIdent quotes a PostgreSQL identifier.
 func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// Cluster is a private PostgreSQL cluster that a test may stop and start
+// again (on the same port, with its data), for fault tests: a database that
+// is down at start, or restarted under load.
+type Cluster struct{ cl *cluster }
+
+// NewCluster starts a new cluster for this test alone, stopped and removed
+// at the test's end. It needs the PostgreSQL server binaries (initdb,
+// pg_ctl); without them it skips the test, or fails it when CI is true.
+func NewCluster(tb testing.TB) *Cluster {
+	tb.Helper()
+	initdb, pgCtl, err := findBinaries()
+	if err != nil {
+		if !inCI() {
+			tb.Skip(err.Error())
+		}
+		tb.Fatal(err.Error())
+	}
+	cl, err := startCluster(initdb, pgCtl)
+	if err != nil {
+		tb.Fatal(err.Error())
+	}
+	tb.Cleanup(func() {
+		if err := cl.stop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return &Cluster{cl: cl}
+}
+
+// URL returns the postgres:// URL of database db (e.g. "postgres") on the cluster.
+func (c *Cluster) URL(db string) string { return c.cl.url(db) }
+
+// Stop stops the server in fast mode: sessions are terminated (their
+// clients see SQLSTATE 57P01), as in a restart or a failover.
+func (c *Cluster) Stop(tb testing.TB) {
+	tb.Helper()
+	if out, err := c.cl.run(c.cl.pgCtl, "-D", filepath.Join(c.cl.dir, "data"), "-m", "fast", "-w", "stop"); err != nil {
+		tb.Fatalf("testpg: pg_ctl stop: %v\n%s", err, out)
+	}
+}
+
+// Start starts the stopped server again, on the same port.
+func (c *Cluster) Start(tb testing.TB) {
+	tb.Helper()
+	data, logFile := filepath.Join(c.cl.dir, "data"), filepath.Join(c.cl.dir, "log")
+	if out, err := c.cl.run(c.cl.pgCtl, "-D", data, "-l", logFile, "-w", "-t", "60", "start", "-o", c.cl.opts); err != nil {
+		tb.Fatalf("testpg: pg_ctl start: %v\n%s\n%s", err, out, logTail(logFile, 20))
+	}
 }
