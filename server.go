@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"sessiongraph/auth"
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
@@ -97,6 +99,10 @@ type config struct {
 	shutdownGrace time.Duration
 	maxConns      int
 	countCacheTTL time.Duration
+	// statementTimeout is PostgreSQL's statement_timeout on our connections.
+	statementTimeout time.Duration
+	graphql          graph.HandlerOptions // limits, introspection and CORS of /graphql
+	noPlayground     bool
 }
 
 // dbSpec is one --db value: an optional id and a URL.
@@ -122,6 +128,21 @@ func (f *dbFlags) Set(v string) error {
 	return nil
 }
 
+// originFlags collects repeated --cors-origin values.
+type originFlags []string
+
+func (f *originFlags) String() string { return strings.Join(*f, ",") }
+
+// Set accepts * or scheme://host[:port], where host may start with *.
+// (e.g. https://*.example.com); a path would never match an Origin header.
+func (f *originFlags) Set(v string) error {
+	if u, err := url.Parse(v); v != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "") {
+		return fmt.Errorf("CORS origin %q is not * or scheme://host[:port]", v)
+	}
+	*f = append(*f, v)
+	return nil
+}
+
 // parseConfig reads flags, falling back to environment variables.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("sessiongraph", flag.ContinueOnError)
@@ -133,9 +154,37 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.schema, "db-schema", envOr(getenv, "SESSIONGRAPH_DB_SCHEMA", "ai"), "PostgreSQL schema of the sessions table (env SESSIONGRAPH_DB_SCHEMA)")
 	fs.StringVar(&cfg.table, "session-table", envOr(getenv, "SESSIONGRAPH_SESSION_TABLE", "agno_sessions"), "sessions table (env SESSIONGRAPH_SESSION_TABLE)")
 	fs.IntVar(&cfg.maxConns, "db-max-conns", db.DefaultMaxConns, "connections per database pool")
+	fs.DurationVar(&cfg.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL statement_timeout on the server's connections (0: the database's own)")
 	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time")
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
 	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM")
+	fs.IntVar(&cfg.graphql.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest nesting of fields a query may have, introspection aside (env SESSIONGRAPH_MAX_DEPTH)")
+	fs.IntVar(&cfg.graphql.MaxAliases, "max-aliases", graph.DefaultMaxAliases, "most aliases a query may have (env SESSIONGRAPH_MAX_ALIASES)")
+	fs.IntVar(&cfg.graphql.ComplexityLimit, "max-complexity", graph.DefaultComplexityLimit, "most a query may cost (env SESSIONGRAPH_MAX_COMPLEXITY)")
+	fs.DurationVar(&cfg.graphql.RequestTimeout, "request-timeout", graph.DefaultRequestTimeout, "how long a GraphQL request may run (env SESSIONGRAPH_REQUEST_TIMEOUT)")
+	fs.BoolVar(&cfg.graphql.DisableIntrospection, "no-introspection", false, "refuse introspection queries (env SESSIONGRAPH_NO_INTROSPECTION)")
+	fs.BoolVar(&cfg.noPlayground, "no-playground", false, "do not serve GraphiQL at / (env SESSIONGRAPH_NO_PLAYGROUND)")
+	var authCfg auth.Config
+	var jwtSecret, jwtPublicKey string
+	fs.StringVar(&authCfg.SecurityKey, "security-key", getenv("OS_SECURITY_KEY"), "require Authorization: Bearer <key> on every request, as AgentOS does (env OS_SECURITY_KEY; prefer the env, flags show in ps)")
+	fs.StringVar(&jwtSecret, "jwt-secret", getenv("SESSIONGRAPH_JWT_SECRET"), "accept HS256 JWTs signed with this secret, at least 32 bytes (env SESSIONGRAPH_JWT_SECRET)")
+	fs.StringVar(&jwtPublicKey, "jwt-public-key", getenv("SESSIONGRAPH_JWT_PUBLIC_KEY"), "accept JWTs signed for this PEM public key file: RS256 (RSA) or ES256 (P-256) (env SESSIONGRAPH_JWT_PUBLIC_KEY)")
+	fs.StringVar(&authCfg.Audience, "jwt-audience", getenv("SESSIONGRAPH_JWT_AUDIENCE"), "require this aud in JWTs (env SESSIONGRAPH_JWT_AUDIENCE)")
+	fs.StringVar(&authCfg.Issuer, "jwt-issuer", getenv("SESSIONGRAPH_JWT_ISSUER"), "require this iss in JWTs (env SESSIONGRAPH_JWT_ISSUER)")
+	fs.StringVar(&authCfg.UserClaim, "jwt-user-claim", envOr(getenv, "SESSIONGRAPH_JWT_USER_CLAIM", auth.DefaultUserClaim), "the JWT claim holding the user id sessions are scoped to (env SESSIONGRAPH_JWT_USER_CLAIM)")
+	fs.StringVar(&authCfg.ScopesClaim, "jwt-scopes-claim", envOr(getenv, "SESSIONGRAPH_JWT_SCOPES_CLAIM", auth.DefaultScopesClaim), "the JWT claim holding the scopes (env SESSIONGRAPH_JWT_SCOPES_CLAIM)")
+	fs.StringVar(&authCfg.AdminScope, "admin-scope", envOr(getenv, "SESSIONGRAPH_ADMIN_SCOPE", auth.DefaultAdminScope), "the scope that sees every user's sessions (env SESSIONGRAPH_ADMIN_SCOPE)")
+	var origins originFlags
+	fs.Var(&origins, "cors-origin", "an origin browsers may call /graphql from, e.g. https://app.example.com, or * for any; repeat for several (env SESSIONGRAPH_CORS_ORIGINS, comma-separated; default none)")
+	for _, f := range [][2]string{{"max-depth", "SESSIONGRAPH_MAX_DEPTH"}, {"max-aliases", "SESSIONGRAPH_MAX_ALIASES"},
+		{"max-complexity", "SESSIONGRAPH_MAX_COMPLEXITY"}, {"request-timeout", "SESSIONGRAPH_REQUEST_TIMEOUT"},
+		{"no-introspection", "SESSIONGRAPH_NO_INTROSPECTION"}, {"no-playground", "SESSIONGRAPH_NO_PLAYGROUND"}} {
+		if v := getenv(f[1]); v != "" {
+			if err := fs.Set(f[0], v); err != nil {
+				return cfg, fmt.Errorf("%s: %w", f[1], err)
+			}
+		}
+	}
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: sessiongraph [flags]\n       sessiongraph migrate-indexes [flags]   create the recommended indexes, then exit\n\nServes a GraphQL API over Agno's session table.\n\nFlags:")
 		fs.PrintDefaults()
@@ -148,6 +197,38 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	if min(cfg.graphql.MaxDepth, cfg.graphql.MaxAliases, cfg.graphql.ComplexityLimit) < 1 || cfg.graphql.RequestTimeout <= 0 {
+		return cfg, errors.New("--max-depth, --max-aliases, --max-complexity and --request-timeout must be positive")
+	}
+	if len(origins) == 0 {
+		for _, o := range strings.Split(getenv("SESSIONGRAPH_CORS_ORIGINS"), ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				if err := origins.Set(o); err != nil {
+					return cfg, fmt.Errorf("SESSIONGRAPH_CORS_ORIGINS: %w", err)
+				}
+			}
+		}
+	}
+	cfg.graphql.CORSOrigins = origins
+	if jwtSecret != "" {
+		authCfg.JWTSecret = []byte(jwtSecret)
+	}
+	if jwtPublicKey != "" {
+		pem, err := os.ReadFile(jwtPublicKey)
+		if err != nil {
+			return cfg, fmt.Errorf("--jwt-public-key: %w", err)
+		}
+		authCfg.JWTPublicKeyPEM = pem
+	}
+	if authCfg.SecurityKey != "" || authCfg.JWTSecret != nil || authCfg.JWTPublicKeyPEM != nil {
+		a, err := auth.New(authCfg)
+		if err != nil {
+			return cfg, fmt.Errorf("authentication: %w", err)
+		}
+		cfg.graphql.Auth = a
+	} else if authCfg.Audience != "" || authCfg.Issuer != "" {
+		return cfg, errors.New("--jwt-audience and --jwt-issuer need --jwt-secret or --jwt-public-key")
 	}
 	if len(dbs) == 0 {
 		if env := getenv("DATABASE_URL"); env != "" {
@@ -206,15 +287,27 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		cfg.dbs = []dbSpec{spec}
 	}
 	for _, spec := range cfg.dbs {
-		openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		s, err := db.Open(openCtx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table, MaxConns: cfg.maxConns, CountCacheTTL: cfg.countCacheTTL})
-		cancel()
+		s, err := db.New(db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table,
+			MaxConns: cfg.maxConns, CountCacheTTL: cfg.countCacheTTL, StatementTimeout: cfg.statementTimeout})
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
 		a.stores = append(a.stores, s)
 		a.cleanup = append(a.cleanup, func() { _ = s.Close() })
+		// A database that is down at start does not stop the server: /readyz
+		// answers 503 and requests UNAVAILABLE until it answers, and the
+		// first request after that initializes it.
+		// A table that is not Agno's is a configuration error, and fails.
+		openCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if err := s.Ping(openCtx); err != nil {
+			slog.Warn("database not ready; serving anyway, /readyz answers 503 until it is", "db", spec.id, "error", err)
+		} else if err := s.Init(openCtx); err != nil {
+			cancel()
+			a.Close()
+			return nil, err
+		}
+		cancel()
 	}
 	a.handler = a.routes()
 	return a, nil
@@ -249,8 +342,10 @@ func (a *app) prepareDemo(ctx context.Context) (dbSpec, error) {
 // routes wires the endpoints.
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Stores: a.stores}))
-	mux.Handle("GET /{$}", playground.Handler("sessiongraph", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Stores: a.stores}, a.cfg.graphql))
+	if !a.cfg.noPlayground {
+		mux.Handle("GET /{$}", playground.Handler("sessiongraph", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+	}
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.readyz)
 	return mux
@@ -261,7 +356,7 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	for _, s := range a.stores {
-		if err := s.Ping(ctx); err != nil {
+		if err := s.Ready(ctx); err != nil {
 			slog.Warn("not ready", "db", s.ID(), "error", err)
 			http.Error(w, "database "+s.ID()+" does not answer", http.StatusServiceUnavailable)
 			return
@@ -277,12 +372,18 @@ func (a *app) Serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", a.cfg.addr, err)
 	}
+	// Requests' contexts derive from base, cancelled when the grace period
+	// is over so that their database calls stop too.
+	base, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
 	srv := &http.Server{
 		Handler:           a.handler,
+		BaseContext:       func(net.Listener) context.Context { return base },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		// Past the request timeout, so that a timed-out request still gets its coded answer.
+		WriteTimeout: max(60*time.Second, a.cfg.graphql.RequestTimeout+10*time.Second),
+		IdleTimeout:  120 * time.Second,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -295,7 +396,11 @@ func (a *app) Serve(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
+		// The grace period is over: close what is left and exit normally,
+		// as an orchestrator's stop expects.
+		slog.Warn("shutdown grace period over; closing the remaining connections", "grace", a.cfg.shutdownGrace, "error", err)
+		cancelBase()
+		_ = srv.Close()
 	}
 	slog.Info("stopped")
 	return nil

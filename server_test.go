@@ -3,16 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"sessiongraph/graph"
 	"sessiongraph/internal/testpg"
 )
 
@@ -80,17 +83,22 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
-func TestRunFailsWithOneLineWhenTheDatabaseIsUnreachable(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-	start := time.Now()
-	err := run(context.Background(), []string{"--db", "postgres://u@" + addr + "/agno?connect_timeout=2"}, env(nil), io.Discard)
-	if err == nil || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("err = %v, want one line", err)
+// TestRunFailsWithOneLineOnAForeignTable: a database that answers but whose
+// table is not Agno's is a configuration error, reported in one line at start
+// (a database that does not answer is not: see TestStartsWithTheDatabaseDown).
+func TestRunFailsWithOneLineOnAForeignTable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "other.db")
+	conn, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %v to give up", d)
+	if _, err := conn.Exec("CREATE TABLE agno_sessions (session_id TEXT PRIMARY KEY, payload TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	err = run(context.Background(), []string{"--db", file, "--addr", "127.0.0.1:0"}, env(nil), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "not an Agno sessions table") {
+		t.Fatalf("err = %v, want one line saying the table is not Agno's", err)
 	}
 }
 
@@ -202,4 +210,181 @@ func TestMigrateIndexesCreatesThemOnce(t *testing.T) {
 	if strings.Contains(out.String(), "created in") || strings.Count(out.String(), "exists") != 10 {
 		t.Errorf("second run:\n%s", out.String())
 	}
+}
+
+func TestParseConfigGraphQLFlags(t *testing.T) {
+	t.Run("defaults are the handler's safe defaults, with GraphiQL and no CORS", func(t *testing.T) {
+		cfg, err := parseConfig(nil, env(nil), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := graph.HandlerOptions{MaxDepth: graph.DefaultMaxDepth, MaxAliases: graph.DefaultMaxAliases,
+			ComplexityLimit: graph.DefaultComplexityLimit, RequestTimeout: graph.DefaultRequestTimeout}
+		if !reflect.DeepEqual(cfg.graphql, want) || cfg.noPlayground {
+			t.Errorf("graphql = %+v, noPlayground = %v", cfg.graphql, cfg.noPlayground)
+		}
+	})
+	vars := map[string]string{
+		"SESSIONGRAPH_MAX_DEPTH": "7", "SESSIONGRAPH_MAX_ALIASES": "8", "SESSIONGRAPH_MAX_COMPLEXITY": "900",
+		"SESSIONGRAPH_REQUEST_TIMEOUT": "5s", "SESSIONGRAPH_NO_INTROSPECTION": "true", "SESSIONGRAPH_NO_PLAYGROUND": "1",
+		"SESSIONGRAPH_CORS_ORIGINS": "https://a.example, https://*.b.example",
+	}
+	t.Run("environment variables are the fallback of flags", func(t *testing.T) {
+		cfg, err := parseConfig(nil, env(vars), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := graph.HandlerOptions{MaxDepth: 7, MaxAliases: 8, ComplexityLimit: 900, RequestTimeout: 5 * time.Second,
+			DisableIntrospection: true, CORSOrigins: []string{"https://a.example", "https://*.b.example"}}
+		if !reflect.DeepEqual(cfg.graphql, want) || !cfg.noPlayground {
+			t.Errorf("graphql = %+v, noPlayground = %v", cfg.graphql, cfg.noPlayground)
+		}
+	})
+	t.Run("flags win over the environment, repeated --cors-origin over the whole list", func(t *testing.T) {
+		cfg, err := parseConfig([]string{"--max-depth", "9", "--no-introspection=false", "--cors-origin", "http://localhost:5173", "--cors-origin", "*"}, env(vars), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.graphql.MaxDepth != 9 || cfg.graphql.MaxAliases != 8 || cfg.graphql.DisableIntrospection ||
+			!reflect.DeepEqual(cfg.graphql.CORSOrigins, []string{"http://localhost:5173", "*"}) {
+			t.Errorf("graphql = %+v", cfg.graphql)
+		}
+	})
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"a zero depth is refused", []string{"--max-depth", "0"}, nil, "must be positive"},
+		{"a negative complexity is refused", []string{"--max-complexity", "-1"}, nil, "must be positive"},
+		{"a zero request timeout is refused", []string{"--request-timeout", "0s"}, nil, "must be positive"},
+		{"a malformed environment value names its variable", nil, map[string]string{"SESSIONGRAPH_MAX_ALIASES": "lots"}, "SESSIONGRAPH_MAX_ALIASES"},
+		{"an origin with a path is refused", []string{"--cors-origin", "https://a.example/"}, nil, "not * or scheme://host"},
+		{"an origin without a scheme is refused", nil, map[string]string{"SESSIONGRAPH_CORS_ORIGINS": "a.example"}, "SESSIONGRAPH_CORS_ORIGINS"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := parseConfig(c.args, env(c.env), io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// serveApp serves the app configured by args on a fresh SQLite file.
+func serveApp(t *testing.T, args ...string) string {
+	t.Helper()
+	cfg, err := parseConfig(append(args, "--db", filepath.Join(t.TempDir(), "agno.db")), env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// fetch sends a request with the given headers and returns the answer, body read.
+func fetch(t *testing.T, method, url, body string, headers map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// preflight is what a browser sends before a cross-origin JSON POST with a
+// bearer token (request headers lower-cased and sorted, per the Fetch standard).
+func preflight(origin string) map[string]string {
+	return map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+}
+
+func TestGraphQLEndpointFlags(t *testing.T) {
+	const query = `{"query": "{ databases { id } }"}`
+	jsonPost := map[string]string{"Content-Type": "application/json", "Origin": "https://app.example.com"}
+	t.Run("by default GraphiQL is served and no CORS header is sent", func(t *testing.T) {
+		url := serveApp(t)
+		if resp, _ := fetch(t, http.MethodGet, url+"/", "", nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET / = %d", resp.StatusCode)
+		}
+		preflightResp, _ := fetch(t, http.MethodOptions, url+"/graphql", "", preflight("https://app.example.com"))
+		postResp, _ := fetch(t, http.MethodPost, url+"/graphql", query, jsonPost)
+		for _, resp := range []*http.Response{preflightResp, postResp} {
+			for k := range resp.Header {
+				if strings.HasPrefix(k, "Access-Control-") {
+					t.Errorf("%s answered with %s", resp.Request.Method, k)
+				}
+			}
+			if resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("X-Request-Id") == "" {
+				t.Errorf("%s headers: %v", resp.Request.Method, resp.Header)
+			}
+		}
+	})
+	t.Run("--no-playground answers GET / with 404 and still serves /graphql", func(t *testing.T) {
+		url := serveApp(t, "--no-playground")
+		if resp, _ := fetch(t, http.MethodGet, url+"/", "", nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET / = %d, want 404", resp.StatusCode)
+		}
+		if resp, body := fetch(t, http.MethodPost, url+"/graphql", query, jsonPost); resp.StatusCode != http.StatusOK {
+			t.Errorf("POST /graphql = %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("--cors-origin lets that origin, and only it, call from a browser", func(t *testing.T) {
+		url := serveApp(t, "--cors-origin", "https://app.example.com")
+		resp, _ := fetch(t, http.MethodOptions, url+"/graphql", "", preflight("https://app.example.com"))
+		h := resp.Header
+		if resp.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+			!strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") ||
+			!strings.Contains(strings.ToLower(h.Get("Access-Control-Allow-Headers")), "authorization") ||
+			h.Get("Cache-Control") != "no-store" {
+			t.Errorf("allowed preflight: %d %v", resp.StatusCode, h)
+		}
+		// CORS is enforced by the browser: a disallowed origin's preflight is
+		// answered (204) without the headers that would let the call through.
+		resp, _ = fetch(t, http.MethodOptions, url+"/graphql", "", preflight("https://evil.example"))
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" || resp.StatusCode != http.StatusNoContent {
+			t.Errorf("disallowed preflight: %d, Access-Control-Allow-Origin = %q", resp.StatusCode, got)
+		}
+		resp, _ = fetch(t, http.MethodPost, url+"/graphql", query, jsonPost)
+		if resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" || resp.Header.Get("Access-Control-Expose-Headers") != "X-Request-Id" {
+			t.Errorf("allowed POST headers: %v", resp.Header)
+		}
+		resp, _ = fetch(t, http.MethodPost, url+"/graphql", query, map[string]string{"Content-Type": "application/json", "Origin": "https://evil.example"})
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+			t.Errorf("disallowed POST: Access-Control-Allow-Origin = %q", got)
+		}
+	})
+	t.Run("--no-introspection refuses introspection with a code", func(t *testing.T) {
+		url := serveApp(t, "--no-introspection")
+		resp, body := fetch(t, http.MethodPost, url+"/graphql", `{"query": "{ __schema { queryType { name } } }"}`, map[string]string{"Content-Type": "application/json"})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"INTROSPECTION_DISABLED"`) {
+			t.Errorf("got %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("--max-depth, --max-aliases and --max-complexity reach the handler", func(t *testing.T) {
+		url := serveApp(t, "--max-depth", "1", "--max-aliases", "1", "--max-complexity", "3")
+		for q, code := range map[string]string{
+			`{ databases { id } }`:                                     "QUERY_TOO_DEEP",
+			`{ a: __typename b: __typename }`:                          "TOO_MANY_ALIASES",
+			`{ __typename t: __typename x: __typename y: __typename }`: "COMPLEXITY_LIMIT_EXCEEDED",
+		} {
+			b, _ := json.Marshal(map[string]string{"query": q})
+			resp, body := fetch(t, http.MethodPost, url+"/graphql", string(b), map[string]string{"Content-Type": "application/json"})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"`+code+`"`) {
+				t.Errorf("%s: got %d %s, want %s", q, resp.StatusCode, body, code)
+			}
+		}
+	})
 }

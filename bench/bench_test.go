@@ -121,7 +121,7 @@ func BenchmarkHandler(b *testing.B) {
 		{"d 20 sessions with runs and messages", [][]byte{requestBody(b, bench.QueryNested, nil)}},
 	}
 	forEachBackend(b, func(b *testing.B, store *db.Store) {
-		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}})
+		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})
 		for _, sc := range scenarios {
 			b.Run(sc.name, func(b *testing.B) {
 				b.ReportAllocs()

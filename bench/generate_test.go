@@ -78,7 +78,7 @@ func TestGenerate(t *testing.T) {
 		if err := store.InsertRows(t.Context(), rows, db.DoubleEncoded); err != nil {
 			t.Fatal(err)
 		}
-		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}})
+		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})
 		bodies := [][]byte{requestBody(t, bench.QueryNewest, nil), requestBody(t, bench.QueryNested, nil),
 			requestBody(t, bench.QueryPage, map[string]any{"after": nil})}
 		for _, row := range rows {

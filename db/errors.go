@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"sessiongraph/models"
 )
@@ -22,10 +24,26 @@ func internal(op string, err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || pgCode(err) == "57014":
 		return &models.Error{Code: models.Timeout, Message: op + ": the request was cancelled or ran out of time", Err: err}
+	case pgCode(err) == "22021" || pgCode(err) == "22P05":
+		// PostgreSQL text cannot hold NUL or invalid UTF-8: the input is bad.
+		return &models.Error{Code: models.BadUserInput, Message: op + ": a value holds a character PostgreSQL cannot store (NUL)", Err: err}
+	case sqliteBusy(err):
+		return &models.Error{Code: models.Unavailable, Message: op + ": the database is busy (locked by another writer), try again", Err: err}
 	case unreachable(err):
 		return &models.Error{Code: models.Unavailable, Message: op + ": the database is unavailable, try again later", Err: err}
 	}
 	return &models.Error{Code: models.Internal, Message: "internal error", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// sqliteBusy reports SQLITE_BUSY or SQLITE_LOCKED (with their extended
+// codes): another connection, such as Agno's, held the lock past busy_timeout.
+func sqliteBusy(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	code := e.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }
 
 // pgCode returns the SQLSTATE of a PostgreSQL error, "" for other errors.

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -42,19 +43,26 @@ func ParseURL(raw string) (Target, error) {
 	case "postgres", "postgresql":
 		u, err := url.Parse("postgres://" + rest)
 		if err != nil {
+			var uerr *url.Error
+			if errors.As(err, &uerr) {
+				err = uerr.Err // url.Error quotes the whole URL, password included
+			}
 			return Target{}, fmt.Errorf("database URL is not a valid postgres URL: %w", err)
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
 			return Target{}, fmt.Errorf("postgres URL %q names no host", redact(u))
 		}
+		if u.Host == "" && u.Path == "" {
+			u.Path = "/" // else String drops the "//", and pgx reads "postgres:?host=…" as key=value text, ignoring host
+		}
 		return Target{Dialect: Postgres, DSN: u.String()}, nil
 	case "sqlite":
 		// SQLAlchemy: sqlite:///relative.db and sqlite:////absolute.db (the path follows the third slash).
 		path, ok := strings.CutPrefix(rest, "/")
+		path, _, _ = strings.Cut(path, "?")
 		if !ok || path == "" {
 			return Target{}, fmt.Errorf("sqlite URL %q must look like sqlite:///file.db or sqlite:////abs/file.db", raw)
 		}
-		path, _, _ = strings.Cut(path, "?")
 		return Target{Dialect: SQLite, DSN: path}, nil
 	}
 	return Target{}, fmt.Errorf("database URL scheme %q is not supported (use postgres://, postgresql+psycopg://, sqlite:/// or a file path)", scheme)

@@ -40,7 +40,7 @@ func (r gqlResponse) codes() []string {
 
 // newHandler serves the given stores, the first the default.
 func newHandler(stores ...*db.Store) http.Handler {
-	return graph.NewHandler(&graph.Resolver{Stores: stores})
+	return graph.NewHandler(&graph.Resolver{Stores: stores}, graph.HandlerOptions{})
 }
 
 // query POSTs a query to the real handler.

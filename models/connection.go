@@ -12,7 +12,9 @@ import (
 const (
 	DefaultPageSize = 20
 	MaxPageSize     = 100
-	maxCursorLength = 2048
+	// maxCursorLength is as large as a request body may be by default (1 MiB):
+	// a cursor holds a stored name and session id, and those have no bound.
+	maxCursorLength = 1 << 20
 )
 
 // PageArgs are a connection's Relay arguments.
@@ -203,12 +205,14 @@ func (s *SessionCore) runCursorIndex(cursor string, runs []*RunCore) (int, error
 	if c.DB != s.dbID || c.S != s.row.SessionID {
 		return 0, Errorf(BadUserInput, "the cursor was made for the runs of another session")
 	}
+	// The cursor's index tells apart runs that share an id (corrupt rows).
+	index, found := c.I, false
 	for _, r := range runs {
-		if c.ID != "" && r.runID() == c.ID {
-			return r.index, nil
+		if c.ID != "" && r.runID() == c.ID && (!found || r.index == c.I) {
+			index, found = r.index, true
 		}
 	}
-	return c.I, nil
+	return index, nil
 }
 
 // matches reports whether the run passes the filter; runs without created_at

@@ -15,8 +15,9 @@ type GlobalID struct {
 	RunID     string
 }
 
-// maxGlobalIDLength bounds what ParseGlobalID decodes.
-const maxGlobalIDLength = 4096
+// maxGlobalIDLength bounds what ParseGlobalID decodes: as large as a request
+// body may be by default (1 MiB), since an id holds a session id of any length.
+const maxGlobalIDLength = 1 << 20
 
 var sessionTypeNames = map[string]bool{"AgentSession": true, "TeamSession": true, "WorkflowSession": true}
 var runTypeNames = map[string]bool{"AgentRun": true, "TeamRun": true, "WorkflowRun": true}

@@ -56,8 +56,8 @@ func jsonKind(raw []byte) byte {
 
 // isAbsent reports whether raw is SQL NULL (nil) or the JSON literal null.
 func isAbsent(raw []byte) bool {
-	k := jsonKind(raw)
-	return k == 0 || (k == 'n' && bytes.Equal(bytes.TrimSpace(raw), []byte("null")))
+	trimmed := bytes.Trim(raw, " \t\n\r") // JSON's whitespace: a NUL byte or \v is corrupt
+	return len(trimmed) == 0 || string(trimmed) == "null"
 }
 
 // decodeObject reads a stored column as an object, validating it once;

@@ -68,7 +68,7 @@ func newCapturer(ctx context.Context, opts db.Options) (*capturer, error) {
 		}
 	}
 	rec.take() // whatever opening the store ran
-	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}})}, nil
+	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})}, nil
 }
 
 func (c *capturer) Close() error { return c.store.Close() }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 
@@ -98,7 +96,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 
-	l := &loader{cfg: cfg, out: stdout, endpoint: endpoint.String()}
+	l := &loader{cfg: cfg, out: stdout}
 	// The same session parameters as the server's connections (jit=off).
 	poolCfg, err := pgxpool.ParseConfig(db.WithSessionDefaults(dsn))
 	if err != nil {
@@ -118,9 +116,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer l.capt.Close()
-	l.client = &http.Client{Timeout: time.Minute, Transport: &http.Transport{
-		MaxIdleConns: cfg.concurrency, MaxIdleConnsPerHost: cfg.concurrency, DisableCompression: true}}
-	defer l.client.CloseIdleConnections()
+	l.client = newGraphQLClient(endpoint.String(), "", cfg.concurrency)
+	defer l.client.close()
 
 	scenarios := data.scenarios()
 	if err := l.post(ctx, scenarios["a"].body(nil)); err != nil {
@@ -159,12 +156,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // loader holds what the phases of sgbench load share.
 type loader struct {
-	cfg      loadConfig
-	out      io.Writer
-	endpoint string
-	client   *http.Client
-	pool     *pgxpool.Pool // the raw SQL baseline's
-	capt     *capturer
+	cfg    loadConfig
+	out    io.Writer
+	client *graphQLClient
+	pool   *pgxpool.Pool // the raw SQL baseline's
+	capt   *capturer
 }
 
 // scenarioResult is a scenario's server phase beside its baseline phase.
@@ -183,21 +179,8 @@ type phaseResult struct {
 
 // post sends one GraphQL request to the server.
 func (l *loader) post(ctx context.Context, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := l.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	return checkResponse(resp.StatusCode, b)
+	_, err := l.client.check(ctx, body)
+	return err
 }
 
 // measure captures the SQL the server runs for the scenario, then runs the
@@ -216,7 +199,7 @@ func (l *loader) measure(ctx context.Context, s *scenario) (scenarioResult, erro
 	}
 	if l.cfg.showSQL {
 		for _, st := range stmts {
-			fmt.Fprintf(l.out, "-- %s: %s\n--   args %v\n", s.key, oneLineSQL(st.sql), st.args)
+			fmt.Fprintf(l.out, "-- %s: %s\n--   args %v\n", s.key, oneLine(st.sql), st.args)
 		}
 	}
 	r := scenarioResult{statements: len(stmts)}
@@ -303,7 +286,8 @@ func coresOrDash(c float64) string {
 	return fmt.Sprintf("%.2f", c)
 }
 
-func oneLineSQL(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine folds whitespace runs into single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // pgSessions returns how many sessions the database has seen end
 // (pg_stat_database.sessions, PostgreSQL 14+); 0 when unknown.

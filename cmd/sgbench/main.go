@@ -1,11 +1,13 @@
-// Command sgbench generates benchmark data and measures a running sessiongraph
-// server against raw SQL.
+// Command sgbench generates benchmark data, measures a running sessiongraph
+// server against raw SQL, and soaks it with many clients.
 //
 //	sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
 //	sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
 //	             [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+//	sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
+//	             [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
 //
-// See docs/performance.md for the recipe and the numbers.
+// See docs/performance.md and docs/soak.md for the recipes and the numbers.
 package main
 
 import (
@@ -34,8 +36,10 @@ const usage = `Usage:
   sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
   sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
                [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+  sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
+               [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
 
-Run "sgbench gen -h" or "sgbench load -h" for the flags.`
+Run "sgbench gen -h", "sgbench load -h" or "sgbench soak -h" for the flags.`
 
 // run dispatches a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -48,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, args[1:], stdout, stderr)
 	case "load":
 		return runLoad(ctx, args[1:], stdout, stderr)
+	case "soak":
+		return runSoak(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

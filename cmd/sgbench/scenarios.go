@@ -46,12 +46,12 @@ func inspect(ctx context.Context, pool *pgxpool.Pool, schema, table string, page
 	if d.sessions < pageSize {
 		return d, fmt.Errorf("%s holds %d sessions; generate some first (sgbench gen)", from, d.sessions)
 	}
-	rows, err := pool.Query(ctx, "SELECT session_id FROM "+from+" ORDER BY md5(session_id) LIMIT $1", nIDs)
+	sample, err := sampleSessions(ctx, pool, from, nIDs)
 	if err != nil {
-		return d, fmt.Errorf("picking session ids: %w", err)
+		return d, err
 	}
-	if d.ids, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return d, fmt.Errorf("picking session ids: %w", err)
+	for _, row := range sample {
+		d.ids = append(d.ids, row.SessionID)
 	}
 	// The deep page, or the last full page of a smaller table.
 	d.page = min(page, int(d.sessions/pageSize))
@@ -70,6 +70,29 @@ func inspect(ctx context.Context, pool *pgxpool.Pool, schema, table string, page
 	}
 	d.cursor = models.SessionCursor{Order: models.DefaultSessionOrder, Int: createdAt, SessionID: id}.Encode()
 	return d, nil
+}
+
+// sampleSessions picks n random sessions of the table from (a sanitized
+// identifier), with the columns that decide their type. The sample is the
+// same for the same table contents.
+func sampleSessions(ctx context.Context, pool *pgxpool.Pool, from string, n int) ([]models.SessionRow, error) {
+	rows, err := pool.Query(ctx, "SELECT session_id, session_type, agent_id, team_id, workflow_id FROM "+from+" ORDER BY md5(session_id) LIMIT $1", n)
+	if err != nil {
+		return nil, fmt.Errorf("picking session ids: %w", err)
+	}
+	sample, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (models.SessionRow, error) {
+		var r models.SessionRow
+		var typ *string
+		err := row.Scan(&r.SessionID, &typ, &r.AgentID, &r.TeamID, &r.WorkflowID)
+		if typ != nil {
+			r.SessionType = *typ
+		}
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("picking session ids: %w", err)
+	}
+	return sample, nil
 }
 
 // scenarios returns the scenarios by key: a, b, c (deep page), c1 (page 1, for c's ratio), d.
@@ -93,11 +116,14 @@ func nullable(s string) any {
 	return s
 }
 
-// body encodes a GraphQL-over-HTTP request.
-func (s *scenario) body(vars map[string]any) []byte {
+// body encodes a GraphQL-over-HTTP request of the scenario.
+func (s *scenario) body(vars map[string]any) []byte { return graphQLBody(s.query, vars) }
+
+// graphQLBody encodes a GraphQL-over-HTTP request.
+func graphQLBody(query string, vars map[string]any) []byte {
 	b, _ := json.Marshal(struct {
 		Query     string         `json:"query"`
 		Variables map[string]any `json:"variables,omitempty"`
-	}{s.query, vars})
+	}{query, vars})
 	return b
 }
