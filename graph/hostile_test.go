@@ -33,13 +33,15 @@ import (
 //     that is not JSON, 405 mutation over GET): the same under either media type;
 //   - request errors, found before execution (parse, validation, variable
 //     coercion, QUERY_TOO_DEEP, TOO_MANY_ALIASES, COMPLEXITY_LIMIT_EXCEEDED,
-//     INTROSPECTION_DISABLED, all registered as protocol errors): 422 under
+//     INTROSPECTION_DISABLED, and BAD_USER_INPUT for arguments that cannot
+//     be right whatever the data: page sizes, cursors, ids too long, NUL,
+//     batch sizes; all registered as protocol errors): 422 under
 //     application/json, 400 under application/graphql-response+json,
 //     with "data": null;
-//   - field errors, raised while executing (BAD_USER_INPUT for first,
-//     cursors and batch sizes; NOT_FOUND): the operation ran, so 200 under
-//     both media types, with data null where the field is non-null, as the
-//     spec advises for a null data entry ("2xx; 4xx/5xx not recommended").
+//   - field errors, raised while executing (NOT_FOUND, or BAD_USER_INPUT
+//     that depends on the data, such as a cursor of another session's
+//     runs): the operation ran, so 200 under both media types, as the spec
+//     advises for a null data entry ("2xx; 4xx/5xx not recommended").
 
 const (
 	jsonMedia    = "application/json"
@@ -198,52 +200,52 @@ func TestHostileInputsAreRefusedPromptlyWithACode(t *testing.T) {
 		}, 422, 400, "COMPLEXITY_LIMIT_EXCEEDED"},
 		{"a 100 kB cursor is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"after": strings.Repeat("A", 100_000)}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a cursor of random bytes is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"after": string(randomBytes(64))}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a base64 cursor of random bytes is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"after": base64.StdEncoding.EncodeToString(randomBytes(64))}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a base64 cursor of JSON of another shape is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"after": base64.StdEncoding.EncodeToString([]byte(`{"o":[1,2],"k":{"x":null}}`))}))
-		}, 200, 200, "BAD_USER_INPUT"},
-		{"first: -1 is BAD_USER_INPUT", func() io.Reader { return strings.NewReader(gqlBody(sessionsPage, map[string]any{"first": -1})) }, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
+		{"first: -1 is BAD_USER_INPUT", func() io.Reader { return strings.NewReader(gqlBody(sessionsPage, map[string]any{"first": -1})) }, 422, 400, "BAD_USER_INPUT"},
 		{"first: 2^31-1 is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"first": 1<<31 - 1}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"first: 10^12 in a variable is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionsPage, map[string]any{"first": 1_000_000_000_000}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"first: 10^12 in the query is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(`{ sessions(first: 1000000000000) { totalCount } }`, nil))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"first: 10^30 in a variable is not an Int", func() io.Reader {
 			return strings.NewReader(`{"query": "query($first: Int) { sessions(first: $first) { totalCount } }", "variables": {"first": 1000000000000000000000000000000}}`)
 		}, 422, 400, "GRAPHQL_VALIDATION_FAILED"},
 		{"first: 10^30 in the query is not an Int", func() io.Reader {
 			return strings.NewReader(gqlBody(`{ sessions(first: 1000000000000000000000000000000) { totalCount } }`, nil))
 		}, 422, 400, "GRAPHQL_VALIDATION_FAILED"},
-		{"runs of a 100 kB session id is NOT_FOUND", func() io.Reader { return strings.NewReader(gqlBody(sessionRuns, map[string]any{"s": hugeID})) }, 200, 200, "NOT_FOUND"},
-		{"renaming a 100 kB session id is NOT_FOUND", func() io.Reader {
+		{"runs of a 100 kB session id is BAD_USER_INPUT", func() io.Reader { return strings.NewReader(gqlBody(sessionRuns, map[string]any{"s": hugeID})) }, 422, 400, "BAD_USER_INPUT"},
+		{"renaming a 100 kB session id is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(renameQuery, map[string]any{"s": hugeID, "n": "x"}))
-		}, 200, 200, "NOT_FOUND"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a session id with a NUL byte in a variable is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(sessionRuns, map[string]any{"s": "s-100\x00"}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a session id with a NUL byte in the query is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(`{ session(sessionId: "s-100\u0000") { sessionId } }`, nil))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"renaming a session id with a NUL byte is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(renameQuery, map[string]any{"s": "s-\x00100", "n": "x"}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"deleting ids with a NUL byte in a list is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(deleteTooMany, map[string]any{"ids": []string{"s-100", "\x00"}}))
-		}, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
 		{"a name with a NUL byte is BAD_USER_INPUT", func() io.Reader {
 			return strings.NewReader(gqlBody(renameQuery, map[string]any{"s": "s-100", "n": "a\x00b"}))
-		}, 200, 200, "BAD_USER_INPUT"},
-		{"deleting 1001 ids is BAD_USER_INPUT", func() io.Reader { return strings.NewReader(gqlBody(deleteTooMany, map[string]any{"ids": manyIDs})) }, 200, 200, "BAD_USER_INPUT"},
+		}, 422, 400, "BAD_USER_INPUT"},
+		{"deleting 1001 ids is BAD_USER_INPUT", func() io.Reader { return strings.NewReader(gqlBody(deleteTooMany, map[string]any{"ids": manyIDs})) }, 422, 400, "BAD_USER_INPUT"},
 	}
 	eachBackend(t, bs, func(t *testing.T, b servedBackend) {
 		s := newHostileServer(t, b.h)

@@ -28,7 +28,10 @@ const (
 
 func init() {
 	// Refusals before execution are the client's error: answer 4xx, not 200.
-	for _, code := range []models.Code{codeComplexityLimit, CodeQueryTooDeep, CodeTooManyAliases, CodeIntrospectionDisabled} {
+	// BAD_USER_INPUT counts as such only when it refuses an operation before
+	// it runs (checkArguments); raised during execution it is answered
+	// with 200, as every execution error is.
+	for _, code := range []models.Code{models.BadUserInput, codeComplexityLimit, CodeQueryTooDeep, CodeTooManyAliases, CodeIntrospectionDisabled} {
 		errcode.RegisterErrorType(string(code), errcode.KindProtocol)
 	}
 }
@@ -87,7 +90,7 @@ func (l operationLimits) MutateOperationContext(ctx context.Context, opCtx *grap
 		// PostgreSQL refuses it as a parameter.
 		return coded(models.BadUserInput, "arguments may not contain NUL characters")
 	}
-	return nil
+	return checkArguments(opCtx)
 }
 
 func (l aliasLimit) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {

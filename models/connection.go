@@ -12,10 +12,26 @@ import (
 const (
 	DefaultPageSize = 20
 	MaxPageSize     = 100
-	// maxCursorLength is as large as a request body may be by default (1 MiB):
-	// a cursor holds a stored name and session id, and those have no bound.
-	maxCursorLength = 1 << 20
+	// MaxIDLength bounds the session, run, user and component ids that
+	// arguments may carry (bytes). Agno's ids are UUIDs or short names; a
+	// longer argument is refused as BAD_USER_INPUT before anything runs.
+	MaxIDLength = 4096
+	// maxCursorLength bounds a cursor: it holds a session id (at most
+	// MaxIDLength) and a stored name, which Agno does not bound but which is
+	// far shorter than this in practice.
+	maxCursorLength = 64 << 10
 )
+
+// CheckCursor reports whether s can be a cursor of this server (any
+// connection): bounded, base64url, a JSON object. Which connection and
+// order it belongs to is checked where it is used.
+func CheckCursor(s string) error {
+	var v map[string]any
+	if err := decodeCursorJSON(s, &v); err != nil {
+		return Errorf(BadUserInput, "%q is not a cursor", truncate(s, 64))
+	}
+	return nil
+}
 
 // PageArgs are a connection's Relay arguments.
 type PageArgs struct {

@@ -15,9 +15,9 @@ type GlobalID struct {
 	RunID     string
 }
 
-// maxGlobalIDLength bounds what ParseGlobalID decodes: as large as a request
-// body may be by default (1 MiB), since an id holds a session id of any length.
-const maxGlobalIDLength = 1 << 20
+// MaxGlobalIDLength bounds what ParseGlobalID decodes: room for a session
+// and a run id of MaxIDLength each, base64-encoded and query-escaped.
+const MaxGlobalIDLength = 64 << 10
 
 var sessionTypeNames = map[string]bool{"AgentSession": true, "TeamSession": true, "WorkflowSession": true}
 var runTypeNames = map[string]bool{"AgentRun": true, "TeamRun": true, "WorkflowRun": true}
@@ -40,7 +40,7 @@ func (g GlobalID) String() string {
 // ParseGlobalID decodes an id made by String; BAD_USER_INPUT when it is not one.
 func ParseGlobalID(id string) (GlobalID, error) {
 	bad := Errorf(BadUserInput, "%q is not a valid id", truncate(id, 64))
-	if len(id) > maxGlobalIDLength {
+	if len(id) > MaxGlobalIDLength {
 		return GlobalID{}, bad
 	}
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(id, "="))
