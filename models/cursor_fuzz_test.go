@@ -64,7 +64,9 @@ func FuzzSessionCursor(f *testing.F) {
 			c.Int = key
 		}
 		// Stored text is valid UTF-8 (PostgreSQL text, Python str).
-		if utf8.ValidString(c.Str) && utf8.ValidString(c.SessionID) {
+		// Keys within what a cursor may carry (an id of at most MaxIDLength,
+		// a name of a few kB) round-trip; longer ones may be refused.
+		if utf8.ValidString(c.Str) && utf8.ValidString(c.SessionID) && len(c.SessionID) <= models.MaxIDLength && len(c.Str) <= 4096 {
 			enc := c.Encode()
 			for _, order := range sessionOrders {
 				got, err := models.DecodeSessionCursor(enc, order)

@@ -43,8 +43,13 @@ func FuzzGlobalID(f *testing.F) {
 		if !g.IsRun() {
 			g.RunID = "" // String drops it
 		}
-		if got, err := models.ParseGlobalID(g.String()); err != nil || got != g {
+		// Ids of ids no argument may carry (longer than MaxIDLength) may be
+		// too long to parse; all others round-trip.
+		short := len(dbID) <= 64 && len(session) <= models.MaxIDLength && len(run) <= models.MaxIDLength
+		if got, err := models.ParseGlobalID(g.String()); short && (err != nil || got != g) {
 			t.Errorf("ParseGlobalID(String of %s) = %s, %v", abbrev(g), abbrev(got), err)
+		} else if err != nil && models.ErrorCode(err) != models.BadUserInput {
+			t.Errorf("ParseGlobalID(String of %s): code %s", abbrev(g), models.ErrorCode(err))
 		}
 
 		parsed, err := models.ParseGlobalID(s)
