@@ -24,8 +24,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &domain) && domain.Code != models.Internal:
 			gqlErr.Message = domain.Message
 			setCode(gqlErr, domain.Code)
-			if domain.Code == models.DataCorrupt {
+			switch domain.Code {
+			case models.DataCorrupt:
 				log.WarnContext(ctx, "stored data cannot be read", "request_id", RequestID(ctx), "path", gqlErr.Path.String(), "error", err)
+			case models.Unavailable, models.Timeout:
+				// The cause (the driver's error) is for operators only.
+				log.WarnContext(ctx, "database call failed", "code", string(domain.Code), "request_id", RequestID(ctx), "path", gqlErr.Path.String(), "error", err)
 			}
 		case domain != nil || !isClientError(err):
 			log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "path", gqlErr.Path.String(), "error", err)
