@@ -20,12 +20,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sessiongraph/auth"
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
+	"sessiongraph/internal/telemetry"
+	"sessiongraph/playground"
 )
 
 func main() {
@@ -50,7 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
+	slog.SetDefault(cfg.logger)
 	a, err := newApp(ctx, cfg)
 	if err != nil {
 		return err
@@ -101,8 +104,11 @@ type config struct {
 	countCacheTTL time.Duration
 	// statementTimeout is PostgreSQL's statement_timeout on our connections.
 	statementTimeout time.Duration
-	graphql          graph.HandlerOptions // limits, introspection and CORS of /graphql
+	graphql          graph.HandlerOptions // limits, introspection, CORS and metrics names of /graphql
 	noPlayground     bool
+	logger           *slog.Logger // --log-format, from --log-level up
+	noMetrics        bool         // no /metrics
+	tracing          bool         // the OTEL_* environment asks for traces (telemetry.TracingEnabled)
 }
 
 // dbSpec is one --db value: an optional id and a URL.
@@ -143,6 +149,22 @@ func (f *originFlags) Set(v string) error {
 	return nil
 }
 
+// operationFlags collects repeated --metrics-operation values.
+type operationFlags []string
+
+var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
+
+func (f *operationFlags) String() string { return strings.Join(*f, ",") }
+
+// Set accepts a GraphQL operation name.
+func (f *operationFlags) Set(v string) error {
+	if !graphQLName.MatchString(v) {
+		return fmt.Errorf("%q is not a GraphQL operation name", v)
+	}
+	*f = append(*f, v)
+	return nil
+}
+
 // parseConfig reads flags, falling back to environment variables.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("sessiongraph", flag.ContinueOnError)
@@ -164,6 +186,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&cfg.graphql.RequestTimeout, "request-timeout", graph.DefaultRequestTimeout, "how long a GraphQL request may run (env SESSIONGRAPH_REQUEST_TIMEOUT)")
 	fs.BoolVar(&cfg.graphql.DisableIntrospection, "no-introspection", false, "refuse introspection queries (env SESSIONGRAPH_NO_INTROSPECTION)")
 	fs.BoolVar(&cfg.noPlayground, "no-playground", false, "do not serve GraphiQL at / (env SESSIONGRAPH_NO_PLAYGROUND)")
+	var logFormat, logLevel string
+	fs.StringVar(&logFormat, "log-format", envOr(getenv, "SESSIONGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SESSIONGRAPH_LOG_FORMAT)")
+	fs.StringVar(&logLevel, "log-level", envOr(getenv, "SESSIONGRAPH_LOG_LEVEL", "info"), "least severe level logged: debug, info (a line per GraphQL operation), warn or error (env SESSIONGRAPH_LOG_LEVEL)")
+	fs.BoolVar(&cfg.noMetrics, "no-metrics", false, "do not serve Prometheus metrics at /metrics, which needs no authentication: keep it off public networks (env SESSIONGRAPH_NO_METRICS)")
+	var metricsOps operationFlags
+	fs.Var(&metricsOps, "metrics-operation", "a GraphQL operation name that metrics label by name (others count as \"other\"); repeat for several (env SESSIONGRAPH_METRICS_OPERATIONS, comma-separated)")
 	var authCfg auth.Config
 	var jwtSecret, jwtPublicKey string
 	fs.StringVar(&authCfg.SecurityKey, "security-key", getenv("OS_SECURITY_KEY"), "require Authorization: Bearer <key> on every request, as AgentOS does (env OS_SECURITY_KEY; prefer the env, flags show in ps)")
@@ -178,7 +206,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Var(&origins, "cors-origin", "an origin browsers may call /graphql from, e.g. https://app.example.com, or * for any; repeat for several (env SESSIONGRAPH_CORS_ORIGINS, comma-separated; default none)")
 	for _, f := range [][2]string{{"max-depth", "SESSIONGRAPH_MAX_DEPTH"}, {"max-aliases", "SESSIONGRAPH_MAX_ALIASES"},
 		{"max-complexity", "SESSIONGRAPH_MAX_COMPLEXITY"}, {"request-timeout", "SESSIONGRAPH_REQUEST_TIMEOUT"},
-		{"no-introspection", "SESSIONGRAPH_NO_INTROSPECTION"}, {"no-playground", "SESSIONGRAPH_NO_PLAYGROUND"}} {
+		{"no-introspection", "SESSIONGRAPH_NO_INTROSPECTION"}, {"no-playground", "SESSIONGRAPH_NO_PLAYGROUND"},
+		{"no-metrics", "SESSIONGRAPH_NO_METRICS"}} {
 		if v := getenv(f[1]); v != "" {
 			if err := fs.Set(f[0], v); err != nil {
 				return cfg, fmt.Errorf("%s: %w", f[1], err)
@@ -211,6 +240,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 	}
 	cfg.graphql.CORSOrigins = origins
+	if len(metricsOps) == 0 {
+		for _, name := range strings.Split(getenv("SESSIONGRAPH_METRICS_OPERATIONS"), ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				if err := metricsOps.Set(name); err != nil {
+					return cfg, fmt.Errorf("SESSIONGRAPH_METRICS_OPERATIONS: %w", err)
+				}
+			}
+		}
+	}
+	cfg.graphql.MetricsOperations = metricsOps
+	logger, err := telemetry.NewLogger(stderr, logFormat, logLevel)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.logger = logger
+	cfg.tracing = telemetry.TracingEnabled(getenv)
 	if jwtSecret != "" {
 		authCfg.JWTSecret = []byte(jwtSecret)
 	}
@@ -271,6 +316,7 @@ func envOr(getenv func(string) string, key, def string) string {
 type app struct {
 	cfg     config
 	stores  []*db.Store
+	metrics *prometheus.Registry // nil under --no-metrics
 	handler http.Handler
 	cleanup []func()
 }
@@ -309,8 +355,49 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		}
 		cancel()
 	}
+	if err := a.observe(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.handler = a.routes()
 	return a, nil
+}
+
+// observe sets up the operation log, the metrics served at /metrics and,
+// when the OTEL_* environment asks for it, tracing of requests, operations
+// and SQL.
+func (a *app) observe(ctx context.Context) error {
+	a.cfg.graphql.Logger = a.cfg.logger
+	if !a.cfg.noMetrics {
+		var err error
+		if a.metrics, err = telemetry.NewRegistry(a.stores); err != nil {
+			return err
+		}
+		if a.cfg.graphql.Metrics, err = graph.NewMetrics(a.metrics); err != nil {
+			return err
+		}
+	}
+	if !a.cfg.tracing {
+		return nil
+	}
+	tp, err := telemetry.NewTracerProvider(ctx)
+	if err != nil {
+		return err
+	}
+	a.cleanup = append(a.cleanup, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(ctx); err != nil {
+			slog.Warn("tracing: spans left unsent", "error", err)
+		}
+	})
+	for _, s := range a.stores {
+		if err := s.TraceStatements(tp); err != nil {
+			return err
+		}
+	}
+	a.cfg.graphql.TracerProvider = tp
+	return nil
 }
 
 // prepareDemo writes the generated dataset into a fresh SQLite file, half of
@@ -344,10 +431,16 @@ func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Stores: a.stores}, a.cfg.graphql))
 	if !a.cfg.noPlayground {
-		mux.Handle("GET /{$}", playground.Handler("sessiongraph", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+		page := playground.Handler() // GraphiQL, embedded: no CDN
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET "+playground.AssetsPath, page)
 	}
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", a.readyz)
+	if a.metrics != nil {
+		// Outside /graphql's authentication: keep the port off public networks.
+		mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
+	}
 	return mux
 }
 

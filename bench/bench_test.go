@@ -3,11 +3,15 @@ package bench_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"sessiongraph/bench"
 	"sessiongraph/db"
@@ -122,7 +126,14 @@ func BenchmarkHandler(b *testing.B) {
 		{"d 20 sessions with runs and messages", [][]byte{requestBody(b, bench.QueryNested, nil)}},
 	}
 	forEachBackend(b, func(b *testing.B, store *db.Store) {
-		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})
+		// Observed as served: a JSON log line per operation (written
+		// nowhere) and the operation metrics.
+		metrics, err := graph.NewMetrics(prometheus.NewRegistry())
+		if err != nil {
+			b.Fatal(err)
+		}
+		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{
+			Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: metrics})
 		for _, sc := range scenarios {
 			b.Run(sc.name, func(b *testing.B) {
 				b.ReportAllocs()

@@ -11,19 +11,30 @@ type dialectSQL struct {
 	// nameKey is the NAME order key: the stored name ("" when none) with
 	// ASCII A-Z lower-cased, compared byte-wise on both backends.
 	nameKey string
-	// tieKey is session_id compared byte-wise.
+	// tieKey is session_id compared byte-wise (also the SESSION_ID order key).
 	tieKey string
+	// userKey is the USER_ID order key: user_id ("" when NULL) compared byte-wise.
+	userKey string
 	// nameContains is true when the stored name, ASCII lower-cased, contains
 	// the (already lower-cased) parameter.
 	nameContains string
 	// jsonParam is a placeholder for a JSON document parameter (text or NULL).
 	jsonParam string
-	// renameSet is the new session_data for a rename, with the name as
-	// parameter; renameable is true when session_data can be renamed in
-	// place (SQL NULL, JSON null or an object).
-	renameSet  string
-	renameArgs int // how many times the name parameter appears in renameSet
-	renameable string
+	// editData is session_data with some keys set to JSON values (one
+	// parameter each, in order, the whole list repeated dataCopies times)
+	// and others removed, in one expression over the row as it is, keeping
+	// its encoding: SQL NULL and JSON null start from {} when a key is set
+	// and stay as they are otherwise. dataEditable is true when session_data
+	// can be edited so (SQL NULL, JSON null or an object).
+	editData     func(set, remove []string) (expr string, dataCopies int)
+	dataEditable string
+	// docValue is a whole JSON column's new value in the row's encoding, from
+	// the parameters docArgs gives (see Store.docArgs).
+	docValue string
+	// insertWith prefixes the INSERT of a new row, and insertDoc is a JSON
+	// column's value in it, in the table's encoding (from the parameters
+	// docArgs gives).
+	insertWith, insertDoc string
 	// nameRuns is what deriving a name needs when none is stored (NULL when
 	// one is): see models.SessionRow.NameRuns.
 	nameRuns string
@@ -53,16 +64,83 @@ var sqliteStoredName = `(CASE WHEN json_type(` + sqliteDoc + `, '$.session_name'
 
 const pgStoredName = `(CASE WHEN jsonb_typeof(session_data -> 'session_name') = 'string' THEN session_data ->> 'session_name' END)`
 
+// sqliteEncoding is 1 when a row's JSON columns are double-encoded and 0
+// when they are plain, as the first column that tells says: one holding a
+// JSON string (double-encoded) or a document (plain); NULL when none tells.
+// Small columns are asked first, runs last, so that a long runs text is
+// rarely parsed. (The inner CASE keeps json_type off invalid JSON, on which
+// it fails.)
+var sqliteEncoding = func() string {
+	var b strings.Builder
+	b.WriteString("(CASE")
+	for _, c := range []string{"session_data", "metadata", "summary", "agent_data", "team_data", "workflow_data", "runs"} {
+		typ := "(CASE WHEN json_valid(" + c + ") THEN json_type(" + c + ") END)"
+		b.WriteString(" WHEN " + typ + " IN ('object', 'array') THEN 0 WHEN " + typ + " = 'text' THEN 1")
+	}
+	b.WriteString(" END)")
+	return b.String()
+}()
+
+// sqliteTableEncoding is sqliteEncoding of the newest row of the table
+// ({table}) that tells; NULL when none does.
+var sqliteTableEncoding = `(SELECT ` + sqliteEncoding + ` FROM {table} WHERE ` + sqliteEncoding + ` IS NOT NULL
+	ORDER BY created_at DESC, session_id DESC LIMIT 1)`
+
 // sqliteIsDoubleEncoded is true when the row's JSON columns are
-// double-encoded, or when nothing tells (no JSON column holds a document):
-// every Agno version reads double-encoded values.
-const sqliteIsDoubleEncoded = `NOT COALESCE(
-	(json_valid(runs) AND json_type(runs) IN ('object', 'array')) OR
-	(json_valid(metadata) AND json_type(metadata) IN ('object', 'array')) OR
-	(json_valid(agent_data) AND json_type(agent_data) IN ('object', 'array')) OR
-	(json_valid(team_data) AND json_type(team_data) IN ('object', 'array')) OR
-	(json_valid(workflow_data) AND json_type(workflow_data) IN ('object', 'array')) OR
-	(json_valid(summary) AND json_type(summary) IN ('object', 'array')), 0)`
+// double-encoded; when none tells (they are all null), when the table's
+// are; when nothing tells, true: every Agno version reads double-encoded
+// values, and Agno up to 2.9 writes them. Queries using it must replace
+// {table}.
+var sqliteIsDoubleEncoded = "COALESCE(" + sqliteEncoding + ", " + sqliteTableEncoding + ", 1)"
+
+// pgEditData: jsonb_set and - on an object.
+func pgEditData(set, remove []string) (string, int) {
+	removed := ""
+	for _, key := range remove {
+		removed += " - '" + key + "'"
+	}
+	if len(set) == 0 {
+		return `(CASE WHEN jsonb_typeof(session_data) = 'object' THEN session_data` + removed + ` ELSE session_data END)`, 0
+	}
+	expr := `CASE WHEN jsonb_typeof(session_data) = 'object' THEN session_data ELSE '{}'::jsonb END`
+	for _, key := range set {
+		expr = `jsonb_set(` + expr + `, '{` + key + `}', CAST(? AS jsonb))`
+	}
+	return `(` + expr + removed + `)`, 1
+}
+
+// sqliteEditData: json_set and json_remove on the document, which a
+// double-encoded row holds inside a JSON string: it stays double-encoded.
+// Appending an empty string drops the JSON subtype, without which json_quote
+// would return the document unquoted.
+func sqliteEditData(set, remove []string) (string, int) {
+	edit := func(doc string) string {
+		if len(set) > 0 {
+			doc = "json_set(" + doc
+			for _, key := range set {
+				doc += ", '$." + key + "', json(?)"
+			}
+			doc += ")"
+		}
+		if len(remove) > 0 {
+			doc = "json_remove(" + doc
+			for _, key := range remove {
+				doc += ", '$." + key + "'"
+			}
+			doc += ")"
+		}
+		return doc
+	}
+	expr := `(CASE
+		WHEN json_valid(session_data) AND json_type(session_data) = 'object' THEN ` + edit("session_data") + `
+		WHEN json_valid(session_data) AND json_type(session_data) = 'text' THEN json_quote(` + edit("session_data ->> '$'") + ` || '')`
+	if len(set) == 0 {
+		return expr + ` ELSE session_data END)`, 0
+	}
+	return expr + `
+		WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(` + edit("'{}'") + ` || '')
+		ELSE ` + edit("'{}'") + ` END)`, 4
+}
 
 // pgSmallRuns is true for runs stored in at most smallRunsBytes (after
 // compression): pg_column_size reads the stored header only. Such runs are
@@ -108,32 +186,30 @@ var dialects = map[Dialect]dialectSQL{
 	Postgres: {
 		nameKey:      `lower(COALESCE(` + pgStoredName + `, '') COLLATE "C")`,
 		tieKey:       `session_id COLLATE "C"`,
+		userKey:      `COALESCE(user_id, '') COLLATE "C"`,
 		nameContains: `strpos(lower(` + pgStoredName + ` COLLATE "C"), ?) > 0`,
 		jsonParam:    `CAST(? AS jsonb)`,
-		// jsonb_set on an object; SQL NULL and JSON null start from {}.
-		renameSet: `jsonb_set(CASE WHEN jsonb_typeof(session_data) = 'object' THEN session_data ELSE '{}'::jsonb END,
-			'{session_name}', to_jsonb(CAST(? AS text)))`,
-		renameArgs: 1,
-		renameable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
-		nameRuns:   pgNameRuns,
+		editData:     pgEditData,
+		dataEditable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
+		docValue:     `CAST(? AS jsonb)`,
+		insertDoc:    `CAST(? AS jsonb)`,
+		nameRuns:     pgNameRuns,
 	},
 	SQLite: {
 		nameKey:      `lower(COALESCE(` + sqliteStoredName + `, ''))`,
 		tieKey:       `session_id`,
+		userKey:      `COALESCE(user_id, '')`,
 		nameContains: `instr(lower(` + sqliteStoredName + `), ?) > 0`,
 		jsonParam:    `?`,
-		// Keep the row's encoding: a double-encoded document stays double-encoded.
-		// (`|| ''` drops the JSON subtype, without which json_quote is a no-op.)
-		renameSet: `CASE
-			WHEN json_valid(session_data) AND json_type(session_data) = 'object'
-				THEN json_set(session_data, '$.session_name', ?)
-			WHEN json_valid(session_data) AND json_type(session_data) = 'text'
-				THEN json_quote(json_set(session_data ->> '$', '$.session_name', ?) || '')
-			WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(json_object('session_name', ?) || '')
-			ELSE json_object('session_name', ?) END`,
-		renameArgs: 4,
-		renameable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR
+		editData:     sqliteEditData,
+		dataEditable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR
 			(json_type(session_data) = 'text' AND json_valid(session_data ->> '$') AND json_type(session_data ->> '$') = 'object'))))`,
+		// The row's encoding: the double-encoded form, else the plain one.
+		docValue: `(CASE WHEN ` + sqliteIsDoubleEncoded + ` THEN ? ELSE ? END)`,
+		// The table's encoding: the one of the newest row that tells, else
+		// double-encoded as Agno 2.9 writes (every Agno version reads it).
+		insertWith: `WITH enc(double_encoded) AS MATERIALIZED (SELECT COALESCE(` + sqliteTableEncoding + `, 1)) `,
+		insertDoc:  `(CASE WHEN (SELECT double_encoded FROM enc) THEN ? ELSE ? END)`,
 		// SQLite reads the whole JSON text to look into it anyway: hand over
 		// runs, but only of rows whose name must be derived.
 		nameRuns: `(CASE WHEN ` + sqliteStoredName + ` IS NULL THEN runs END)`,

@@ -295,6 +295,10 @@ func (s *Store) orderKey(field models.SessionOrderField) string {
 		return "COALESCE(updated_at, created_at)"
 	case models.SessionOrderFieldName:
 		return s.sql.nameKey
+	case models.SessionOrderFieldSessionID:
+		return s.sql.tieKey
+	case models.SessionOrderFieldUserID:
+		return s.sql.userKey
 	}
 	return "created_at"
 }
@@ -334,7 +338,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 			op = ">"
 		}
 		var k any = c.Int
-		if order.Field == models.SessionOrderFieldName {
+		if order.Field.IsText() {
 			k = c.Str
 		}
 		// The redundant bound on the key alone lets an index on the key (such
@@ -381,7 +385,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 			return models.SessionPage{}, internal("listing sessions", err)
 		}
 		cursor := models.SessionCursor{Order: order, SessionID: row.SessionID}
-		if order.Field == models.SessionOrderFieldName {
+		if order.Field.IsText() {
 			cursor.Str = asString(k)
 		} else {
 			cursor.Int = asInt64(k)

@@ -145,6 +145,9 @@ func New(opts Options) (*Store, error) {
 	if s.db, err = gorm.Open(dialector, cfg); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
 	}
+	if err := s.OnStatement("sessiongraph:count", countStatement); err != nil {
+		return nil, err
+	}
 	pool, err := s.db.DB()
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,7 +13,8 @@ import (
 	"sessiongraph/models"
 )
 
-// MaxNameLength is the longest session name renameSession accepts, in characters.
+// MaxNameLength is the longest session name renameSession, createSession
+// and updateSession accept, in characters.
 const MaxNameLength = 512
 
 // MaxBatchDelete is the most ids deleteSessions accepts.
@@ -38,10 +41,92 @@ func ValidateName(name string) (string, error) {
 // UPDATE, keeping every other key and column; it works when session_data is
 // SQL NULL or JSON null. NOT_FOUND when no session (of typ) has the id.
 func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *models.SessionType) (*models.SessionRow, error) {
+	return s.UpdateSession(ctx, sessionID, typ, models.SessionEdit{Name: &name})
+}
+
+// CreateSession stores a new session as Agno's POST /sessions does (see
+// models.CreateSessionInput.Row) in one INSERT … ON CONFLICT DO NOTHING, so
+// that two creates of one id cannot both succeed: CONFLICT, with nothing
+// written or shown, when any session (of any type or user) has the id. The
+// id is a new UUID v4 when in has none. A caller restricted to an owner
+// (WithOwner) creates sessions of that owner, whatever in.UserID says. JSON
+// columns are written in the encoding the table holds: jsonb on PostgreSQL
+// (with the characters Agno's PostgreSQL backend strips stripped); on
+// SQLite that of its newest row, double-encoded as Agno 2.9 writes when no
+// row tells.
+func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput) (*models.SessionRow, error) {
 	if err := s.available(ctx); err != nil {
 		return nil, err
 	}
-	name, err := ValidateName(name)
+	sessionID := models.NewSessionID()
+	if in.SessionID != nil {
+		if *in.SessionID == "" {
+			return nil, models.Errorf(models.BadUserInput, "sessionId must not be empty; leave it out to have one generated")
+		}
+		sessionID = *in.SessionID
+	}
+	if err := checkIDLengths(map[string]*string{"sessionId": &sessionID, "userId": in.UserID, "agentId": in.AgentID,
+		"teamId": in.TeamID, "workflowId": in.WorkflowID}); err != nil {
+		return nil, err
+	}
+	var name *string
+	if in.SessionName != nil {
+		checked, err := ValidateName(*in.SessionName)
+		if err != nil {
+			return nil, err
+		}
+		name = &checked
+	}
+	userID := in.UserID
+	if owner, ok := OwnerOf(ctx); ok {
+		userID = &owner // as AgentOS's enforce_owner_on_entity
+	}
+	row, err := in.Row(sessionID, userID, name, nowEpoch())
+	if err != nil {
+		return nil, err
+	}
+	args := []any{row.SessionID, row.SessionType, row.AgentID, row.TeamID, row.WorkflowID, row.UserID}
+	for _, doc := range []json.RawMessage{row.SessionData, row.AgentData, row.TeamData, row.WorkflowData, row.Metadata, row.Runs, row.Summary} {
+		docArgs, err := s.docArgs(doc)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, docArgs...)
+	}
+	args = append(args, row.CreatedAt, *row.UpdatedAt)
+	returning, _ := s.selectList(models.AllColumns)
+	query := s.sql.insertWith + fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?) ON CONFLICT (session_id) DO NOTHING RETURNING %s",
+		s.from, strings.Join(sessionColumns, ", "), placeholders(7, s.sql.insertDoc), returning)
+	created, err := s.writeRow(ctx, "creating a session", query, args)
+	if created == nil && err == nil {
+		err = models.Errorf(models.Conflict, "a session with id %q already exists; use updateSession to change it", sessionID)
+	}
+	return created, err
+}
+
+// checkIDLengths returns BAD_USER_INPUT for an id longer than an id may be.
+func checkIDLengths(ids map[string]*string) error {
+	for _, field := range slices.Sorted(maps.Keys(ids)) {
+		if id := ids[field]; id != nil && len(*id) > models.MaxIDLength {
+			return models.Errorf(models.BadUserInput, "%s is %d bytes long, more than the %d an id may have", field, len(*id), models.MaxIDLength)
+		}
+	}
+	return nil
+}
+
+// UpdateSession applies edit to one session in one atomic UPDATE, as Agno's
+// PATCH /sessions/{id} would leave it: only the session_data keys and the
+// columns edit names change, in the row's encoding, and updated_at becomes
+// now (also for an empty edit, as in Agno). It never writes runs or any
+// other column, so it loses nothing Agno writes meanwhile. A name is trimmed
+// and checked as ValidateName does. NOT_FOUND when no session (of typ) has
+// the id; DATA_CORRUPT when edit changes a session_data key and
+// session_data is neither null nor an object.
+func (s *Store) UpdateSession(ctx context.Context, sessionID string, typ *models.SessionType, edit models.SessionEdit) (*models.SessionRow, error) {
+	if err := s.available(ctx); err != nil {
+		return nil, err
+	}
+	set, err := s.updateSet(edit)
 	if err != nil {
 		return nil, err
 	}
@@ -51,30 +136,14 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 		w.add(effectiveType+" = ?", typ.Stored())
 	}
 	scope(ctx, w)
-	args := make([]any, 0, s.sql.renameArgs+1+len(w.args))
-	for range s.sql.renameArgs {
-		args = append(args, name)
+	if set.changesData {
+		w.add(s.sql.dataEditable)
 	}
-	args = append(args, nowEpoch())
-	args = append(args, w.args...)
 	returning, _ := s.selectList(models.AllColumns)
-	query := fmt.Sprintf("UPDATE %s SET session_data = %s, updated_at = ?%s AND %s RETURNING %s",
-		s.from, s.sql.renameSet, w.sql(), s.sql.renameable, returning)
-	defer s.counts.invalidate() // a new name changes what nameContains matches
-	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
-	if err != nil {
-		return nil, internal("renaming a session", err)
-	}
-	defer rows.Close()
-	if rows.Next() {
-		row, err := s.scanRow(rows, models.AllColumns)
-		if err != nil {
-			return nil, internal("renaming a session", err)
-		}
-		return &row, nil
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("renaming a session", err)
+	query := fmt.Sprintf("UPDATE %s SET %s%s RETURNING %s", s.from, strings.Join(set.assignments, ", "), w.sql(), returning)
+	row, err := s.writeRow(ctx, "updating a session", query, append(set.args, w.args...))
+	if row != nil || err != nil {
+		return row, err
 	}
 	existing, err := s.GetSession(ctx, sessionID, typ, models.SessionColumns{})
 	if err != nil {
@@ -83,7 +152,142 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 	if existing == nil {
 		return nil, models.Errorf(models.NotFound, "session %q not found", sessionID)
 	}
-	return nil, models.Errorf(models.DataCorrupt, "session %q cannot be renamed: its session_data is not a JSON object", sessionID)
+	return nil, models.Errorf(models.DataCorrupt, "session %q cannot be updated: its session_data is not a JSON object", sessionID)
+}
+
+// setClause is the SET clause of an UPDATE and its parameters.
+type setClause struct {
+	assignments []string
+	args        []any
+	changesData bool // session_data is among the columns set
+}
+
+// updateSet returns the SET clause of edit: the session_data keys it sets
+// or removes (editData), the columns it replaces, and updated_at = now.
+func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
+	var c setClause
+	var setKeys, removeKeys []string
+	var setDocs []json.RawMessage
+	if edit.Name != nil {
+		name, err := ValidateName(*edit.Name)
+		if err != nil {
+			return c, err
+		}
+		encoded, _ := json.Marshal(name)
+		setKeys, setDocs = append(setKeys, "session_name"), append(setDocs, encoded)
+	}
+	if edit.State != nil {
+		setKeys, setDocs = append(setKeys, "session_state"), append(setDocs, edit.State)
+	}
+	if edit.ClearName {
+		removeKeys = append(removeKeys, "session_name")
+	}
+	if edit.ClearState {
+		removeKeys = append(removeKeys, "session_state")
+	}
+	if len(setKeys)+len(removeKeys) > 0 {
+		expr, copies := s.sql.editData(setKeys, removeKeys)
+		c.assignments, c.changesData = append(c.assignments, "session_data = "+expr), true
+		for range copies {
+			for _, doc := range setDocs {
+				param, err := s.setParam(doc)
+				if err != nil {
+					return c, err
+				}
+				c.args = append(c.args, param)
+			}
+		}
+	}
+	column := func(name, expr string, docs ...json.RawMessage) error {
+		c.assignments = append(c.assignments, name+" = "+expr)
+		for _, doc := range docs {
+			docArgs, err := s.docArgs(doc)
+			if err != nil {
+				return err
+			}
+			c.args = append(c.args, docArgs...)
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case edit.Metadata != nil:
+		err = column("metadata", s.sql.docValue, edit.Metadata)
+	case edit.ClearMetadata:
+		// Agno stores no metadata as null, but a WorkflowSession turns it into {}.
+		err = column("metadata", "CASE WHEN "+effectiveType+" = 'workflow' THEN "+s.sql.docValue+" ELSE "+s.sql.docValue+" END",
+			json.RawMessage("{}"), json.RawMessage("null"))
+	}
+	if err != nil {
+		return c, err
+	}
+	summary := edit.Summary
+	if edit.ClearSummary {
+		summary = json.RawMessage("null")
+	}
+	if summary != nil {
+		// Workflow sessions have no summary: Agno's PATCH ignores one.
+		if err := column("summary", "CASE WHEN "+effectiveType+" = 'workflow' THEN summary ELSE "+s.sql.docValue+" END", summary); err != nil {
+			return c, err
+		}
+	}
+	c.assignments, c.args = append(c.assignments, "updated_at = ?"), append(c.args, nowEpoch())
+	return c, nil
+}
+
+// writeRow runs a write that returns at most one session row (RETURNING
+// selectList(AllColumns)); nil when it wrote none. Counts are refreshed: a
+// write may change what a filter matches.
+func (s *Store) writeRow(ctx context.Context, op, query string, args []any) (*models.SessionRow, error) {
+	defer s.counts.invalidate()
+	query = strings.ReplaceAll(query, "{table}", s.from) // see sqliteTableEncoding
+	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return nil, wrapRowsErr(op, rows.Err())
+	}
+	row, err := s.scanRow(rows, models.AllColumns)
+	if err != nil {
+		return nil, internal(op, err)
+	}
+	return &row, nil
+}
+
+// docArgs returns the parameters of docValue and insertDoc for a JSON
+// column's new value (nil: SQL NULL): on PostgreSQL the document, stripped
+// as Agno's PostgreSQL backend strips; on SQLite its double-encoded and its
+// plain form, each as Agno writes it.
+func (s *Store) docArgs(doc json.RawMessage) ([]any, error) {
+	if s.dialect == Postgres {
+		param, err := s.setParam(doc)
+		return []any{param}, err
+	}
+	double, err := s.encodeColumn(doc, DoubleEncoded)
+	if err != nil {
+		return nil, models.Errorf(models.BadUserInput, "a JSON value cannot be stored: %v", err)
+	}
+	plain, _ := s.encodeColumn(doc, PlainJSON)
+	return []any{double, plain}, nil
+}
+
+// setParam returns the parameter of a JSON value set inside a document
+// (editData) or, on PostgreSQL, of a whole column: the document, stripped
+// on PostgreSQL as Agno's PostgreSQL backend strips.
+func (s *Store) setParam(doc json.RawMessage) (any, error) {
+	if doc == nil {
+		return nil, nil
+	}
+	if s.dialect == Postgres {
+		stripped, err := models.PostgresDocument(doc)
+		if err != nil {
+			return nil, err
+		}
+		doc = stripped
+	}
+	return string(doc), nil
 }
 
 // DeleteSession deletes one session; NOT_FOUND when no session (of typ) has the id.
@@ -139,9 +343,9 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 			args = append(args, id, types[i].Stored())
 		}
 	}
-	if owner, ok := OwnerOf(ctx); ok {
-		query = strings.Replace(query, " RETURNING ", " AND user_id = ? RETURNING ", 1)
-		args = append(args, owner)
+	if w := scope(ctx, &where{}); len(w.conds) > 0 {
+		query = strings.Replace(query, " RETURNING ", " AND "+strings.Join(w.conds, " AND ")+" RETURNING ", 1)
+		args = append(args, w.args...)
 	}
 	gone := map[string]bool{}
 	defer s.counts.invalidate()

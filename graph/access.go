@@ -14,7 +14,7 @@ import (
 )
 
 // rootFieldScopes is the AgentOS scope each root field needs (reads
-// sessions:read, renames and updates sessions:write, deletes
+// sessions:read, creates, updates and renames sessions:write, deletes
 // sessions:delete). A root field missing here is refused to every caller
 // that is not allowed everything, so a new mutation cannot slip through
 // unguarded; TestEveryRootFieldHasAScope keeps the table complete.
@@ -28,6 +28,7 @@ var rootFieldScopes = map[string]map[string]string{
 		"__schema": "", "__type": "", "__typename": "",
 	},
 	"Mutation": {
+		"createSession": auth.ScopeSessionsWrite, "updateSession": auth.ScopeSessionsWrite,
 		"renameSession": auth.ScopeSessionsWrite,
 		"deleteSession": auth.ScopeSessionsDelete, "deleteSessions": auth.ScopeSessionsDelete,
 		"__typename": "",

@@ -111,7 +111,7 @@ func (c *argChecker) value(name string, v any) {
 				c.err = coded(models.BadUserInput, err.Error())
 			}
 		}
-	case "sessionId", "sessionIds", "runId", "userId", "componentId", "dbId":
+	case "sessionId", "sessionIds", "runId", "userId", "componentId", "dbId", "agentId", "teamId", "workflowId":
 		if s, ok := v.(string); ok && len(s) > models.MaxIDLength {
 			bad("%s is %d bytes long, more than the %d an id may have", name, len(s), models.MaxIDLength)
 		}

@@ -95,6 +95,11 @@ type ComplexityRoot struct {
 		Raw   func(childComplexity int) int
 	}
 
+	CreateSessionPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Session          func(childComplexity int) int
+	}
+
 	Database struct {
 		Dialect      func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -143,9 +148,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CreateSession  func(childComplexity int, input models.CreateSessionInput) int
 		DeleteSession  func(childComplexity int, input models.DeleteSessionInput) int
 		DeleteSessions func(childComplexity int, input models.DeleteSessionsInput) int
 		RenameSession  func(childComplexity int, input models.RenameSessionInput) int
+		UpdateSession  func(childComplexity int, input models.UpdateSessionInput) int
 	}
 
 	PageInfo struct {
@@ -159,9 +166,9 @@ type ComplexityRoot struct {
 		Databases func(childComplexity int) int
 		Node      func(childComplexity int, id string) int
 		Nodes     func(childComplexity int, ids []string) int
-		Run       func(childComplexity int, sessionID string, runID string, dbID *string) int
+		Run       func(childComplexity int, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) int
 		Runs      func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
-		Session   func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string) int
+		Session   func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) int
 		Sessions  func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.SessionFilter, orderBy *models.SessionOrder, dbID *string) int
 	}
 
@@ -300,6 +307,11 @@ type ComplexityRoot struct {
 		ToolName        func(childComplexity int) int
 	}
 
+	UpdateSessionPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Session          func(childComplexity int) int
+	}
+
 	WorkflowInfo struct {
 		ID    func(childComplexity int) int
 		Name  func(childComplexity int) int
@@ -374,15 +386,17 @@ type AgentSessionResolver interface {
 	ChatHistory(ctx context.Context, obj *models.AgentSession) ([]*models.Message, error)
 }
 type MutationResolver interface {
+	CreateSession(ctx context.Context, input models.CreateSessionInput) (*models.CreateSessionPayload, error)
+	UpdateSession(ctx context.Context, input models.UpdateSessionInput) (*models.UpdateSessionPayload, error)
 	RenameSession(ctx context.Context, input models.RenameSessionInput) (*models.RenameSessionPayload, error)
 	DeleteSession(ctx context.Context, input models.DeleteSessionInput) (*models.DeleteSessionPayload, error)
 	DeleteSessions(ctx context.Context, input models.DeleteSessionsInput) (*models.DeleteSessionsPayload, error)
 }
 type QueryResolver interface {
-	Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string) (models.Session, error)
+	Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) (models.Session, error)
 	Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.SessionFilter, orderBy *models.SessionOrder, dbID *string) (*models.SessionConnection, error)
 	Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error)
-	Run(ctx context.Context, sessionID string, runID string, dbID *string) (models.Run, error)
+	Run(ctx context.Context, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) (models.Run, error)
 	Databases(ctx context.Context) ([]*models.Database, error)
 	Node(ctx context.Context, id string) (models.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]models.Node, error)
@@ -700,6 +714,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComponentInfo.Raw(childComplexity), true
 
+	case "CreateSessionPayload.clientMutationId":
+		if e.ComplexityRoot.CreateSessionPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSessionPayload.ClientMutationID(childComplexity), true
+	case "CreateSessionPayload.session":
+		if e.ComplexityRoot.CreateSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSessionPayload.Session(childComplexity), true
+
 	case "Database.dialect":
 		if e.ComplexityRoot.Database.Dialect == nil {
 			break
@@ -880,6 +907,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelInfo.Provider(childComplexity), true
 
+	case "Mutation.createSession":
+		if e.ComplexityRoot.Mutation.CreateSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(models.CreateSessionInput)), true
 	case "Mutation.deleteSession":
 		if e.ComplexityRoot.Mutation.DeleteSession == nil {
 			break
@@ -913,6 +951,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RenameSession(childComplexity, args["input"].(models.RenameSessionInput)), true
+	case "Mutation.updateSession":
+		if e.ComplexityRoot.Mutation.UpdateSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["input"].(models.UpdateSessionInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -978,7 +1027,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Run(childComplexity, args["sessionId"].(string), args["runId"].(string), args["dbId"].(*string)), true
+		return e.ComplexityRoot.Query.Run(childComplexity, args["sessionId"].(string), args["runId"].(string), args["dbId"].(*string), args["type"].(*models.SessionType), args["userId"].(*string)), true
 	case "Query.runs":
 		if e.ComplexityRoot.Query.Runs == nil {
 			break
@@ -1000,7 +1049,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Session(childComplexity, args["sessionId"].(string), args["type"].(*models.SessionType), args["dbId"].(*string)), true
+		return e.ComplexityRoot.Query.Session(childComplexity, args["sessionId"].(string), args["type"].(*models.SessionType), args["dbId"].(*string), args["userId"].(*string)), true
 	case "Query.sessions":
 		if e.ComplexityRoot.Query.Sessions == nil {
 			break
@@ -1612,6 +1661,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ToolExecution.ToolName(childComplexity), true
 
+	case "UpdateSessionPayload.clientMutationId":
+		if e.ComplexityRoot.UpdateSessionPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSessionPayload.ClientMutationID(childComplexity), true
+	case "UpdateSessionPayload.session":
+		if e.ComplexityRoot.UpdateSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSessionPayload.Session(childComplexity), true
+
 	case "WorkflowInfo.id":
 		if e.ComplexityRoot.WorkflowInfo.ID == nil {
 			break
@@ -1917,12 +1979,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CreateSessionInput", ec.unmarshalInputCreateSessionInput),
 			graphql.NewInputUnmarshaler("DeleteSessionInput", ec.unmarshalInputDeleteSessionInput),
 			graphql.NewInputUnmarshaler("DeleteSessionsInput", ec.unmarshalInputDeleteSessionsInput),
 			graphql.NewInputUnmarshaler("RenameSessionInput", ec.unmarshalInputRenameSessionInput),
 			graphql.NewInputUnmarshaler("RunFilter", ec.unmarshalInputRunFilter),
 			graphql.NewInputUnmarshaler("SessionFilter", ec.unmarshalInputSessionFilter),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
+			graphql.NewInputUnmarshaler("SessionSummaryInput", ec.unmarshalInputSessionSummaryInput),
+			graphql.NewInputUnmarshaler("UpdateSessionInput", ec.unmarshalInputUpdateSessionInput),
 		)
 	}
 	first := true
@@ -2742,6 +2807,10 @@ enum SessionOrderField {
   UPDATED_AT
   "The STORED name with ASCII A-Z lower-cased (` + "`" + `\"\"` + "`" + ` when none is stored), compared byte-wise."
   NAME
+  "` + "`" + `session_id` + "`" + `, compared byte-wise (Agno's ` + "`" + `sort_by=session_id` + "`" + `)."
+  SESSION_ID
+  "` + "`" + `user_id` + "`" + ` (` + "`" + `\"\"` + "`" + ` when null), compared byte-wise (Agno's ` + "`" + `sort_by=user_id` + "`" + `)."
+  USER_ID
 }
 
 "A sort direction."
@@ -2772,7 +2841,7 @@ type Database {
 
 "The root of all reads."
 type Query {
-  "One session by id; null when absent or of another type than ` + "`" + `type` + "`" + `."
+  "One session by id; null when absent, of another type than ` + "`" + `type` + "`" + ` or of another user than ` + "`" + `userId` + "`" + `."
   session(
     "The session's ` + "`" + `session_id` + "`" + `."
     sessionId: String!
@@ -2780,6 +2849,8 @@ type Query {
     type: SessionType
     "The database to read (default: the first configured)."
     dbId: String
+    "Only a session of this user (` + "`" + `user_id` + "`" + `, exact match)."
+    userId: String
   ): Session
   "Sessions, newest first unless ` + "`" + `orderBy` + "`" + ` says otherwise, as a Relay connection with keyset cursors."
   sessions(
@@ -2798,7 +2869,7 @@ type Query {
     "The database to read (default: the first configured)."
     dbId: String
   ): SessionConnection!
-  "The runs of one session; null with a NOT_FOUND error when the session is absent (or of another type than ` + "`" + `type` + "`" + `)."
+  "The runs of one session; null with a NOT_FOUND error when the session is absent (or of another type than ` + "`" + `type` + "`" + `). To ask for the runs of a session only if it is of a given user, select ` + "`" + `runs` + "`" + ` on ` + "`" + `session(sessionId:, userId:)` + "`" + `."
   runs(
     "The session's ` + "`" + `session_id` + "`" + `."
     sessionId: String!
@@ -2817,7 +2888,7 @@ type Query {
     "Which runs to return."
     filter: RunFilter
   ): RunConnection
-  "One run of a session, top-level or nested (member responses, step runs); null when absent."
+  "One run of a session, top-level or nested (member responses, step runs); null when absent, or when the session is of another type than ` + "`" + `type` + "`" + ` or of another user than ` + "`" + `userId` + "`" + `."
   run(
     "The session's ` + "`" + `session_id` + "`" + `."
     sessionId: String!
@@ -2825,6 +2896,10 @@ type Query {
     runId: String!
     "The database to read (default: the first configured)."
     dbId: String
+    "Only in a session of this type."
+    type: SessionType
+    "Only in a session of this user (` + "`" + `user_id` + "`" + `, exact match)."
+    userId: String
   ): Run
   "The configured databases."
   databases: [Database!]!
@@ -2848,6 +2923,8 @@ input RenameSessionInput {
   name: String!
   "Only rename a session of this type."
   type: SessionType
+  "Only rename a session of this user (` + "`" + `user_id` + "`" + `, exact match)."
+  userId: String
   "The database to write (default: the first configured)."
   dbId: String
   "Echoed in the payload."
@@ -2868,6 +2945,8 @@ input DeleteSessionInput {
   sessionId: String!
   "Only delete a session of this type."
   type: SessionType
+  "Only delete a session of this user (` + "`" + `user_id` + "`" + `, exact match)."
+  userId: String
   "The database to write (default: the first configured)."
   dbId: String
   "Echoed in the payload."
@@ -2888,6 +2967,8 @@ input DeleteSessionsInput {
   sessionIds: [String!]!
   "When given: the type of each session, same length as ` + "`" + `sessionIds` + "`" + `; a row is deleted only when its type matches."
   types: [SessionType!]
+  "Only delete sessions of this user (` + "`" + `user_id` + "`" + `, exact match); the others are listed as not found."
+  userId: String
   "The database to write (default: the first configured)."
   dbId: String
   "Echoed in the payload."
@@ -2904,8 +2985,98 @@ type DeleteSessionsPayload {
   clientMutationId: String
 }
 
+"""
+Input of ` + "`" + `createSession` + "`" + `: what Agno's ` + "`" + `POST /sessions` + "`" + ` takes (its ` + "`" + `type` + "`" + ` and ` + "`" + `db_id` + "`" + ` query parameters
+and its JSON body).
+"""
+input CreateSessionInput {
+  "The kind of session to create (Agno's ` + "`" + `type` + "`" + ` query parameter)."
+  type: SessionType = AGENT
+  "The new session's ` + "`" + `session_id` + "`" + ` (1..4096 bytes); a new UUID v4 when omitted. An id that any session already has, of any type or user, is a CONFLICT error."
+  sessionId: String
+  "Stored as ` + "`" + `session_data.session_name` + "`" + `: trimmed; 1..512 characters, no control characters."
+  sessionName: String
+  "Stored as ` + "`" + `session_data.session_state` + "`" + `; a JSON object."
+  sessionState: JSON
+  "Stored as the ` + "`" + `metadata` + "`" + ` column; a JSON object."
+  metadata: JSON
+  "The ` + "`" + `user_id` + "`" + ` column. A caller restricted to its own sessions (a JWT without the admin scope) always creates sessions of its own user, whatever this says."
+  userId: String
+  "The ` + "`" + `agent_id` + "`" + ` column of an AGENT session; ignored for the other types, as in Agno."
+  agentId: String
+  "The ` + "`" + `team_id` + "`" + ` column of a TEAM session; ignored for the other types, as in Agno."
+  teamId: String
+  "The ` + "`" + `workflow_id` + "`" + ` column of a WORKFLOW session; ignored for the other types, as in Agno."
+  workflowId: String
+  "The database to write (default: the first configured)."
+  dbId: String
+  "Echoed in the payload."
+  clientMutationId: String
+}
+
+"Result of ` + "`" + `createSession` + "`" + `."
+type CreateSessionPayload {
+  "The session as stored."
+  session: Session!
+  "The input's ` + "`" + `clientMutationId` + "`" + `."
+  clientMutationId: String
+}
+
+"A session summary to store in the ` + "`" + `summary` + "`" + ` column, in Agno's shape ` + "`" + `{summary, topics, updated_at}` + "`" + `."
+input SessionSummaryInput {
+  "The summary text (` + "`" + `summary` + "`" + `)."
+  summary: String!
+  "Topics of the conversation (` + "`" + `topics` + "`" + `); left out of the stored summary when null."
+  topics: [String!]
+  "When the summary was made (` + "`" + `updated_at` + "`" + `, stored as an ISO 8601 string as Agno does); left out of the stored summary when null."
+  updatedAt: DateTime
+}
+
+"""
+Input of ` + "`" + `updateSession` + "`" + `: what Agno's ` + "`" + `PATCH /sessions/{session_id}` + "`" + ` takes. A field left out is
+unchanged; a field given as null is cleared (Agno's PATCH cannot clear a field: it ignores nulls).
+"""
+input UpdateSessionInput {
+  "The session's ` + "`" + `session_id` + "`" + `."
+  sessionId: String!
+  "Sets ` + "`" + `session_data.session_name` + "`" + `: trimmed; 1..512 characters, no control characters. Null removes the stored name, so ` + "`" + `name` + "`" + ` is derived again."
+  sessionName: String
+  "Replaces ` + "`" + `session_data.session_state` + "`" + ` as a whole (no merge); a JSON object. Null removes it."
+  sessionState: JSON
+  "Replaces the ` + "`" + `metadata` + "`" + ` column as a whole; a JSON object. Null clears it: JSON null, or ` + "`" + `{}` + "`" + ` for a workflow session (what Agno stores for none)."
+  metadata: JSON
+  "Replaces the ` + "`" + `summary` + "`" + ` column of an agent or team session. Null clears it (JSON null). Ignored for workflow sessions, which have no summary, as in Agno."
+  summary: SessionSummaryInput
+  "Only update a session of this type."
+  type: SessionType
+  "Only update a session of this user (` + "`" + `user_id` + "`" + `, exact match)."
+  userId: String
+  "The database to write (default: the first configured)."
+  dbId: String
+  "Echoed in the payload."
+  clientMutationId: String
+}
+
+"Result of ` + "`" + `updateSession` + "`" + `."
+type UpdateSessionPayload {
+  "The session as stored after the update."
+  session: Session!
+  "The input's ` + "`" + `clientMutationId` + "`" + `."
+  clientMutationId: String
+}
+
 "The root of all writes."
 type Mutation {
+  "Creates a session as Agno's ` + "`" + `POST /sessions` + "`" + ` stores it, in one atomic INSERT; CONFLICT, with nothing written, when a session with the id exists."
+  createSession(
+    "What to create."
+    input: CreateSessionInput!
+  ): CreateSessionPayload!
+  "Updates a session's name, state, metadata or summary as Agno's ` + "`" + `PATCH /sessions/{id}` + "`" + ` does, in one atomic UPDATE that changes only those keys and ` + "`" + `updated_at` + "`" + ` (set to now, even when nothing else is given); NOT_FOUND when absent."
+  updateSession(
+    "What to update."
+    input: UpdateSessionInput!
+  ): UpdateSessionPayload!
   "Sets a session's stored name (` + "`" + `session_data.session_name` + "`" + `) and ` + "`" + `updated_at` + "`" + `, in one atomic statement; NOT_FOUND when absent."
   renameSession(
     "What to rename."
@@ -2942,6 +3113,16 @@ func (ec *executionContext) childFields_ComponentInfo(ctx context.Context, field
 		return ec.fieldContext_ComponentInfo_raw(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComponentInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_CreateSessionPayload_session(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_CreateSessionPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSessionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Database(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3230,6 +3411,16 @@ func (ec *executionContext) childFields_ToolExecution(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ToolExecution", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_UpdateSessionPayload_session(ctx, field)
+	case "clientMutationId":
+		return ec.fieldContext_UpdateSessionPayload_clientMutationId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSessionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_WorkflowInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3440,6 +3631,20 @@ func (ec *executionContext) field_AgentSession_runs_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (models.CreateSessionInput, error) {
+			return ec.unmarshalNCreateSessionInput2sessiongraphᚋmodelsᚐCreateSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3474,6 +3679,20 @@ func (ec *executionContext) field_Mutation_renameSession_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (models.RenameSessionInput, error) {
 			return ec.unmarshalNRenameSessionInput2sessiongraphᚋmodelsᚐRenameSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (models.UpdateSessionInput, error) {
+			return ec.unmarshalNUpdateSessionInput2sessiongraphᚋmodelsᚐUpdateSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3551,6 +3770,22 @@ func (ec *executionContext) field_Query_run_args(ctx context.Context, rawArgs ma
 		return nil, err
 	}
 	args["dbId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (*models.SessionType, error) {
+			return ec.unmarshalOSessionType2ᚖsessiongraphᚋmodelsᚐSessionType(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg4
 	return args, nil
 }
 
@@ -3651,6 +3886,14 @@ func (ec *executionContext) field_Query_session_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["dbId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg3
 	return args, nil
 }
 
@@ -5020,6 +5263,61 @@ func (ec *executionContext) fieldContext_ComponentInfo_raw(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ComponentInfo", field, false, false, "JSON")
 }
 
+func (ec *executionContext) _CreateSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *models.CreateSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
+			return ec.marshalNSession2sessiongraphᚋmodelsᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateSessionPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *models.CreateSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSessionPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSessionPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreateSessionPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _Database_id(ctx context.Context, field graphql.CollectedField, obj *models.Database) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5705,6 +6003,94 @@ func (ec *executionContext) fieldContext_ModelInfo_provider(_ context.Context, f
 	return graphql.NewScalarFieldContext("ModelInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Mutation_createSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSession(ctx, fc.Args["input"].(models.CreateSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.CreateSessionPayload) graphql.Marshaler {
+			return ec.marshalNCreateSessionPayload2ᚖsessiongraphᚋmodelsᚐCreateSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSession(ctx, fc.Args["input"].(models.UpdateSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.UpdateSessionPayload) graphql.Marshaler {
+			return ec.marshalNUpdateSessionPayload2ᚖsessiongraphᚋmodelsᚐUpdateSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_renameSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5939,7 +6325,7 @@ func (ec *executionContext) _Query_session(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Session(ctx, fc.Args["sessionId"].(string), fc.Args["type"].(*models.SessionType), fc.Args["dbId"].(*string))
+			return ec.Resolvers.Query().Session(ctx, fc.Args["sessionId"].(string), fc.Args["type"].(*models.SessionType), fc.Args["dbId"].(*string), fc.Args["userId"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
@@ -6071,7 +6457,7 @@ func (ec *executionContext) _Query_run(ctx context.Context, field graphql.Collec
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Run(ctx, fc.Args["sessionId"].(string), fc.Args["runId"].(string), fc.Args["dbId"].(*string))
+			return ec.Resolvers.Query().Run(ctx, fc.Args["sessionId"].(string), fc.Args["runId"].(string), fc.Args["dbId"].(*string), fc.Args["type"].(*models.SessionType), fc.Args["userId"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v models.Run) graphql.Marshaler {
@@ -8704,6 +9090,61 @@ func (ec *executionContext) fieldContext_ToolExecution_createdAt(_ context.Conte
 	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "DateTime")
 }
 
+func (ec *executionContext) _UpdateSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *models.UpdateSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
+			return ec.marshalNSession2sessiongraphᚋmodelsᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateSessionPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *models.UpdateSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSessionPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSessionPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSessionPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _WorkflowInfo_name(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10972,6 +11413,122 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCreateSessionInput(ctx context.Context, obj any) (models.CreateSessionInput, error) {
+	var it models.CreateSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["type"]; !present {
+		asMap["type"] = "AGENT"
+	}
+
+	fieldsInOrder := [...]string{"type", "sessionId", "sessionName", "sessionState", "metadata", "userId", "agentId", "teamId", "workflowId", "dbId", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOSessionType2ᚖsessiongraphᚋmodelsᚐSessionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "sessionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionName = data
+		case "sessionState":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionState"))
+			data, err := ec.unmarshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionState = data
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metadata = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "agentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agentId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgentID = data
+		case "teamId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamID = data
+		case "workflowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workflowId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkflowID = data
+		case "dbId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dbId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DBID = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSessionInput unmarshals raw into the CreateSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSessionInput(ctx context.Context, raw any) (models.CreateSessionInput, error) {
+	var out models.CreateSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSessionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteSessionInput(ctx context.Context, obj any) (models.DeleteSessionInput, error) {
 	var it models.DeleteSessionInput
 	if obj == nil {
@@ -10983,7 +11540,7 @@ func (ec *executionContext) unmarshalInputDeleteSessionInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sessionId", "type", "dbId", "clientMutationId"}
+	fieldsInOrder := [...]string{"sessionId", "type", "userId", "dbId", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11004,6 +11561,13 @@ func (ec *executionContext) unmarshalInputDeleteSessionInput(ctx context.Context
 				return it, err
 			}
 			it.Type = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
 		case "dbId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dbId"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11046,7 +11610,7 @@ func (ec *executionContext) unmarshalInputDeleteSessionsInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sessionIds", "types", "dbId", "clientMutationId"}
+	fieldsInOrder := [...]string{"sessionIds", "types", "userId", "dbId", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11067,6 +11631,13 @@ func (ec *executionContext) unmarshalInputDeleteSessionsInput(ctx context.Contex
 				return it, err
 			}
 			it.Types = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
 		case "dbId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dbId"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11109,7 +11680,7 @@ func (ec *executionContext) unmarshalInputRenameSessionInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sessionId", "name", "type", "dbId", "clientMutationId"}
+	fieldsInOrder := [...]string{"sessionId", "name", "type", "userId", "dbId", "clientMutationId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11137,6 +11708,13 @@ func (ec *executionContext) unmarshalInputRenameSessionInput(ctx context.Context
 				return it, err
 			}
 			it.Type = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
 		case "dbId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dbId"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11368,6 +11946,160 @@ func (ec *executionContext) unmarshalInputSessionOrder(ctx context.Context, obj 
 func UnmarshalSessionOrder(ctx context.Context, raw any) (models.SessionOrder, error) {
 	var out models.SessionOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SessionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSessionSummaryInput(ctx context.Context, obj any) (models.SessionSummaryInput, error) {
+	var it models.SessionSummaryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"summary", "topics", "updatedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSessionSummaryInput unmarshals raw into the SessionSummaryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSessionSummaryInput(ctx context.Context, raw any) (models.SessionSummaryInput, error) {
+	var out models.SessionSummaryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SessionSummaryInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context, obj any) (models.UpdateSessionInput, error) {
+	var it models.UpdateSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "sessionName", "sessionState", "metadata", "summary", "type", "userId", "dbId", "clientMutationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "sessionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionName = graphql.OmittableOf(data)
+		case "sessionState":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionState"))
+			data, err := ec.unmarshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionState = graphql.OmittableOf(data)
+		case "metadata":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
+			data, err := ec.unmarshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metadata = graphql.OmittableOf(data)
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOSessionSummaryInput2ᚖsessiongraphᚋmodelsᚐSessionSummaryInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = graphql.OmittableOf(data)
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOSessionType2ᚖsessiongraphᚋmodelsᚐSessionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "dbId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dbId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DBID = data
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSessionInput unmarshals raw into the UpdateSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSessionInput(ctx context.Context, raw any) (models.UpdateSessionInput, error) {
+	var out models.UpdateSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSessionInput", raw, &out)
 	return out, err
 }
 
@@ -11816,6 +12548,44 @@ func (ec *executionContext) _ComponentInfo(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var createSessionPayloadImplementors = []string{"CreateSessionPayload"}
+
+func (ec *executionContext) _CreateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.CreateSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSessionPayload")
+		case "session":
+			out.Values[i] = ec._CreateSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._CreateSessionPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var databaseImplementors = []string{"Database"}
 
 func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet, obj *models.Database) graphql.Marshaler {
@@ -12148,6 +12918,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "renameSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_renameSession(ctx, field)
@@ -13177,6 +13961,44 @@ func (ec *executionContext) _ToolExecution(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var updateSessionPayloadImplementors = []string{"UpdateSessionPayload"}
+
+func (ec *executionContext) _UpdateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.UpdateSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSessionPayload")
+		case "session":
+			out.Values[i] = ec._UpdateSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientMutationId":
+			out.Values[i] = ec._UpdateSessionPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var workflowInfoImplementors = []string{"WorkflowInfo"}
 
 func (ec *executionContext) _WorkflowInfo(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowInfo) graphql.Marshaler {
@@ -13907,6 +14729,19 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCreateSessionInput2sessiongraphᚋmodelsᚐCreateSessionInput(ctx context.Context, v any) (models.CreateSessionInput, error) {
+	res, err := ec.unmarshalInputCreateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateSessionPayload2ᚖsessiongraphᚋmodelsᚐCreateSessionPayload(ctx context.Context, sel ast.SelectionSet, v *models.CreateSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateSessionPayload!")
+		return graphql.Null
+	}
+	return ec._CreateSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDatabase2ᚕᚖsessiongraphᚋmodelsᚐDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Database) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14393,6 +15228,19 @@ func (ec *executionContext) marshalNToolExecution2ᚖsessiongraphᚋmodelsᚐToo
 	return ec._ToolExecution(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateSessionInput2sessiongraphᚋmodelsᚐUpdateSessionInput(ctx context.Context, v any) (models.UpdateSessionInput, error) {
+	res, err := ec.unmarshalInputUpdateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateSessionPayload2ᚖsessiongraphᚋmodelsᚐUpdateSessionPayload(ctx context.Context, sel ast.SelectionSet, v *models.UpdateSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateSessionPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.WorkflowStepInfo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14802,6 +15650,14 @@ func (ec *executionContext) marshalOSessionSummary2ᚖsessiongraphᚋmodelsᚐSe
 		return graphql.Null
 	}
 	return ec._SessionSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSessionSummaryInput2ᚖsessiongraphᚋmodelsᚐSessionSummaryInput(ctx context.Context, v any) (*models.SessionSummaryInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSessionSummaryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSessionType2ᚕsessiongraphᚋmodelsᚐSessionTypeᚄ(ctx context.Context, v any) ([]models.SessionType, error) {

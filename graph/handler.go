@@ -21,6 +21,7 @@ import (
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+	"go.opentelemetry.io/otel/trace"
 
 	"sessiongraph/auth"
 	"sessiongraph/models"
@@ -66,8 +67,17 @@ type HandlerOptions struct {
 	// CORSOrigins are the origins browsers may call from ("*" for any);
 	// with none, no CORS headers are sent at all.
 	CORSOrigins []string
-	// Logger receives internal errors and recovered panics; default slog.Default().
+	// Logger receives internal errors, recovered panics and one Info line
+	// per operation (see operationObserver); default slog.Default().
 	Logger *slog.Logger
+	// Metrics, when set, count and time every operation (see NewMetrics).
+	Metrics *Metrics
+	// MetricsOperations are the operation names Metrics label by name;
+	// every other name is "other", so that clients cannot grow the label set.
+	MetricsOperations []string
+	// TracerProvider, when set, receives OpenTelemetry spans of every
+	// request, its operation and its root fields (see operationTracer).
+	TracerProvider trace.TracerProvider
 	// Auth authenticates every request but CORS preflights (401 without a
 	// valid security key or JWT); nil serves everyone as an admin, as
 	// AgentOS does without a security key.
@@ -139,6 +149,10 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.SetParserTokenLimit(opts.ParserTokenLimit)
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
+	if opts.TracerProvider != nil {
+		srv.Use(newOperationTracer(opts.TracerProvider)) // before the observer, whose log line names the trace
+	}
+	srv.Use(newOperationObserver(opts))
 	if opts.DisableIntrospection {
 		srv.SetDisableSuggestion(true)
 	} else {
@@ -163,7 +177,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 			MaxAge:         600, // seconds a browser may reuse a preflight answer
 		}).Handler(h)
 	}
-	return withRequestScope(h, opts.RequestTimeout)
+	h = withRequestScope(h, opts.RequestTimeout)
+	if opts.TracerProvider != nil {
+		h = traceHTTP(h, opts.TracerProvider)
+	}
+	return h
 }
 
 type requestIDKey struct{}

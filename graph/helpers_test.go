@@ -3,8 +3,10 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"sessiongraph/db"
@@ -12,7 +14,11 @@ import (
 	"sessiongraph/internal/testpg"
 )
 
-func TestMain(m *testing.M) { testpg.Main(m) }
+func TestMain(m *testing.M) {
+	// Warnings and errors only: a line per operation would bury a failure's output.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	testpg.Main(m)
+}
 
 // gqlError is one entry of a response's errors.
 type gqlError struct {

@@ -158,6 +158,8 @@ var allSessionOrders = []sessionOrder{
 	{"CREATED_AT", "ASC"}, {"CREATED_AT", "DESC"},
 	{"UPDATED_AT", "ASC"}, {"UPDATED_AT", "DESC"},
 	{"NAME", "ASC"}, {"NAME", "DESC"},
+	{"SESSION_ID", "ASC"}, {"SESSION_ID", "DESC"},
+	{"USER_ID", "ASC"}, {"USER_ID", "DESC"},
 }
 
 // fixtureOrder sorts rows as the API orders them: by the order key, ties on
@@ -173,6 +175,8 @@ func fixtureOrder(rows []models.SessionRow, o sessionOrder) []string {
 			c = compareInt64(fixtureUpdatedKey(a), fixtureUpdatedKey(b))
 		case "NAME":
 			c = strings.Compare(fixtureNameKey(a), fixtureNameKey(b))
+		case "USER_ID":
+			c = strings.Compare(fixtureUserKey(a), fixtureUserKey(b))
 		}
 		if c == 0 {
 			c = strings.Compare(a.SessionID, b.SessionID)
@@ -187,6 +191,14 @@ func fixtureOrder(rows []models.SessionRow, o sessionOrder) []string {
 		ids[i] = r.SessionID
 	}
 	return ids
+}
+
+// fixtureUserKey is the USER_ID order key: user_id, "" when NULL.
+func fixtureUserKey(r models.SessionRow) string {
+	if r.UserID == nil {
+		return ""
+	}
+	return *r.UserID
 }
 
 func compareInt64(a, b int64) int {

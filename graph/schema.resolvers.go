@@ -40,13 +40,43 @@ func (r *agentSessionResolver) ChatHistory(ctx context.Context, obj *models.Agen
 	return partial(ctx, v, err)
 }
 
+// CreateSession is the resolver for the createSession field.
+func (r *mutationResolver) CreateSession(ctx context.Context, input models.CreateSessionInput) (*models.CreateSessionPayload, error) {
+	store, err := r.store(input.DBID)
+	if err != nil {
+		return nil, err
+	}
+	row, err := store.CreateSession(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	return &models.CreateSessionPayload{Session: models.NewSession(store.ID(), *row), ClientMutationID: input.ClientMutationID}, nil
+}
+
+// UpdateSession is the resolver for the updateSession field.
+func (r *mutationResolver) UpdateSession(ctx context.Context, input models.UpdateSessionInput) (*models.UpdateSessionPayload, error) {
+	store, err := r.store(input.DBID)
+	if err != nil {
+		return nil, err
+	}
+	edit, err := input.Edit()
+	if err != nil {
+		return nil, err
+	}
+	row, err := store.UpdateSession(forUser(ctx, input.UserID), input.SessionID, input.Type, edit)
+	if err != nil {
+		return nil, err
+	}
+	return &models.UpdateSessionPayload{Session: models.NewSession(store.ID(), *row), ClientMutationID: input.ClientMutationID}, nil
+}
+
 // RenameSession is the resolver for the renameSession field.
 func (r *mutationResolver) RenameSession(ctx context.Context, input models.RenameSessionInput) (*models.RenameSessionPayload, error) {
 	store, err := r.store(input.DBID)
 	if err != nil {
 		return nil, err
 	}
-	row, err := store.RenameSession(ctx, input.SessionID, input.Name, input.Type)
+	row, err := store.RenameSession(forUser(ctx, input.UserID), input.SessionID, input.Name, input.Type)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +89,7 @@ func (r *mutationResolver) DeleteSession(ctx context.Context, input models.Delet
 	if err != nil {
 		return nil, err
 	}
-	if err := store.DeleteSession(ctx, input.SessionID, input.Type); err != nil {
+	if err := store.DeleteSession(forUser(ctx, input.UserID), input.SessionID, input.Type); err != nil {
 		return nil, err
 	}
 	return &models.DeleteSessionPayload{DeletedSessionID: input.SessionID, ClientMutationID: input.ClientMutationID}, nil
@@ -71,7 +101,7 @@ func (r *mutationResolver) DeleteSessions(ctx context.Context, input models.Dele
 	if err != nil {
 		return nil, err
 	}
-	deleted, notFound, err := store.DeleteSessions(ctx, input.SessionIds, input.Types)
+	deleted, notFound, err := store.DeleteSessions(forUser(ctx, input.UserID), input.SessionIds, input.Types)
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +109,8 @@ func (r *mutationResolver) DeleteSessions(ctx context.Context, input models.Dele
 }
 
 // Session is the resolver for the session field.
-func (r *queryResolver) Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string) (models.Session, error) {
-	return r.session(ctx, sessionID, typeArg, dbID, sessionColumns(ctx, ""))
+func (r *queryResolver) Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) (models.Session, error) {
+	return r.session(forUser(ctx, userID), sessionID, typeArg, dbID, sessionColumns(ctx, ""))
 }
 
 // Sessions is the resolver for the sessions field.
@@ -114,8 +144,8 @@ func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *mod
 }
 
 // Run is the resolver for the run field.
-func (r *queryResolver) Run(ctx context.Context, sessionID string, runID string, dbID *string) (models.Run, error) {
-	session, err := r.session(ctx, sessionID, nil, dbID, runsOnly)
+func (r *queryResolver) Run(ctx context.Context, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) (models.Run, error) {
+	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOnly)
 	if session == nil {
 		return nil, err
 	}

@@ -35,15 +35,8 @@ func (l *statementLog) take() []string {
 func logStatements(t *testing.T, s *db.Store) *statementLog {
 	t.Helper()
 	log := &statementLog{}
-	cb := s.GORM().Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("test:log", log.record),
-		cb.Row().After("gorm:row").Register("test:log", log.record),
-		cb.Raw().After("gorm:raw").Register("test:log", log.record),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := s.OnStatement("test:log", log.record); err != nil {
+		t.Fatal(err)
 	}
 	return log
 }

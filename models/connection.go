@@ -78,7 +78,7 @@ func newPageInfo(cursors []string, hasNext, hasPrev bool) *PageInfo {
 }
 
 // SessionCursor is a keyset position in a session ordering: the order key of
-// a row (Int for time orders, Str for NAME) and its session_id.
+// a row (Int for time orders, Str for text orders) and its session_id.
 type SessionCursor struct {
 	Order     SessionOrder
 	Int       int64
@@ -98,7 +98,7 @@ func orderTag(o SessionOrder) string { return string(o.Field) + ":" + string(o.D
 // Encode returns the opaque cursor string.
 func (c SessionCursor) Encode() string {
 	var k []byte
-	if c.Order.Field == SessionOrderFieldName {
+	if c.Order.Field.IsText() {
 		k, _ = json.Marshal(c.Str)
 	} else {
 		k = strconv.AppendInt(nil, c.Int, 10)
@@ -119,7 +119,7 @@ func DecodeSessionCursor(s string, order SessionOrder) (SessionCursor, error) {
 	}
 	c := SessionCursor{Order: order, SessionID: raw.ID}
 	var err error
-	if order.Field == SessionOrderFieldName {
+	if order.Field.IsText() {
 		err = json.Unmarshal(raw.K, &c.Str)
 	} else {
 		err = json.Unmarshal(raw.K, &c.Int)

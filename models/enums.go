@@ -86,10 +86,19 @@ const (
 	SessionOrderFieldCreatedAt SessionOrderField = "CREATED_AT"
 	SessionOrderFieldUpdatedAt SessionOrderField = "UPDATED_AT"
 	SessionOrderFieldName      SessionOrderField = "NAME"
+	SessionOrderFieldSessionID SessionOrderField = "SESSION_ID"
+	SessionOrderFieldUserID    SessionOrderField = "USER_ID"
 )
 
 // AllSessionOrderField lists the order keys.
-var AllSessionOrderField = []SessionOrderField{SessionOrderFieldCreatedAt, SessionOrderFieldUpdatedAt, SessionOrderFieldName}
+var AllSessionOrderField = []SessionOrderField{SessionOrderFieldCreatedAt, SessionOrderFieldUpdatedAt, SessionOrderFieldName,
+	SessionOrderFieldSessionID, SessionOrderFieldUserID}
+
+// IsText reports whether the key is text (NAME, SESSION_ID, USER_ID) rather
+// than epoch seconds.
+func (f SessionOrderField) IsText() bool {
+	return f == SessionOrderFieldName || f == SessionOrderFieldSessionID || f == SessionOrderFieldUserID
+}
 
 // MarshalGQL writes the enum value.
 func (f SessionOrderField) MarshalGQL(w io.Writer) { writeEnum(w, string(f)) }

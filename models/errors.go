@@ -15,6 +15,9 @@ const (
 	Unauthenticated Code = "UNAUTHENTICATED"
 	Forbidden       Code = "FORBIDDEN"
 	Internal        Code = "INTERNAL"
+	// Conflict: the write would replace something that exists, such as a
+	// createSession with a session id that is taken. Nothing was written.
+	Conflict Code = "CONFLICT"
 	// DataCorrupt marks a stored value that cannot be decoded or has an
 	// unexpected shape; it fails only the fields that expose that value.
 	DataCorrupt Code = "DATA_CORRUPT"

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
 
 // SessionFilter selects sessions; the filters combine with AND.
 type SessionFilter struct {
@@ -38,11 +42,61 @@ type Database struct {
 	SessionTable string `json:"sessionTable"`
 }
 
+// CreateSessionInput is the input of createSession: Agno's POST /sessions.
+type CreateSessionInput struct {
+	Type             *SessionType `json:"type"` // nil means AGENT
+	SessionID        *string      `json:"sessionId"`
+	SessionName      *string      `json:"sessionName"`
+	SessionState     JSON         `json:"sessionState"`
+	Metadata         JSON         `json:"metadata"`
+	UserID           *string      `json:"userId"`
+	AgentID          *string      `json:"agentId"`
+	TeamID           *string      `json:"teamId"`
+	WorkflowID       *string      `json:"workflowId"`
+	DBID             *string      `json:"dbId"`
+	ClientMutationID *string      `json:"clientMutationId"`
+}
+
+// CreateSessionPayload is the result of createSession.
+type CreateSessionPayload struct {
+	Session          Session `json:"session"`
+	ClientMutationID *string `json:"clientMutationId"`
+}
+
+// UpdateSessionInput is the input of updateSession: Agno's PATCH
+// /sessions/{id}. A field that is not set is left unchanged; one set to
+// null (nil) is cleared.
+type UpdateSessionInput struct {
+	SessionID        string                                  `json:"sessionId"`
+	SessionName      graphql.Omittable[*string]              `json:"sessionName"`
+	SessionState     graphql.Omittable[JSON]                 `json:"sessionState"`
+	Metadata         graphql.Omittable[JSON]                 `json:"metadata"`
+	Summary          graphql.Omittable[*SessionSummaryInput] `json:"summary"`
+	Type             *SessionType                            `json:"type"`
+	UserID           *string                                 `json:"userId"`
+	DBID             *string                                 `json:"dbId"`
+	ClientMutationID *string                                 `json:"clientMutationId"`
+}
+
+// SessionSummaryInput is a session summary to store.
+type SessionSummaryInput struct {
+	Summary   string     `json:"summary"`
+	Topics    []string   `json:"topics"`
+	UpdatedAt *time.Time `json:"updatedAt"`
+}
+
+// UpdateSessionPayload is the result of updateSession.
+type UpdateSessionPayload struct {
+	Session          Session `json:"session"`
+	ClientMutationID *string `json:"clientMutationId"`
+}
+
 // RenameSessionInput is the input of renameSession.
 type RenameSessionInput struct {
 	SessionID        string       `json:"sessionId"`
 	Name             string       `json:"name"`
 	Type             *SessionType `json:"type"`
+	UserID           *string      `json:"userId"`
 	DBID             *string      `json:"dbId"`
 	ClientMutationID *string      `json:"clientMutationId"`
 }
@@ -57,6 +111,7 @@ type RenameSessionPayload struct {
 type DeleteSessionInput struct {
 	SessionID        string       `json:"sessionId"`
 	Type             *SessionType `json:"type"`
+	UserID           *string      `json:"userId"`
 	DBID             *string      `json:"dbId"`
 	ClientMutationID *string      `json:"clientMutationId"`
 }
@@ -71,6 +126,7 @@ type DeleteSessionPayload struct {
 type DeleteSessionsInput struct {
 	SessionIds       []string      `json:"sessionIds"`
 	Types            []SessionType `json:"types"`
+	UserID           *string       `json:"userId"`
 	DBID             *string       `json:"dbId"`
 	ClientMutationID *string       `json:"clientMutationId"`
 }

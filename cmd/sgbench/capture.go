@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 
@@ -56,19 +58,14 @@ func newCapturer(ctx context.Context, opts db.Options) (*capturer, error) {
 		return nil, err
 	}
 	rec := &recorder{}
-	cb := store.GORM().Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("sgbench:record", rec.record),
-		cb.Row().After("gorm:row").Register("sgbench:record", rec.record),
-		cb.Raw().After("gorm:raw").Register("sgbench:record", rec.record),
-	} {
-		if err != nil {
-			_ = store.Close()
-			return nil, err
-		}
+	if err := store.OnStatement("sgbench:record", rec.record); err != nil {
+		_ = store.Close()
+		return nil, err
 	}
 	rec.take() // whatever opening the store ran
-	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})}, nil
+	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}},
+		// Warnings only: a line per captured operation would drown the report.
+		graph.HandlerOptions{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})}, nil
 }
 
 func (c *capturer) Close() error { return c.store.Close() }
