@@ -175,11 +175,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Var(&dbs, "db", "database URL, or ID=URL; repeat for several databases, the first is the default (env DATABASE_URL; default sqlite:///agno.db)")
 	fs.StringVar(&cfg.schema, "db-schema", envOr(getenv, "SESSIONGRAPH_DB_SCHEMA", "ai"), "PostgreSQL schema of the sessions table (env SESSIONGRAPH_DB_SCHEMA)")
 	fs.StringVar(&cfg.table, "session-table", envOr(getenv, "SESSIONGRAPH_SESSION_TABLE", "agno_sessions"), "sessions table (env SESSIONGRAPH_SESSION_TABLE)")
-	fs.IntVar(&cfg.maxConns, "db-max-conns", db.DefaultMaxConns, "connections per database pool")
-	fs.DurationVar(&cfg.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL statement_timeout on the server's connections (0: the database's own)")
-	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time")
+	fs.IntVar(&cfg.maxConns, "db-max-conns", db.DefaultMaxConns, "connections per database pool (env SESSIONGRAPH_DB_MAX_CONNS)")
+	fs.DurationVar(&cfg.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL statement_timeout on the server's connections (0: the database's own; env SESSIONGRAPH_DB_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time (env SESSIONGRAPH_COUNT_CACHE_TTL)")
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
-	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM")
+	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM (env SESSIONGRAPH_SHUTDOWN_GRACE)")
 	fs.IntVar(&cfg.graphql.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest nesting of fields a query may have, introspection aside (env SESSIONGRAPH_MAX_DEPTH)")
 	fs.IntVar(&cfg.graphql.MaxAliases, "max-aliases", graph.DefaultMaxAliases, "most aliases a query may have (env SESSIONGRAPH_MAX_ALIASES)")
 	fs.IntVar(&cfg.graphql.ComplexityLimit, "max-complexity", graph.DefaultComplexityLimit, "most a query may cost (env SESSIONGRAPH_MAX_COMPLEXITY)")
@@ -207,6 +207,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	for _, f := range [][2]string{{"max-depth", "SESSIONGRAPH_MAX_DEPTH"}, {"max-aliases", "SESSIONGRAPH_MAX_ALIASES"},
 		{"max-complexity", "SESSIONGRAPH_MAX_COMPLEXITY"}, {"request-timeout", "SESSIONGRAPH_REQUEST_TIMEOUT"},
 		{"no-introspection", "SESSIONGRAPH_NO_INTROSPECTION"}, {"no-playground", "SESSIONGRAPH_NO_PLAYGROUND"},
+		{"db-max-conns", "SESSIONGRAPH_DB_MAX_CONNS"}, {"db-statement-timeout", "SESSIONGRAPH_DB_STATEMENT_TIMEOUT"},
+		{"count-cache-ttl", "SESSIONGRAPH_COUNT_CACHE_TTL"}, {"shutdown-grace", "SESSIONGRAPH_SHUTDOWN_GRACE"},
 		{"no-metrics", "SESSIONGRAPH_NO_METRICS"}} {
 		if v := getenv(f[1]); v != "" {
 			if err := fs.Set(f[0], v); err != nil {

@@ -336,3 +336,19 @@ func TestSecurityKey(t *testing.T) {
 		}
 	}
 }
+
+// TestDeploymentSettingsFromTheEnvironment: the settings a container sets
+// by environment reach the configuration.
+func TestDeploymentSettingsFromTheEnvironment(t *testing.T) {
+	cfg, err := parseConfig(nil, env(map[string]string{"SESSIONGRAPH_DB_MAX_CONNS": "7", "SESSIONGRAPH_DB_STATEMENT_TIMEOUT": "5s",
+		"SESSIONGRAPH_COUNT_CACHE_TTL": "0", "SESSIONGRAPH_SHUTDOWN_GRACE": "25s"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.maxConns != 7 || cfg.statementTimeout != 5*time.Second || cfg.countCacheTTL != 0 || cfg.shutdownGrace != 25*time.Second {
+		t.Errorf("config = maxConns %d, statementTimeout %v, countCacheTTL %v, shutdownGrace %v", cfg.maxConns, cfg.statementTimeout, cfg.countCacheTTL, cfg.shutdownGrace)
+	}
+	if _, err := parseConfig(nil, env(map[string]string{"SESSIONGRAPH_DB_MAX_CONNS": "many"}), io.Discard); err == nil {
+		t.Error("SESSIONGRAPH_DB_MAX_CONNS=many was accepted")
+	}
+}

@@ -27,6 +27,10 @@ func internal(op string, err error) error {
 	case pgCode(err) == "22021" || pgCode(err) == "22P05":
 		// PostgreSQL text cannot hold NUL or invalid UTF-8: the input is bad.
 		return &models.Error{Code: models.BadUserInput, Message: op + ": a value holds a character PostgreSQL cannot store (NUL)", Err: err}
+	case pgCode(err) == "40001" || pgCode(err) == "40P01":
+		// Serialization failure or deadlock (CockroachDB and YugabyteDB
+		// report contention this way): nothing was written, a retry may pass.
+		return &models.Error{Code: models.Unavailable, Message: op + ": a concurrent write got in the way, try again", Err: err}
 	case sqliteBusy(err):
 		return &models.Error{Code: models.Unavailable, Message: op + ": the database is busy (locked by another writer), try again", Err: err}
 	case unreachable(err):

@@ -49,6 +49,7 @@ func TestErrorCodes(t *testing.T) {
 	defer pg.Close()
 	var s string
 	cases["postgres NUL"] = pg.QueryRow("SELECT $1::text", "a\x00b").Scan(&s)
+	cases["postgres serialization failure"] = serializationFailure(t, pg)
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	cases["cancelled"] = pg.QueryRowContext(cancelled, "SELECT 1").Scan(&s)
@@ -60,7 +61,7 @@ func TestErrorCodes(t *testing.T) {
 	cases["connection refused"] = refused.Ping()
 
 	want := map[string]models.Code{"sqlite busy": models.Unavailable, "postgres NUL": models.BadUserInput,
-		"cancelled": models.Timeout, "connection refused": models.Unavailable}
+		"cancelled": models.Timeout, "postgres serialization failure": models.Unavailable, "connection refused": models.Unavailable}
 	for name, cause := range cases {
 		if cause == nil {
 			t.Errorf("%s: the driver returned no error", name)
@@ -70,4 +71,36 @@ func TestErrorCodes(t *testing.T) {
 			t.Errorf("%s (%v): code %s, want %s", name, cause, got, want[name])
 		}
 	}
+}
+
+// serializationFailure returns the error of the second of two SERIALIZABLE
+// transactions that read what the other writes (SQLSTATE 40001).
+func serializationFailure(t *testing.T, pg *sql.DB) error {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := pg.Exec("CREATE TABLE ser (x int)"); err != nil {
+		t.Fatal(err)
+	}
+	var txs [2]*sql.Tx
+	for i := range txs {
+		tx, err := pg.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		var n int
+		if err := tx.QueryRow("SELECT count(*) FROM ser").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		txs[i] = tx
+	}
+	for i, tx := range txs {
+		if _, err := tx.Exec("INSERT INTO ser VALUES ($1)", i); err != nil {
+			return err
+		}
+	}
+	if err := txs[0].Commit(); err != nil {
+		return err
+	}
+	return txs[1].Commit()
 }
