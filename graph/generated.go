@@ -167,7 +167,7 @@ type ComplexityRoot struct {
 		Node      func(childComplexity int, id string) int
 		Nodes     func(childComplexity int, ids []string) int
 		Run       func(childComplexity int, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) int
-		Runs      func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
+		Runs      func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) int
 		Session   func(childComplexity int, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) int
 		Sessions  func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.SessionFilter, orderBy *models.SessionOrder, dbID *string) int
 	}
@@ -395,7 +395,7 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) (models.Session, error)
 	Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.SessionFilter, orderBy *models.SessionOrder, dbID *string) (*models.SessionConnection, error)
-	Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error)
+	Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) (*models.RunConnection, error)
 	Run(ctx context.Context, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) (models.Run, error)
 	Databases(ctx context.Context) ([]*models.Database, error)
 	Node(ctx context.Context, id string) (models.Node, error)
@@ -1038,7 +1038,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Runs(childComplexity, args["sessionId"].(string), args["type"].(*models.SessionType), args["dbId"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*models.RunFilter)), true
+		return e.ComplexityRoot.Query.Runs(childComplexity, args["sessionId"].(string), args["type"].(*models.SessionType), args["dbId"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*models.RunFilter), args["userId"].(*string)), true
 	case "Query.session":
 		if e.ComplexityRoot.Query.Session == nil {
 			break
@@ -2869,7 +2869,7 @@ type Query {
     "The database to read (default: the first configured)."
     dbId: String
   ): SessionConnection!
-  "The runs of one session; null with a NOT_FOUND error when the session is absent (or of another type than ` + "`" + `type` + "`" + `). To ask for the runs of a session only if it is of a given user, select ` + "`" + `runs` + "`" + ` on ` + "`" + `session(sessionId:, userId:)` + "`" + `."
+  "The runs of one session; null with a NOT_FOUND error when the session is absent, of another type than ` + "`" + `type` + "`" + ` or of another user than ` + "`" + `userId` + "`" + `."
   runs(
     "The session's ` + "`" + `session_id` + "`" + `."
     sessionId: String!
@@ -2887,6 +2887,8 @@ type Query {
     before: String
     "Which runs to return."
     filter: RunFilter
+    "Only a session of this user (Agno's ` + "`" + `user_id` + "`" + ` query parameter); it narrows, never widens, what an authenticated user sees."
+    userId: String
   ): RunConnection
   "One run of a session, top-level or nested (member responses, step runs); null when absent, or when the session is of another type than ` + "`" + `type` + "`" + ` or of another user than ` + "`" + `userId` + "`" + `."
   run(
@@ -3856,6 +3858,14 @@ func (ec *executionContext) field_Query_runs_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["filter"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg8
 	return args, nil
 }
 
@@ -6413,7 +6423,7 @@ func (ec *executionContext) _Query_runs(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Runs(ctx, fc.Args["sessionId"].(string), fc.Args["type"].(*models.SessionType), fc.Args["dbId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*models.RunFilter))
+			return ec.Resolvers.Query().Runs(ctx, fc.Args["sessionId"].(string), fc.Args["type"].(*models.SessionType), fc.Args["dbId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*models.RunFilter), fc.Args["userId"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.RunConnection) graphql.Marshaler {

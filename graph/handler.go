@@ -131,7 +131,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	cfg.Complexity.Query.Sessions = func(child int, first *int, _ *string, last *int, _ *string, _ *models.SessionFilter, _ *models.SessionOrder, _ *string) int {
 		return connection(child, first, last)
 	}
-	cfg.Complexity.Query.Runs = func(child int, _ string, _ *models.SessionType, _ *string, first *int, _ *string, last *int, _ *string, _ *models.RunFilter) int {
+	cfg.Complexity.Query.Runs = func(child int, _ string, _ *models.SessionType, _ *string, first *int, _ *string, last *int, _ *string, _ *models.RunFilter, _ *string) int {
 		return connection(child, first, last)
 	}
 	sessionRuns := func(child int, first *int, _ *string, last *int, _ *string, _ *models.RunFilter) int {

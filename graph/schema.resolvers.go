@@ -131,8 +131,8 @@ func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string,
 }
 
 // Runs is the resolver for the runs field.
-func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error) {
-	session, err := r.session(ctx, sessionID, typeArg, dbID, runsOnly)
+func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) (*models.RunConnection, error) {
+	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOnly)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,11 @@ func TestUserIDArgument(t *testing.T) {
 				wantEqual(t, "data", mustQuery(t, b.h, c.query, nil), c.want)
 			})
 		}
+		t.Run("runs of a session of its user are listed, of another user NOT_FOUND", func(t *testing.T) {
+			data := mustQuery(t, b.h, `{ runs(sessionId: "s-100", userId: "u-7", first: 1) { nodes { runId } } }`, nil)
+			wantEqual(t, "runs", jsonAt(data, "runs", "nodes"), []any{map[string]any{"runId": "r-a1"}})
+			wantCodes(t, query(t, b.h, `{ runs(sessionId: "s-100", userId: "u-8", first: 1) { nodes { runId } } }`, nil), "NOT_FOUND")
+		})
 		t.Run("renameSession with another user's userId is NOT_FOUND and renames nothing", func(t *testing.T) {
 			before := storedRow(t, b, "s-100")
 			wantCodes(t, query(t, b.h, `mutation { renameSession(input: {sessionId: "s-100", name: "x", userId: "u-8"}) { session { name } } }`, nil), "NOT_FOUND")
