@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"sessiongraph/internal/agnotest"
 )
 
 // libraryEnv are variables an image or manifest may set for the Go runtime or
@@ -71,8 +73,8 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		}
 	}
 	dep, svc, pdb, hpa := kinds["Deployment"], kinds["Service"], kinds["PodDisruptionBudget"], kinds["HorizontalPodAutoscaler"]
-	pod := jsonAt(dep, "spec", "template", "spec")
-	containers := jsonList(jsonAt(pod, "containers"))
+	pod := agnotest.At(dep, "spec", "template", "spec")
+	containers := agnotest.List(agnotest.At(pod, "containers"))
 	if len(containers) != 1 {
 		t.Fatalf("want one container, got %d", len(containers))
 	}
@@ -80,28 +82,28 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 	img := readDockerfile(t)
 
 	t.Run("stateless replicas that survive a node drain", func(t *testing.T) {
-		if n := jsonInt(jsonAt(dep, "spec", "replicas")); n < 2 {
+		if n := jsonInt(agnotest.At(dep, "spec", "replicas")); n < 2 {
 			t.Errorf("replicas = %d, want at least 2", n)
 		}
-		if n := jsonInt(jsonAt(hpa, "spec", "minReplicas")); n < 2 {
+		if n := jsonInt(agnotest.At(hpa, "spec", "minReplicas")); n < 2 {
 			t.Errorf("the autoscaler's minReplicas = %d, want at least 2", n)
 		}
 		if jsonStr(hpa, "spec", "scaleTargetRef", "kind") != "Deployment" || jsonStr(hpa, "spec", "scaleTargetRef", "name") != jsonStr(dep, "metadata", "name") {
-			t.Errorf("the autoscaler scales %v, not the Deployment", jsonAt(hpa, "spec", "scaleTargetRef"))
+			t.Errorf("the autoscaler scales %v, not the Deployment", agnotest.At(hpa, "spec", "scaleTargetRef"))
 		}
-		labels := jsonAt(dep, "spec", "template", "metadata", "labels")
+		labels := agnotest.At(dep, "spec", "template", "metadata", "labels")
 		for what, sel := range map[string]any{
-			"the Deployment's selector": jsonAt(dep, "spec", "selector", "matchLabels"),
-			"the Service's selector":    jsonAt(svc, "spec", "selector"),
-			"the budget's selector":     jsonAt(pdb, "spec", "selector", "matchLabels"),
+			"the Deployment's selector": agnotest.At(dep, "spec", "selector", "matchLabels"),
+			"the Service's selector":    agnotest.At(svc, "spec", "selector"),
+			"the budget's selector":     agnotest.At(pdb, "spec", "selector", "matchLabels"),
 		} {
 			if !selects(sel, labels) {
 				t.Errorf("%s %v does not select the pods' labels %v", what, sel, labels)
 			}
 		}
-		if jsonAt(pod, "volumes") != nil {
-			for _, v := range jsonList(jsonAt(pod, "volumes")) {
-				if jsonAt(v, "emptyDir") == nil {
+		if agnotest.At(pod, "volumes") != nil {
+			for _, v := range agnotest.List(agnotest.At(pod, "volumes")) {
+				if agnotest.At(v, "emptyDir") == nil {
 					t.Errorf("volume %s is not an emptyDir: the pods should keep no state", jsonStr(v, "name"))
 				}
 			}
@@ -109,23 +111,23 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 	})
 
 	t.Run("non-root on a read-only root filesystem", func(t *testing.T) {
-		if b, _ := jsonAt(pod, "securityContext", "runAsNonRoot").(bool); !b {
+		if b, _ := agnotest.At(pod, "securityContext", "runAsNonRoot").(bool); !b {
 			t.Error("the pod does not set runAsNonRoot: true")
 		}
-		if uid := jsonInt(jsonAt(pod, "securityContext", "runAsUser")); uid != img.uid {
+		if uid := jsonInt(agnotest.At(pod, "securityContext", "runAsUser")); uid != img.uid {
 			t.Errorf("runAsUser = %d, the image's USER is %d", uid, img.uid)
 		}
-		if b, _ := jsonAt(c, "securityContext", "readOnlyRootFilesystem").(bool); !b {
+		if b, _ := agnotest.At(c, "securityContext", "readOnlyRootFilesystem").(bool); !b {
 			t.Error("the container does not set readOnlyRootFilesystem: true")
 		}
-		if b, ok := jsonAt(c, "securityContext", "allowPrivilegeEscalation").(bool); !ok || b {
+		if b, ok := agnotest.At(c, "securityContext", "allowPrivilegeEscalation").(bool); !ok || b {
 			t.Error("the container does not set allowPrivilegeEscalation: false")
 		}
-		if !slices.Contains(jsonList(jsonAt(c, "securityContext", "capabilities", "drop")), any("ALL")) {
+		if !slices.Contains(agnotest.List(agnotest.At(c, "securityContext", "capabilities", "drop")), any("ALL")) {
 			t.Error("the container does not drop all capabilities")
 		}
 		for _, r := range []string{"requests", "limits"} {
-			if jsonAt(c, "resources", r, "memory") == nil {
+			if agnotest.At(c, "resources", r, "memory") == nil {
 				t.Errorf("the container has no memory %s", r)
 			}
 		}
@@ -133,10 +135,10 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 
 	// The container's environment, with placeholders for the Secret's values.
 	vars := map[string]string{}
-	for _, e := range jsonList(jsonAt(c, "env")) {
+	for _, e := range agnotest.List(agnotest.At(c, "env")) {
 		name := jsonStr(e, "name")
 		vars[name] = jsonStr(e, "value")
-		if ref := jsonAt(e, "valueFrom", "secretKeyRef"); ref != nil {
+		if ref := agnotest.At(e, "valueFrom", "secretKeyRef"); ref != nil {
 			vars[name] = map[string]string{
 				"DATABASE_URL":    "postgresql://sessiongraph:secret@postgres.example.internal:5432/ai?sslmode=verify-full",
 				"OS_SECURITY_KEY": "0123456789abcdef0123456789abcdef",
@@ -144,10 +146,10 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		}
 	}
 	var args []string
-	for _, a := range jsonList(jsonAt(c, "args")) {
+	for _, a := range agnotest.List(agnotest.At(c, "args")) {
 		args = append(args, fmt.Sprint(a))
 	}
-	port := jsonInt(jsonAt(jsonList(jsonAt(c, "ports"))[0], "containerPort"))
+	port := jsonInt(agnotest.At(agnotest.List(agnotest.At(c, "ports"))[0], "containerPort"))
 
 	t.Run("arguments and environment configure the server", func(t *testing.T) {
 		read := envReadByServer(t)
@@ -157,7 +159,7 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 			}
 		}
 		for _, name := range []string{"DATABASE_URL", "OS_SECURITY_KEY"} {
-			if !slices.ContainsFunc(jsonList(jsonAt(c, "env")), func(e any) bool {
+			if !slices.ContainsFunc(agnotest.List(agnotest.At(c, "env")), func(e any) bool {
 				return jsonStr(e, "name") == name && jsonStr(e, "valueFrom", "secretKeyRef", "key") != ""
 			}) {
 				t.Errorf("%s does not come from a Secret", name)
@@ -173,14 +175,14 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		if _, p, _ := net.SplitHostPort(cfg.addr); p != strconv.Itoa(port) || p != img.expose {
 			t.Errorf("the server listens on %s; the container port is %d and the image exposes %s", cfg.addr, port, img.expose)
 		}
-		if svcPort := jsonAt(jsonList(jsonAt(svc, "spec", "ports"))[0], "targetPort"); svcPort != "http" && jsonInt(svcPort) != port {
+		if svcPort := agnotest.At(agnotest.List(agnotest.At(svc, "spec", "ports"))[0], "targetPort"); svcPort != "http" && jsonInt(svcPort) != port {
 			t.Errorf("the Service targets port %v, not the container's", svcPort)
 		}
 		// Agno's SQLAlchemy pool (5 + 10 overflow per process) and PostgreSQL's
 		// 3 superuser slots must fit beside every replica's pool, in a rolling
 		// update too, under the default max_connections of 100.
-		surge := jsonInt(jsonAt(dep, "spec", "strategy", "rollingUpdate", "maxSurge"))
-		if peak := (jsonInt(jsonAt(hpa, "spec", "maxReplicas")) + surge) * cfg.maxConns; peak > 100-3-15 {
+		surge := jsonInt(agnotest.At(dep, "spec", "strategy", "rollingUpdate", "maxSurge"))
+		if peak := (jsonInt(agnotest.At(hpa, "spec", "maxReplicas")) + surge) * cfg.maxConns; peak > 100-3-15 {
 			t.Errorf("at most %d connections from sessiongraph: over the budget of 82 the manifest's comment states", peak)
 		}
 	})
@@ -196,12 +198,12 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		}
 		defer a.Close()
 		for probe, wantPath := range map[string]string{"livenessProbe": "/livez", "readinessProbe": "/readyz"} {
-			get := jsonAt(c, probe, "httpGet")
+			get := agnotest.At(c, probe, "httpGet")
 			if get == nil {
 				t.Errorf("no %s.httpGet", probe)
 				continue
 			}
-			if p := jsonAt(get, "port"); p != "http" && jsonInt(p) != port {
+			if p := agnotest.At(get, "port"); p != "http" && jsonInt(p) != port {
 				t.Errorf("%s probes port %v, not the container's", probe, p)
 			}
 			path := jsonStr(get, "path")
@@ -321,31 +323,8 @@ func selects(sel, labels any) bool {
 	return true
 }
 
-// at walks decoded JSON by keys (string) and indexes (int); nil when absent.
-func jsonAt(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			a, _ := v.([]any)
-			if k < 0 || k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
-
-func jsonList(v any) []any {
-	a, _ := v.([]any)
-	return a
-}
-
 func jsonStr(v any, path ...any) string {
-	s, _ := jsonAt(v, path...).(string)
+	s, _ := agnotest.At(v, path...).(string)
 	return s
 }
 

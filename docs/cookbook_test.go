@@ -21,6 +21,7 @@ import (
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
+	"sessiongraph/internal/agnotest"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded examples of cookbook.md from the files under cookbook/")
@@ -129,7 +130,7 @@ var examples = map[string]example{
 		check: func(t *testing.T, _ http.Handler, vars map[string]any, data any) {
 			nodes := listAt(t, data, "sessions", "nodes")
 			if len(nodes) != 20 || num(data, "sessions", "totalCount") < 100 {
-				t.Errorf("want a full first page of 20 out of the 500 demo sessions, got %d of %v", len(nodes), at(data, "sessions", "totalCount"))
+				t.Errorf("want a full first page of 20 out of the 500 demo sessions, got %d of %v", len(nodes), agnotest.At(data, "sessions", "totalCount"))
 			}
 			wantNewestFirst(t, nodes, "updatedAt")
 			for _, n := range nodes {
@@ -170,7 +171,7 @@ var examples = map[string]example{
 		pick: func(t *testing.T, h http.Handler, vars map[string]any) {
 			word := ""
 			firstSession(t, h, "", "name nameIsDerived", func(n any) bool {
-				if b, _ := at(n, "nameIsDerived").(bool); b {
+				if b, _ := agnotest.At(n, "nameIsDerived").(bool); b {
 					return false
 				}
 				word = asciiWord(str(n, "name"))
@@ -188,7 +189,7 @@ var examples = map[string]example{
 			prev := ""
 			for _, n := range nodes {
 				name := asciiLower(str(n, "name"))
-				if derived, _ := at(n, "nameIsDerived").(bool); derived || !strings.Contains(name, needle) {
+				if derived, _ := agnotest.At(n, "nameIsDerived").(bool); derived || !strings.Contains(name, needle) {
 					t.Errorf("%s is not a stored name containing %q", jsonText(n), needle)
 				}
 				if name < prev {
@@ -204,7 +205,7 @@ var examples = map[string]example{
 		},
 		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
 			first := idsOf(t, sessionPage(t, h, vars, map[string]any{"after": nil}), "nodes")
-			next := idsOf(t, at(data, "sessions"), "nodes")
+			next := idsOf(t, agnotest.At(data, "sessions"), "nodes")
 			if len(next) == 0 {
 				t.Fatal("the second page is empty")
 			}
@@ -224,7 +225,7 @@ var examples = map[string]example{
 		},
 		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
 			first := idsOf(t, sessionPage(t, h, vars, map[string]any{"first": 20, "last": nil, "before": nil}), "nodes")
-			back := idsOf(t, at(data, "sessions"), "nodes")
+			back := idsOf(t, agnotest.At(data, "sessions"), "nodes")
 			if !slices.Equal(back, first) {
 				t.Errorf("going back from page 2 gives %v, want page 1 %v", back, first)
 			}
@@ -409,11 +410,11 @@ var examples = map[string]example{
 		},
 		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
 			input := vars["input"].(map[string]any)
-			p := at(data, "renameSession")
+			p := agnotest.At(data, "renameSession")
 			if str(p, "clientMutationId") != input["clientMutationId"] || str(p, "session", "name") != strings.TrimSpace(input["name"].(string)) {
 				t.Errorf("rename payload %s does not echo %s", jsonText(p), jsonText(input))
 			}
-			if derived, _ := at(p, "session", "nameIsDerived").(bool); derived {
+			if derived, _ := agnotest.At(p, "session", "nameIsDerived").(bool); derived {
 				t.Error("a renamed session still reports a derived name")
 			}
 			again := mustData(t, h, `query ($id: String!) { session(sessionId: $id) { name } }`, map[string]any{"id": input["sessionId"]})
@@ -431,7 +432,7 @@ var examples = map[string]example{
 		},
 		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
 			input := vars["input"].(map[string]any)
-			p := at(data, "deleteSession")
+			p := agnotest.At(data, "deleteSession")
 			if str(p, "deletedSessionId") != input["sessionId"] || str(p, "clientMutationId") != input["clientMutationId"] {
 				t.Errorf("delete payload %s does not match %s", jsonText(p), jsonText(input))
 			}
@@ -448,8 +449,8 @@ var examples = map[string]example{
 		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
 			input := vars["input"].(map[string]any)
 			ids := input["sessionIds"].([]any)
-			p := at(data, "deleteSessions")
-			if jsonText(at(p, "deletedSessionIds")) != jsonText(ids[:2]) || jsonText(at(p, "notFoundSessionIds")) != jsonText(ids[2:]) ||
+			p := agnotest.At(data, "deleteSessions")
+			if jsonText(agnotest.At(p, "deletedSessionIds")) != jsonText(ids[:2]) || jsonText(agnotest.At(p, "notFoundSessionIds")) != jsonText(ids[2:]) ||
 				str(p, "clientMutationId") != input["clientMutationId"] {
 				t.Errorf("bulk delete payload %s, input %s", jsonText(p), jsonText(input))
 			}
@@ -523,7 +524,7 @@ func TestCookbookExampleIDsAreInTheDemoDataset(t *testing.T) {
 		for _, ref := range sessionRefs(readVars(t, file)) {
 			vars := map[string]any{"id": ref.id, "type": ref.typ}
 			data := mustData(t, h, `query ($id: String!, $type: SessionType) { session(sessionId: $id, type: $type) { sessionId } }`, vars)
-			if found := at(data, "session") != nil; found == strings.HasPrefix(ref.id, "no-such-") {
+			if found := agnotest.At(data, "session") != nil; found == strings.HasPrefix(ref.id, "no-such-") {
 				t.Errorf("%s: session %q (type %v) found = %v", file, ref.id, ref.typ, found)
 			}
 		}
@@ -673,7 +674,7 @@ func sessionPage(t *testing.T, h http.Handler, vars, changes map[string]any) any
 			page[k] = v
 		}
 	}
-	return at(mustData(t, h, readFile(t, "cookbook/session-list.graphql"), page), "sessions")
+	return agnotest.At(mustData(t, h, readFile(t, "cookbook/session-list.graphql"), page), "sessions")
 }
 
 // firstSession pages through the sessions of a type ("" for any), newest
@@ -688,13 +689,13 @@ func firstSession(t *testing.T, h http.Handler, typ, selection string, keep func
 		vars["filter"] = map[string]any{"type": typ}
 	}
 	for {
-		page := at(mustData(t, h, query, vars), "sessions")
+		page := agnotest.At(mustData(t, h, query, vars), "sessions")
 		for _, n := range listAt(t, page, "nodes") {
 			if keep == nil || keep(n) {
 				return n
 			}
 		}
-		if more, _ := at(page, "pageInfo", "hasNextPage").(bool); !more {
+		if more, _ := agnotest.At(page, "pageInfo", "hasNextPage").(bool); !more {
 			t.Fatalf("no %s session in the demo dataset has what this example needs", typ)
 		}
 		vars["after"] = str(page, "pageInfo", "endCursor")
@@ -709,23 +710,23 @@ type wanted struct {
 
 var (
 	agentWithTools = wanted{`runs(first: 10) { nodes { tools { toolName } } }`, func(n any) bool {
-		runs, tools := listOf(at(n, "runs", "nodes")), 0
+		runs, tools := agnotest.List(agnotest.At(n, "runs", "nodes")), 0
 		for _, r := range runs {
-			tools += len(listOf(at(r, "tools")))
+			tools += len(agnotest.List(agnotest.At(r, "tools")))
 		}
 		return len(runs) >= 2 && tools > 0
 	}}
 	teamWithMembers = wanted{`runs(first: 10, filter: {topLevel: true}) { nodes { ... on TeamRun { memberRuns { runId } } } }`, func(n any) bool {
-		for _, r := range listOf(at(n, "runs", "nodes")) {
-			if len(listOf(at(r, "memberRuns"))) > 0 {
+		for _, r := range agnotest.List(agnotest.At(n, "runs", "nodes")) {
+			if len(agnotest.List(agnotest.At(r, "memberRuns"))) > 0 {
 				return true
 			}
 		}
 		return false
 	}}
 	workflowWithSteps = wanted{`runs(first: 5) { nodes { ... on WorkflowRun { steps { stepName } stepRuns { runId } } } }`, func(n any) bool {
-		for _, r := range listOf(at(n, "runs", "nodes")) {
-			if len(listOf(at(r, "steps"))) > 0 && len(listOf(at(r, "stepRuns"))) > 0 {
+		for _, r := range agnotest.List(agnotest.At(n, "runs", "nodes")) {
+			if len(agnotest.List(agnotest.At(r, "steps"))) > 0 && len(agnotest.List(agnotest.At(r, "stepRuns"))) > 0 {
 				return true
 			}
 		}
@@ -767,9 +768,9 @@ func checkUsage(t *testing.T, data any, match func(node any) bool) {
 			t.Errorf("%s does not match the filter", jsonText(n))
 		}
 		tokens += num(n, "metrics", "totalTokens")
-		details, _ := at(n, "metrics", "raw", "details").(map[string]any)
+		details, _ := agnotest.At(n, "metrics", "raw", "details").(map[string]any)
 		for _, models := range details {
-			split += len(listOf(models))
+			split += len(agnotest.List(models))
 		}
 	}
 	if len(nodes) == 0 || tokens == 0 || split == 0 {
@@ -779,7 +780,7 @@ func checkUsage(t *testing.T, data any, match func(node any) bool) {
 
 func wantGone(t *testing.T, h http.Handler, id string) {
 	t.Helper()
-	if s := at(mustData(t, h, `query ($id: String!) { session(sessionId: $id) { sessionId } }`, map[string]any{"id": id}), "session"); s != nil {
+	if s := agnotest.At(mustData(t, h, `query ($id: String!) { session(sessionId: $id) { sessionId } }`, map[string]any{"id": id}), "session"); s != nil {
 		t.Errorf("session %s is still there", id)
 	}
 }
@@ -851,33 +852,10 @@ func asciiWord(s string) string {
 	return ""
 }
 
-// at walks decoded JSON by object keys (string) and array indexes (int); nil when absent.
-func at(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			a, _ := v.([]any)
-			if k < 0 || k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
-
-func listOf(v any) []any {
-	a, _ := v.([]any)
-	return a
-}
-
 // listAt returns the list at path, failing when there is none.
 func listAt(t *testing.T, v any, path ...any) []any {
 	t.Helper()
-	a, ok := at(v, path...).([]any)
+	a, ok := agnotest.At(v, path...).([]any)
 	if !ok {
 		t.Fatalf("no list at %v in %s", path, jsonText(v))
 	}
@@ -885,12 +863,12 @@ func listAt(t *testing.T, v any, path ...any) []any {
 }
 
 func str(v any, path ...any) string {
-	s, _ := at(v, path...).(string)
+	s, _ := agnotest.At(v, path...).(string)
 	return s
 }
 
 func num(v any, path ...any) int {
-	f, _ := at(v, path...).(float64)
+	f, _ := agnotest.At(v, path...).(float64)
 	return int(f)
 }
 

@@ -221,25 +221,7 @@ func mustQuery(t *testing.T, h http.Handler, q string, vars map[string]any) map[
 }
 
 // jsonAt walks a decoded JSON value by object keys (string) and array indexes (int).
-func jsonAt(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = m[k]
-		case int:
-			a, ok := v.([]any)
-			if !ok || k < 0 || k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
+var jsonAt = agnotest.At
 
 // listAt returns the array at path, failing when it is not one.
 func listAt(t *testing.T, v any, path ...any) []any {
