@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"sessiongraph/internal/testpg"
 	"sessiongraph/models"
@@ -103,4 +104,22 @@ func serializationFailure(t *testing.T, pg *sql.DB) error {
 		return err
 	}
 	return txs[1].Commit()
+}
+
+// TestStatementTimeout: Options.StatementTimeout reaches PostgreSQL, and a
+// statement it cancels is TIMEOUT.
+func TestStatementTimeout(t *testing.T) {
+	s, err := Open(context.Background(), Options{URL: testpg.NewDatabase(t), StatementTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var setting string
+	if err := s.GORM().Raw("SHOW statement_timeout").Scan(&setting).Error; err != nil || setting != "100ms" {
+		t.Fatalf("statement_timeout = %q, %v; want 100ms", setting, err)
+	}
+	err = s.GORM().Exec("SELECT pg_sleep(5)").Error
+	if got := models.ErrorCode(internal("op", err)); got != models.Timeout {
+		t.Errorf("a statement past statement_timeout: %v, code %s; want TIMEOUT", err, got)
+	}
 }
