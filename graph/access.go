@@ -63,14 +63,24 @@ func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.Ope
 	if op.Operation.Operation == ast.Mutation {
 		typ = "Mutation"
 	}
-	for _, field := range rootFields(op.Operation.SelectionSet, op.Doc.Fragments, nil) {
-		scope, known := rootFieldScopes[typ][field]
-		switch {
-		case !known && !p.CanSeeAll():
-			return coded(models.Forbidden, fmt.Sprintf("%s.%s is not available to this caller", typ, field))
-		case scope != "" && !p.Allows(scope):
-			return coded(models.Forbidden, fmt.Sprintf("%s.%s needs the %s scope", typ, field, scope))
+	var refusal *gqlerror.Error
+	eachField(op.Operation.SelectionSet, op.Doc.Fragments, func(f *ast.Field) bool {
+		if refusal == nil {
+			refusal = rootFieldRefusal(p, typ, f.Name)
 		}
+		return false // root fields only
+	})
+	return refusal
+}
+
+// rootFieldRefusal is why p may not select root field of typ, nil when it may.
+func rootFieldRefusal(p auth.Principal, typ, field string) *gqlerror.Error {
+	scope, known := rootFieldScopes[typ][field]
+	switch {
+	case !known && !p.CanSeeAll():
+		return coded(models.Forbidden, fmt.Sprintf("%s.%s is not available to this caller", typ, field))
+	case scope != "" && !p.Allows(scope):
+		return coded(models.Forbidden, fmt.Sprintf("%s.%s needs the %s scope", typ, field, scope))
 	}
 	return nil
 }
@@ -80,32 +90,6 @@ func (accessControl) InterceptOperation(ctx context.Context, next graphql.Operat
 		ctx = db.WithOwner(ctx, p.UserID)
 	}
 	return next(ctx)
-}
-
-// rootFields lists the field names an operation's selection set selects,
-// through fragment spreads and inline fragments.
-func rootFields(set ast.SelectionSet, fragments ast.FragmentDefinitionList, seen map[string]bool) []string {
-	var out []string
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			out = append(out, s.Name)
-		case *ast.InlineFragment:
-			out = append(out, rootFields(s.SelectionSet, fragments, seen)...)
-		case *ast.FragmentSpread:
-			if seen[s.Name] {
-				continue
-			}
-			if seen == nil {
-				seen = map[string]bool{}
-			}
-			seen[s.Name] = true
-			if def := fragments.ForName(s.Name); def != nil {
-				out = append(out, rootFields(def.SelectionSet, fragments, seen)...)
-			}
-		}
-	}
-	return out
 }
 
 // coded returns a GraphQL error with an extensions.code.

@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -15,49 +16,54 @@ import (
 // checkArguments refuses, before anything runs, an operation whose
 // arguments cannot be right whatever the data: a page size out of
 // 0..MaxPageSize, a cursor or global id that this server cannot have made,
-// an id longer than models.MaxIDLength, more ids than a batch delete takes.
-// So hostile or broken input gets a 4xx (422, or 400 with
-// application/graphql-response+json) instead of a 200 carrying an error.
+// an id longer than models.MaxIDLength, more ids than a batch delete takes,
+// a string holding NUL. So hostile or broken input gets a 4xx (422, or 400
+// with application/graphql-response+json) instead of a 200 carrying an error.
 // The resolvers check the same things again, where they are used.
 func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
-	c := argChecker{vars: opCtx.Variables, fragments: opCtx.Doc.Fragments, seen: map[string]bool{}}
-	c.selectionSet(opCtx.Operation.SelectionSet)
+	c := argChecker{vars: opCtx.Variables}
+	eachField(opCtx.Operation.SelectionSet, opCtx.Doc.Fragments, func(f *ast.Field) bool {
+		for _, arg := range f.Arguments {
+			if v, err := arg.Value.Value(c.vars); err == nil { // else gqlgen reports it
+				c.value(arg.Name, v)
+			}
+		}
+		return c.err == nil
+	})
 	return c.err
 }
 
 type argChecker struct {
-	vars      map[string]any
-	fragments ast.FragmentDefinitionList
-	seen      map[string]bool
-	err       *gqlerror.Error
+	vars map[string]any
+	err  *gqlerror.Error
 }
 
-func (c *argChecker) selectionSet(set ast.SelectionSet) {
-	for _, sel := range set {
-		if c.err != nil {
-			return
-		}
-		switch sel := sel.(type) {
-		case *ast.Field:
-			for _, arg := range sel.Arguments {
-				v, err := arg.Value.Value(c.vars)
-				if err != nil {
-					continue // gqlgen reports it
+// eachField calls visit for the fields of set, through inline fragments
+// and fragment spreads (each named fragment once), and for their
+// subfields while visit returns true.
+func eachField(set ast.SelectionSet, fragments ast.FragmentDefinitionList, visit func(*ast.Field) bool) {
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if visit(sel) {
+					walk(sel.SelectionSet)
 				}
-				c.value(arg.Name, v)
-			}
-			c.selectionSet(sel.SelectionSet)
-		case *ast.InlineFragment:
-			c.selectionSet(sel.SelectionSet)
-		case *ast.FragmentSpread:
-			if !c.seen[sel.Name] {
-				c.seen[sel.Name] = true
-				if def := c.fragments.ForName(sel.Name); def != nil {
-					c.selectionSet(def.SelectionSet)
+			case *ast.InlineFragment:
+				walk(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				if !seen[sel.Name] {
+					seen[sel.Name] = true
+					if def := fragments.ForName(sel.Name); def != nil {
+						walk(def.SelectionSet)
+					}
 				}
 			}
 		}
 	}
+	walk(set)
 }
 
 // value checks an argument, or a field of an input object, by its name.
@@ -86,6 +92,12 @@ func (c *argChecker) value(name string, v any) {
 		for _, e := range x {
 			c.value(name, e)
 		}
+		return
+	}
+	if s, ok := v.(string); ok && strings.ContainsRune(s, 0) {
+		// No stored id or name holds one (PostgreSQL text cannot), and
+		// PostgreSQL refuses it as a parameter.
+		bad("arguments may not contain NUL characters")
 		return
 	}
 	switch name {

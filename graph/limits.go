@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -40,8 +39,8 @@ func init() {
 // operation whose fields nest deeper than maxDepth, or that has more fields
 // than complexityLimit (each field costs at least 1, so it is over the
 // limit; gqlgen's complexity walk would take time exponential in the
-// fragments spread), introspection when it is disabled, and string
-// arguments holding NUL. gqlgen and gqlparser ship no depth or alias limit;
+// fragments spread), introspection when it is disabled, and then
+// arguments that cannot be right (checkArguments). gqlgen and gqlparser ship no depth or alias limit;
 // gqlparser's MaxIntrospectionDepth rule already bounds the selections under
 // __schema and __type, so they are exempt. It runs after validation, so
 // fragments exist and form no cycles; the walk still guards against both.
@@ -85,10 +84,6 @@ func (l operationLimits) MutateOperationContext(ctx context.Context, opCtx *grap
 		return coded(CodeQueryTooDeep, fmt.Sprintf("query is nested %d levels deep, more than the limit of %d", shape.depth, l.maxDepth))
 	case shape.fields > l.complexityLimit:
 		return coded(codeComplexityLimit, fmt.Sprintf("operation has complexity at least %d, which exceeds the limit of %d", shape.fields, l.complexityLimit))
-	case shape.nul || hasNUL(opCtx.Variables):
-		// No stored id or name holds one (PostgreSQL text cannot), and
-		// PostgreSQL refuses it as a parameter.
-		return coded(models.BadUserInput, "arguments may not contain NUL characters")
 	}
 	return checkArguments(opCtx)
 }
@@ -112,7 +107,6 @@ type shape struct {
 	fields      int  // fields, each fragment spread counted again, capped at countCap
 	aliases     int  // aliased fields, counted the same way
 	introspects bool // selects __schema or __type
-	nul         bool // a literal string argument holds a NUL character
 }
 
 // countCap keeps counts from overflowing: fragments spread twice in each of
@@ -124,7 +118,6 @@ func (s *shape) add(o shape) {
 	s.fields = min(s.fields+o.fields, countCap)
 	s.aliases = min(s.aliases+o.aliases, countCap)
 	s.introspects = s.introspects || o.introspects
-	s.nul = s.nul || o.nul
 }
 
 // shapeWalker measures selection sets, each named fragment once.
@@ -158,9 +151,6 @@ func (w *shapeWalker) field(f *ast.Field) shape {
 		out.fields = min(out.fields+1, countCap)
 	}
 	out.depth++
-	for _, arg := range f.Arguments {
-		out.nul = out.nul || literalHasNUL(arg.Value)
-	}
 	if f.Alias != "" && f.Alias != f.Name {
 		out.aliases = min(out.aliases+1, countCap)
 	}
@@ -182,40 +172,4 @@ func (w *shapeWalker) fragment(name string) shape {
 	w.walking[name] = false
 	w.done[name] = s
 	return s
-}
-
-func literalHasNUL(v *ast.Value) bool {
-	if v == nil {
-		return false
-	}
-	if (v.Kind == ast.StringValue || v.Kind == ast.BlockValue) && strings.ContainsRune(v.Raw, 0) {
-		return true
-	}
-	for _, c := range v.Children {
-		if literalHasNUL(c.Value) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasNUL reports whether a string in decoded variables holds a NUL character.
-func hasNUL(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return strings.ContainsRune(v, 0)
-	case map[string]any:
-		for _, x := range v {
-			if hasNUL(x) {
-				return true
-			}
-		}
-	case []any:
-		for _, x := range v {
-			if hasNUL(x) {
-				return true
-			}
-		}
-	}
-	return false
 }
