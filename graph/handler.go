@@ -82,6 +82,10 @@ type HandlerOptions struct {
 	// valid security key or JWT); nil serves everyone as an admin, as
 	// AgentOS does without a security key.
 	Auth *auth.Authenticator
+
+	// gqlgenPOST serves POST with gqlgen's own transport.POST instead of
+	// postTransport, for the tests that compare the two.
+	gqlgenPOST bool
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {
@@ -144,7 +148,11 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	if opts.gqlgenPOST {
+		srv.AddTransport(transport.POST{})
+	} else {
+		srv.AddTransport(postTransport{})
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(opts.ParserTokenLimit)
 	srv.SetErrorPresenter(presentError(opts.Logger))
@@ -195,8 +203,8 @@ func RequestID(ctx context.Context) string {
 }
 
 // withRequestScope gives a request its id (echoed in X-Request-Id), its
-// deadline, and Cache-Control: no-store on every answer, refusals and CORS
-// preflights included.
+// deadline, and Cache-Control: no-store and X-Content-Type-Options: nosniff
+// on every answer, refusals and CORS preflights included.
 func withRequestScope(next http.Handler, timeout time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -205,6 +213,7 @@ func withRequestScope(next http.Handler, timeout time.Duration) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), requestIDKey{}, id), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

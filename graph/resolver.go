@@ -2,7 +2,7 @@
 // thin: pagination and SQL live in db/, Agno's derivations in models/.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run sessiongraph/internal/gqlgen
 
 import (
 	"sessiongraph/db"

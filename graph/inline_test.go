@@ -1,0 +1,38 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// TestMarshalSliceInline checks what the generated list marshalling relies
+// on: each element sees a field context with its own index under the
+// list's, and a panicking element is null and reported at its own path
+// while the others are marshalled.
+func TestMarshalSliceInline(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
+		func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "list"}}})
+	var paths []string
+	ret := marshalSliceInline(ctx, 3, func(ctx context.Context, i int) graphql.Marshaler {
+		paths = append(paths, graphql.GetFieldContext(ctx).Path().String())
+		if i == 1 {
+			panic("element 1")
+		}
+		return graphql.MarshalInt(i)
+	})
+	if want := []string{"list[0]", "list[1]", "list[2]"}; len(paths) != 3 || paths[0] != want[0] || paths[1] != want[1] || paths[2] != want[2] {
+		t.Errorf("paths %v, want %v", paths, want)
+	}
+	if len(ret) != 3 || ret[0] == graphql.Null || ret[1] != graphql.Null || ret[2] == graphql.Null {
+		t.Errorf("elements %v: want the panicking one alone null", ret)
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Path.String() != "list[1]" {
+		t.Errorf("errors %v: want one, at list[1]", errs)
+	}
+}

@@ -1,0 +1,93 @@
+// Command gqlgen is `gqlgen generate` for this module (run by `go generate
+// ./graph`), with one change to the executor it writes: below the root, a
+// field is resolved on its parent's goroutine and a list's elements one after
+// another, never a goroutine each.
+//
+// gqlgen runs every field bound to a resolver or to a method taking a context
+// on a goroutine of its own, and every element of a list of objects on
+// another (gqlgen issues #3202 and #4321). Here nothing below the root does
+// I/O: a page's runs, messages and tools are all in the rows its root field
+// read (the statement budget of issue 3), so those goroutines only cost: for
+// one session's run tree about fifty per request, each growing its stack
+// through gqlgen's deep call chains. Root fields stay concurrent, so two root
+// fields of one query still read the database at the same time.
+//
+// The change is made in two places gqlgen leaves open:
+//   - a plugin (gqlgen calls CodeGenerator plugins with the data the executor is
+//     generated from, before generating it) sets DisableConcurrency, which gqlgen
+//     itself sets on the Mutation root, on every object below the root;
+//   - list marshalling, for which gqlgen has no switch, is rewritten from
+//     graphql.MarshalSliceConcurrently to marshalSliceInline (graph/inline.go),
+//     which keeps its per-element field context and panic recovery. Generation
+//     fails if gqlgen's output no longer has the expected call.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/format"
+	"io/fs"
+	"os"
+	"regexp"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+func main() {
+	if err := generate(); err != nil {
+		fmt.Fprintln(os.Stderr, "gqlgen:", err)
+		os.Exit(1)
+	}
+}
+
+func generate() error {
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no gqlgen.yml in this directory or above it")
+	}
+	if err != nil {
+		return err
+	}
+	if err := api.Generate(cfg, api.AddPlugin(inlineBelowRoot{})); err != nil {
+		return err
+	}
+	return rewriteSlices(cfg.Exec.Filename)
+}
+
+// inlineBelowRoot resolves the fields of every non-root object inline.
+type inlineBelowRoot struct{}
+
+func (inlineBelowRoot) Name() string { return "inline-below-root" }
+
+func (inlineBelowRoot) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if !o.Root {
+			o.DisableConcurrency = true
+		}
+	}
+	return nil
+}
+
+// sliceCall is gqlgen's list marshalling call with its generated arguments:
+// the context, the length, the worker limit (exec.worker_limit) and
+// omit_panic_handler.
+var sliceCall = regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `)
+
+func rewriteSlices(filename string) error {
+	src, err := os.ReadFile(filename)
+	if err != nil {
+		return err
+	}
+	n := len(sliceCall.FindAllIndex(src, -1))
+	if n == 0 || bytes.Count(src, []byte("MarshalSliceConcurrently")) != n {
+		return fmt.Errorf("%s: gqlgen's list marshalling is not the expected graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call; update internal/gqlgen", filename)
+	}
+	out, err := format.Source(sliceCall.ReplaceAll(src, []byte("marshalSliceInline(ctx, len(v), ")))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filename, out, 0o644)
+}
