@@ -6288,7 +6288,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return ec.fieldContext_PageInfo_startCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
+			return obj.StartCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6299,7 +6299,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *models.PageInfo) (ret graphql.Marshaler) {
@@ -6311,7 +6311,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return ec.fieldContext_PageInfo_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
+			return obj.EndCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6322,7 +6322,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
 func (ec *executionContext) _Query_session(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6880,7 +6880,7 @@ func (ec *executionContext) _RunEdge_cursor(ctx context.Context, field graphql.C
 			return ec.fieldContext_RunEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6891,7 +6891,7 @@ func (ec *executionContext) _RunEdge_cursor(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RunEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RunEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RunEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _RunEdge_node(ctx context.Context, field graphql.CollectedField, obj *models.RunEdge) (ret graphql.Marshaler) {
@@ -7284,7 +7284,7 @@ func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graph
 			return ec.fieldContext_SessionEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7295,7 +7295,7 @@ func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_SessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SessionEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SessionEdge", field, true, false, "String")
 }
 
 func (ec *executionContext) _SessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *models.SessionEdge) (ret graphql.Marshaler) {
@@ -8925,7 +8925,7 @@ func (ec *executionContext) _ToolExecution_toolCallId(ctx context.Context, field
 			return ec.fieldContext_ToolExecution_toolCallId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ToolCallID, nil
+			return obj.ToolCallID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8936,7 +8936,7 @@ func (ec *executionContext) _ToolExecution_toolCallId(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_toolCallId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "String")
 }
 
 func (ec *executionContext) _ToolExecution_toolName(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -8948,7 +8948,7 @@ func (ec *executionContext) _ToolExecution_toolName(ctx context.Context, field g
 			return ec.fieldContext_ToolExecution_toolName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ToolName, nil
+			return obj.ToolName(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8959,7 +8959,7 @@ func (ec *executionContext) _ToolExecution_toolName(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_toolName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "String")
 }
 
 func (ec *executionContext) _ToolExecution_toolArgs(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -8971,7 +8971,7 @@ func (ec *executionContext) _ToolExecution_toolArgs(ctx context.Context, field g
 			return ec.fieldContext_ToolExecution_toolArgs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ToolArgs, nil
+			return obj.ToolArgs(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v models.JSON) graphql.Marshaler {
@@ -8982,7 +8982,7 @@ func (ec *executionContext) _ToolExecution_toolArgs(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_toolArgs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _ToolExecution_result(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -8994,7 +8994,7 @@ func (ec *executionContext) _ToolExecution_result(ctx context.Context, field gra
 			return ec.fieldContext_ToolExecution_result(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Result, nil
+			return obj.Result(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9005,7 +9005,7 @@ func (ec *executionContext) _ToolExecution_result(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "String")
 }
 
 func (ec *executionContext) _ToolExecution_error(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -9017,7 +9017,7 @@ func (ec *executionContext) _ToolExecution_error(ctx context.Context, field grap
 			return ec.fieldContext_ToolExecution_error(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Error, nil
+			return obj.Error(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -9028,7 +9028,7 @@ func (ec *executionContext) _ToolExecution_error(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ToolExecution_childRunId(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -9040,7 +9040,7 @@ func (ec *executionContext) _ToolExecution_childRunId(ctx context.Context, field
 			return ec.fieldContext_ToolExecution_childRunId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ChildRunID, nil
+			return obj.ChildRunID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9051,7 +9051,7 @@ func (ec *executionContext) _ToolExecution_childRunId(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_childRunId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "String")
 }
 
 func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -9063,7 +9063,7 @@ func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, 
 			return ec.fieldContext_ToolExecution_durationSeconds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds, nil
+			return obj.DurationSeconds(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -9074,7 +9074,7 @@ func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "Float")
 }
 
 func (ec *executionContext) _ToolExecution_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
@@ -9086,7 +9086,7 @@ func (ec *executionContext) _ToolExecution_createdAt(ctx context.Context, field 
 			return ec.fieldContext_ToolExecution_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
+			return obj.CreatedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -9097,7 +9097,7 @@ func (ec *executionContext) _ToolExecution_createdAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ToolExecution", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _UpdateSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *models.UpdateSessionPayload) (ret graphql.Marshaler) {

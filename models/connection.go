@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // Page sizes of connections (API.md "Connections").
@@ -63,18 +64,50 @@ func (p PageArgs) Window() (limit int, fromEnd bool, err error) {
 
 // PageInfo tells where a page is (Relay).
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor"`
-	EndCursor       *string `json:"endCursor"`
+	HasNextPage     bool `json:"hasNextPage"`
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	cursors         *cursors
 }
 
-func newPageInfo(cursors []string, hasNext, hasPrev bool) *PageInfo {
-	info := &PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrev}
-	if len(cursors) > 0 {
-		info.StartCursor, info.EndCursor = &cursors[0], &cursors[len(cursors)-1]
+// StartCursor is the cursor of the page's first element; nil for an empty page.
+func (p *PageInfo) StartCursor() *string { return p.cursors.at(0) }
+
+// EndCursor is the cursor of the page's last element; nil for an empty page.
+func (p *PageInfo) EndCursor() *string {
+	if p.cursors == nil {
+		return nil
 	}
-	return info
+	return p.cursors.at(p.cursors.n - 1)
+}
+
+// cursors are the cursors of a page's elements, each encoded the first time
+// it is asked for: a page whose cursors are not selected encodes none.
+type cursors struct {
+	n      int
+	encode func(i int) string
+	mu     sync.Mutex
+	done   []*string
+}
+
+func newCursors(n int, encode func(i int) string) *cursors {
+	return &cursors{n: n, encode: encode}
+}
+
+// at returns the cursor of element i; nil when there is no such element.
+func (c *cursors) at(i int) *string {
+	if c == nil || i < 0 || i >= c.n {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		c.done = make([]*string, c.n)
+	}
+	if c.done[i] == nil {
+		s := c.encode(i)
+		c.done[i] = &s
+	}
+	return c.done[i]
 }
 
 // SessionCursor is a keyset position in a session ordering: the order key of
@@ -160,22 +193,28 @@ type SessionConnection struct {
 
 // SessionEdge is a session and its cursor.
 type SessionEdge struct {
-	Cursor string  `json:"cursor"`
-	Node   Session `json:"node"`
+	Node    Session `json:"node"`
+	cursors *cursors
+	i       int
 }
+
+// Cursor is the edge's cursor.
+func (e *SessionEdge) Cursor() string { return *e.cursors.at(e.i) }
 
 // NewSessionConnection builds the connection for a page; count runs only
 // when totalCount is asked for.
 func NewSessionConnection(dbID string, page SessionPage, count func(context.Context) (int, error)) *SessionConnection {
 	c := &SessionConnection{Edges: make([]*SessionEdge, len(page.Rows)), Nodes: make([]Session, len(page.Rows)), count: count}
-	cursors := make([]string, len(page.Rows))
+	keys := page.Keys
+	cursors := newCursors(len(page.Rows), func(i int) string { return keys[i].Encode() })
+	edges := make([]SessionEdge, len(page.Rows))
 	for i, row := range page.Rows {
 		s := NewSession(dbID, row)
-		cursors[i] = page.Keys[i].Encode()
 		c.Nodes[i] = s
-		c.Edges[i] = &SessionEdge{Cursor: cursors[i], Node: s}
+		edges[i] = SessionEdge{Node: s, cursors: cursors, i: i}
+		c.Edges[i] = &edges[i]
 	}
-	c.PageInfo = newPageInfo(cursors, page.HasNextPage, page.HasPreviousPage)
+	c.PageInfo = &PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: page.HasPreviousPage, cursors: cursors}
 	return c
 }
 
@@ -192,9 +231,13 @@ type RunConnection struct {
 
 // RunEdge is a run and its cursor.
 type RunEdge struct {
-	Cursor string `json:"cursor"`
-	Node   Run    `json:"node"`
+	Node    Run `json:"node"`
+	cursors *cursors
+	i       int
 }
+
+// Cursor is the edge's cursor.
+func (e *RunEdge) Cursor() string { return *e.cursors.at(e.i) }
 
 type runCursorJSON struct {
 	C  string `json:"c"`
@@ -304,12 +347,13 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 
 func newRunConnection(page []*RunCore, total int, hasNext, hasPrev bool) *RunConnection {
 	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: total}
-	cursors := make([]string, len(page))
+	cursors := newCursors(len(page), func(i int) string { return encodeRunCursor(page[i]) })
+	edges := make([]RunEdge, len(page))
 	for i, r := range page {
-		cursors[i] = encodeRunCursor(r)
 		conn.Nodes[i] = r.typed()
-		conn.Edges[i] = &RunEdge{Cursor: cursors[i], Node: conn.Nodes[i]}
+		edges[i] = RunEdge{Node: conn.Nodes[i], cursors: cursors, i: i}
+		conn.Edges[i] = &edges[i]
 	}
-	conn.PageInfo = newPageInfo(cursors, hasNext, hasPrev)
+	conn.PageInfo = &PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrev, cursors: cursors}
 	return conn
 }

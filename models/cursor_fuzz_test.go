@@ -188,7 +188,7 @@ func FuzzRunCursor(f *testing.F) {
 			if !conn.PageInfo.HasNextPage {
 				break
 			}
-			after = conn.PageInfo.EndCursor
+			after = conn.PageInfo.EndCursor()
 		}
 		if !slices.Equal(forward, want) {
 			t.Errorf("paging forward by %d through runs %s visited %s, want %s", n, abbrev(runIDs), abbrev(forward), abbrev(want))
@@ -205,15 +205,15 @@ func FuzzRunCursor(f *testing.F) {
 			if !conn.PageInfo.HasPreviousPage {
 				break
 			}
-			before = conn.PageInfo.StartCursor
+			before = conn.PageInfo.StartCursor()
 		}
 		if !slices.Equal(backward, want) {
 			t.Errorf("paging backward by %d through runs %s visited %s, want %s", n, abbrev(runIDs), abbrev(backward), abbrev(want))
 		}
 
-		if all, _ := s.RunConnection(models.PageArgs{First: &n}, nil); all.PageInfo.EndCursor != nil {
+		if all, _ := s.RunConnection(models.PageArgs{First: &n}, nil); all.PageInfo.EndCursor() != nil {
 			other := models.NewSession(dbID, runsRow(sessionID+"'", runIDs)).Core()
-			if _, err := other.RunConnection(models.PageArgs{After: all.PageInfo.EndCursor}, nil); models.ErrorCode(err) != models.BadUserInput {
+			if _, err := other.RunConnection(models.PageArgs{After: all.PageInfo.EndCursor()}, nil); models.ErrorCode(err) != models.BadUserInput {
 				t.Errorf("a cursor of session %s used on another session: %v", abbrev(sessionID), err)
 			}
 		}

@@ -86,17 +86,36 @@ type ToolCall struct {
 	Arguments *string `json:"arguments"`
 }
 
-// ToolExecution is one entry of a run's tools.
+// ToolExecution is one entry of a run's tools, its fields read from the
+// stored object when asked for: Agno writes about twenty keys per tool,
+// most of them null, and a dashboard reads two or three.
 type ToolExecution struct {
-	ToolCallID      *string    `json:"toolCallId"`
-	ToolName        *string    `json:"toolName"`
-	ToolArgs        JSON       `json:"toolArgs"`
-	Result          *string    `json:"result"`
-	Error           *bool      `json:"error"`
-	ChildRunID      *string    `json:"childRunId"`
-	DurationSeconds *float64   `json:"durationSeconds"`
-	CreatedAt       *time.Time `json:"createdAt"`
+	doc object
 }
+
+// ToolCallID returns tool_call_id.
+func (t *ToolExecution) ToolCallID() *string { return t.doc.str("tool_call_id") }
+
+// ToolName returns tool_name.
+func (t *ToolExecution) ToolName() *string { return t.doc.str("tool_name") }
+
+// ToolArgs returns tool_args.
+func (t *ToolExecution) ToolArgs() JSON { return t.doc.raw("tool_args") }
+
+// Result returns result as text (a non-string result as compact JSON).
+func (t *ToolExecution) Result() *string { return textOrJSON(t.doc.value("result")) }
+
+// Error returns tool_call_error.
+func (t *ToolExecution) Error() *bool { return t.doc.bool("tool_call_error") }
+
+// ChildRunID returns child_run_id.
+func (t *ToolExecution) ChildRunID() *string { return t.doc.str("child_run_id") }
+
+// DurationSeconds returns metrics.duration.
+func (t *ToolExecution) DurationSeconds() *float64 { return t.doc.object("metrics").float("duration") }
+
+// CreatedAt returns created_at.
+func (t *ToolExecution) CreatedAt() *time.Time { return t.doc.epoch("created_at") }
 
 // StepResult is one entry of a workflow run's step_results.
 type StepResult struct {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Run is an agent, team or workflow run.
@@ -249,11 +250,7 @@ func (r *RunCore) Tools() ([]*ToolExecution, error) {
 	objs, _, err := r.objects("tools")
 	out := make([]*ToolExecution, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, &ToolExecution{
-			ToolCallID: o.str("tool_call_id"), ToolName: o.str("tool_name"), ToolArgs: o.raw("tool_args"),
-			Result: textOrJSON(o.value("result")), Error: o.bool("tool_call_error"), ChildRunID: o.str("child_run_id"),
-			DurationSeconds: o.object("metrics").float("duration"), CreatedAt: o.epoch("created_at"),
-		})
+		out = append(out, &ToolExecution{doc: o})
 	}
 	return out, err
 }
@@ -428,9 +425,18 @@ func textOrJSON(raw json.RawMessage) *string {
 	if isAbsent(raw) {
 		return nil
 	}
-	var s string
-	if jsonKind(raw) == '"' && json.Unmarshal(raw, &s) == nil {
-		return &s
+	if jsonKind(raw) == '"' {
+		// Without escapes and in valid UTF-8 the text is the bytes between
+		// the quotes, as json.Unmarshal would give it; else it decodes.
+		t := bytes.Trim(raw, " \t\n\r")
+		if len(t) >= 2 && t[len(t)-1] == '"' && bytes.IndexByte(t, '\\') < 0 && utf8.Valid(t) {
+			s := string(t[1 : len(t)-1])
+			return &s
+		}
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return &s
+		}
 	}
 	var buf bytes.Buffer
 	if json.Compact(&buf, raw) != nil {

@@ -260,7 +260,7 @@ func (r *sessionReader) pages(c *models.SessionCore, runs []models.Run) {
 			if !conn.PageInfo.HasNextPage {
 				break
 			}
-			after = conn.PageInfo.EndCursor
+			after = conn.PageInfo.EndCursor()
 		}
 		if !slices.Equal(got, want) {
 			r.t.Errorf("paging runs (filter %+v) visited %v, want %v", filter, got, want)
@@ -313,8 +313,9 @@ func (r *sessionReader) run(field string, run models.Run, depth int) {
 	tools, err := c.Tools()
 	r.err(field+".tools", err)
 	for i, tool := range tools {
-		r.value(fmt.Sprintf("%s.tools[%d]", field, i), tool)
-		r.json(fmt.Sprintf("%s.tools[%d].args", field, i), tool.ToolArgs)
+		r.value(fmt.Sprintf("%s.tools[%d]", field, i), []any{tool.ToolCallID(), tool.ToolName(), tool.Result(),
+			tool.Error(), tool.ChildRunID(), tool.DurationSeconds(), tool.CreatedAt()})
+		r.json(fmt.Sprintf("%s.tools[%d].args", field, i), tool.ToolArgs())
 	}
 	events, err := c.Events()
 	r.err(field+".events", err)
