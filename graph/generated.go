@@ -12260,7 +12260,7 @@ func (ec *executionContext) _AgentRun(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentRunImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12388,7 +12388,7 @@ func (ec *executionContext) _AgentSession(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12511,7 +12511,7 @@ func (ec *executionContext) _ComponentInfo(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12559,7 +12559,7 @@ func (ec *executionContext) _CreateSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSessionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12597,7 +12597,7 @@ func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, databaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12640,7 +12640,7 @@ func (ec *executionContext) _DeleteSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12678,7 +12678,7 @@ func (ec *executionContext) _DeleteSessionsPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12721,7 +12721,7 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12809,7 +12809,7 @@ func (ec *executionContext) _MessageMetrics(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageMetricsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12867,7 +12867,7 @@ func (ec *executionContext) _ModelInfo(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12913,7 +12913,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -12981,7 +12981,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13032,7 +13032,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -13121,7 +13121,7 @@ func (ec *executionContext) _RenameSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, renameSessionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13159,7 +13159,7 @@ func (ec *executionContext) _RunConnection(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, runConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13207,7 +13207,7 @@ func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, runEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13245,7 +13245,7 @@ func (ec *executionContext) _RunMetrics(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, runMetricsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13323,7 +13323,7 @@ func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13371,7 +13371,7 @@ func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13409,7 +13409,7 @@ func (ec *executionContext) _SessionMetrics(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionMetricsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13477,7 +13477,7 @@ func (ec *executionContext) _SessionSummary(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13520,7 +13520,7 @@ func (ec *executionContext) _StepResult(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, stepResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13593,7 +13593,7 @@ func (ec *executionContext) _TeamRun(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamRunImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13726,7 +13726,7 @@ func (ec *executionContext) _TeamSession(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13849,7 +13849,7 @@ func (ec *executionContext) _ToolCall(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolCallImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13897,7 +13897,7 @@ func (ec *executionContext) _ToolExecution(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolExecutionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13965,7 +13965,7 @@ func (ec *executionContext) _UpdateSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSessionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14003,7 +14003,7 @@ func (ec *executionContext) _WorkflowInfo(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14051,7 +14051,7 @@ func (ec *executionContext) _WorkflowRun(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowRunImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14189,7 +14189,7 @@ func (ec *executionContext) _WorkflowSession(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14307,7 +14307,7 @@ func (ec *executionContext) _WorkflowStepInfo(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowStepInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14350,7 +14350,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14403,7 +14403,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14451,7 +14451,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14509,7 +14509,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14567,7 +14567,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14625,7 +14625,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

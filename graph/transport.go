@@ -83,39 +83,40 @@ func responseContentType(accept string) string {
 }
 
 // writeResponse writes resp as json.Marshal would, keys in the same order
-// and under the same omitempty rules, but with the data as it is.
+// and under the same omitempty rules, but with the data as it is, straight
+// to w (net/http buffers it) rather than through a copy.
 func writeResponse(w io.Writer, resp *graphql.Response) {
-	var buf bytes.Buffer
-	buf.Grow(len(resp.Data) + 64)
-	buf.WriteByte('{')
+	var head bytes.Buffer
+	head.WriteByte('{')
 	if len(resp.Errors) > 0 {
-		field(&buf, "errors", resp.Errors)
-		buf.WriteByte(',')
+		field(&head, "errors", resp.Errors)
+		head.WriteByte(',')
 	}
-	buf.WriteString(`"data":`)
+	head.WriteString(`"data":`)
 	if len(resp.Data) == 0 {
-		buf.WriteString("null")
-	} else {
-		buf.Write(resp.Data)
+		head.WriteString("null")
 	}
+	var tail bytes.Buffer
 	if resp.Label != "" {
-		buf.WriteByte(',')
-		field(&buf, "label", resp.Label)
+		tail.WriteByte(',')
+		field(&tail, "label", resp.Label)
 	}
 	if len(resp.Path) > 0 {
-		buf.WriteByte(',')
-		field(&buf, "path", resp.Path)
+		tail.WriteByte(',')
+		field(&tail, "path", resp.Path)
 	}
 	if resp.HasNext != nil {
-		buf.WriteByte(',')
-		field(&buf, "hasNext", resp.HasNext)
+		tail.WriteByte(',')
+		field(&tail, "hasNext", resp.HasNext)
 	}
 	if len(resp.Extensions) > 0 {
-		buf.WriteByte(',')
-		field(&buf, "extensions", resp.Extensions)
+		tail.WriteByte(',')
+		field(&tail, "extensions", resp.Extensions)
 	}
-	buf.WriteByte('}')
-	_, _ = w.Write(buf.Bytes())
+	tail.WriteByte('}')
+	_, _ = w.Write(head.Bytes())
+	_, _ = w.Write(resp.Data)
+	_, _ = w.Write(tail.Bytes())
 }
 
 func field(buf *bytes.Buffer, key string, v any) {

@@ -78,3 +78,26 @@ func postRaw(h http.Handler, body []byte, accept string) *httptest.ResponseRecor
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+// TestDeferOverPOST: POST answers with one response, so a fragment marked
+// @defer is resolved in it, never left null with "hasNext": true and an
+// incremental payload that plain POST cannot deliver.
+func TestDeferOverPOST(t *testing.T) {
+	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+		body, _ := json.Marshal(map[string]any{"query": `{ sessions(first: 3) { nodes { sessionId ... @defer(label: "tree") { name runs(first: 1) { nodes { runId } } } } } }`})
+		rec := postRaw(b.h, body, "")
+		got := decodeAny(t, rec.Body.Bytes()).(map[string]any)
+		if _, ok := got["hasNext"]; ok || got["errors"] != nil {
+			t.Fatalf("got %s", rec.Body.Bytes())
+		}
+		nodes := listAt(t, got["data"], "sessions", "nodes")
+		if len(nodes) == 0 {
+			t.Fatal("no sessions")
+		}
+		for _, n := range nodes {
+			if runs, _ := n.(map[string]any)["runs"].(map[string]any); runs == nil || n.(map[string]any)["name"] == nil {
+				t.Errorf("deferred fields missing: %v", n)
+			}
+		}
+	})
+}

@@ -12,14 +12,17 @@
 // through gqlgen's deep call chains. Root fields stay concurrent, so two root
 // fields of one query still read the database at the same time.
 //
-// The change is made in two places gqlgen leaves open:
+// The change is made in places gqlgen leaves open:
 //   - a plugin (gqlgen calls CodeGenerator plugins with the data the executor is
 //     generated from, before generating it) sets DisableConcurrency, which gqlgen
 //     itself sets on the Mutation root, on every object below the root;
 //   - list marshalling, for which gqlgen has no switch, is rewritten from
 //     graphql.MarshalSliceConcurrently to marshalSliceInline (graph/inline.go),
 //     which keeps its per-element field context and panic recovery. Generation
-//     fails if gqlgen's output no longer has the expected call.
+//     fails if gqlgen's output no longer has the expected call;
+//   - an object that resolves no field concurrently starts from an empty
+//     DeferredGroup instead of building one (its path, a field set, a map)
+//     that nothing can fill (dropUnusedDeferredGroups).
 package main
 
 import (
@@ -54,7 +57,17 @@ func generate() error {
 	if err := api.Generate(cfg, api.AddPlugin(inlineBelowRoot{})); err != nil {
 		return err
 	}
-	return rewriteSlices(cfg.Exec.Filename)
+	src, err := os.ReadFile(cfg.Exec.Filename)
+	if err != nil {
+		return err
+	}
+	if src, err = rewriteSlices(src); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
+	}
+	if src, err = format.Source(dropUnusedDeferredGroups(src)); err != nil {
+		return err
+	}
+	return os.WriteFile(cfg.Exec.Filename, src, 0o644)
 }
 
 // inlineBelowRoot resolves the fields of every non-root object inline.
@@ -76,18 +89,28 @@ func (inlineBelowRoot) GenerateCode(data *codegen.Data) error {
 // omit_panic_handler.
 var sliceCall = regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `)
 
-func rewriteSlices(filename string) error {
-	src, err := os.ReadFile(filename)
-	if err != nil {
-		return err
-	}
+func rewriteSlices(src []byte) ([]byte, error) {
 	n := len(sliceCall.FindAllIndex(src, -1))
 	if n == 0 || bytes.Count(src, []byte("MarshalSliceConcurrently")) != n {
-		return fmt.Errorf("%s: gqlgen's list marshalling is not the expected graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call; update internal/gqlgen", filename)
+		return nil, fmt.Errorf("gqlgen's list marshalling is not the expected graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call; update internal/gqlgen")
 	}
-	out, err := format.Source(sliceCall.ReplaceAll(src, []byte("marshalSliceInline(ctx, len(v), ")))
-	if err != nil {
-		return err
+	return sliceCall.ReplaceAll(src, []byte("marshalSliceInline(ctx, len(v), ")), nil
+}
+
+// newDeferredGroup is the first statement of every object's marshalling:
+// it computes the object's path and allocates a field set and a map for its
+// @defer'd fields. Only fields resolved concurrently can be deferred, so in
+// an object without any (everything below the root) the group stays empty
+// and the zero DeferredGroup, which the generated code only asks for its
+// length, does the same without those allocations.
+var newDeferredGroup = []byte("\tdeferred := graphql.NewDeferredGroup(ctx)\n")
+
+func dropUnusedDeferredGroups(src []byte) []byte {
+	funcs := bytes.Split(src, []byte("\nfunc "))
+	for i, f := range funcs {
+		if bytes.Contains(f, newDeferredGroup) && !bytes.Contains(f, []byte("&deferred")) {
+			funcs[i] = bytes.Replace(f, newDeferredGroup, []byte("\tvar deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)\n"), 1)
+		}
 	}
-	return os.WriteFile(filename, out, 0o644)
+	return bytes.Join(funcs, []byte("\nfunc "))
 }
