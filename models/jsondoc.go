@@ -135,6 +135,9 @@ func (o object) get(key string) gjson.Result {
 		return gjson.Result{}
 	}
 	if o.idx == nil {
+		if absentKey(o.b, key) {
+			return gjson.Result{}
+		}
 		return gjson.Get(view(o.b), key)
 	}
 	o.idx.once.Do(func() {
@@ -149,6 +152,25 @@ func (o object) get(key string) gjson.Result {
 		}
 	}
 	return gjson.Result{}
+}
+
+// absentKey reports, faster than gjson finds out by parsing the whole
+// object, that doc certainly has no member named key (a key of letters,
+// digits and underscores): its quoted name appears nowhere in doc, and doc
+// has no \u escape, the only way to spell such a key otherwise. Messages
+// without tool_calls are the common case it serves.
+func absentKey(doc []byte, key string) bool {
+	var quoted [64]byte
+	if len(key)+2 > len(quoted) {
+		return false
+	}
+	for _, c := range []byte(key) {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' {
+			return false // a gjson path, or a key this check does not cover
+		}
+	}
+	q := append(append(append(quoted[:0], '"'), key...), '"')
+	return !bytes.Contains(doc, q) && !bytes.Contains(doc, []byte(`\u`))
 }
 
 // value returns the raw value at key, the literal null included; nil when missing.
