@@ -650,7 +650,7 @@ BEGIN SELECT RAISE(ABORT, 'refusing to delete d-3'); END`,
 				t.Run("a batch "+form.name+" is rolled back whole and its error returned", func(t *testing.T) {
 					// More calls than the pool has connections: a transaction
 					// left open would exhaust the pool or break the next call.
-					for range db.DefaultMaxConns + 5 {
+					for range db.DefaultMaxConns() + 5 {
 						var deleted, notFound []string
 						var err error
 						func() {

@@ -162,9 +162,11 @@ func nullString(n sql.NullString) *string {
 // cols asks for, or nil when there is none. With typ, a session of another
 // type counts as absent.
 func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType, cols models.SessionColumns) (*models.SessionRow, error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return nil, err
 	}
+	defer release()
 	cols = s.columnsFor(cols)
 	list, args := s.selectList(cols)
 	w := &where{}
@@ -307,9 +309,11 @@ func (s *Store) orderKey(field models.SessionOrderField) string {
 // order, paginated with keyset cursors (never offsets), reading the JSON
 // columns cols asks for.
 func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, order models.SessionOrder, page models.PageArgs, cols models.SessionColumns) (models.SessionPage, error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return models.SessionPage{}, err
 	}
+	defer release()
 	limit, fromEnd, err := page.Window()
 	if err != nil {
 		return models.SessionPage{}, err
@@ -441,9 +445,11 @@ func asInt64(v any) int64 {
 // CountSessions counts the sessions matching filter (reusing a recent
 // answer, see countCache).
 func (s *Store) CountSessions(ctx context.Context, filter *models.SessionFilter) (int, error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return 0, err
 	}
+	defer release()
 	w := scope(ctx, s.filterWhere(filter))
 	query := "SELECT count(*) FROM " + s.from + w.sql()
 	return s.counts.count(ctx, query+fmt.Sprint(w.args), func(ctx context.Context) (int, error) {

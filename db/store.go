@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -30,7 +32,7 @@ type Options struct {
 	URL    string // see ParseURL
 	Schema string // PostgreSQL schema of the sessions table; "ai" when empty
 	Table  string // the sessions table; "agno_sessions" when empty
-	// MaxConns caps the connection pool; 0 means DefaultMaxConns.
+	// MaxConns caps the connection pool; 0 means DefaultMaxConns().
 	MaxConns int
 	// CountCacheTTL is how long a totalCount answer is reused (see
 	// countCache); 0 counts on every request.
@@ -50,9 +52,14 @@ type Options struct {
 const DefaultSliceRunsAbove = 16 << 10
 
 // DefaultMaxConns is the default size of a database's connection pool:
-// enough for a loaded server, few enough for PostgreSQL's default
-// max_connections of 100 with several replicas.
-const DefaultMaxConns = 20
+// max(4, GOMAXPROCS), as pgxpool sizes its pools. More connections than the
+// database has cores to run them buys no throughput, only longer and more
+// uneven waits: on two shared cores, with 16 clients asking for the 20
+// newest sessions, 20 connections gave a p99 of 70 ms and 4 (with calls
+// queued first come first served, see Store.enter) 27–33 ms at the same
+// rate (docs/performance.md). A database with more cores than the server
+// wants --db-max-conns raised.
+func DefaultMaxConns() int { return max(4, runtime.GOMAXPROCS(0)) }
 
 // Store is one configured database holding an Agno sessions table.
 type Store struct {
@@ -65,6 +72,7 @@ type Store struct {
 	from    string // the quoted, qualified table name for SQL
 	sql     dialectSQL
 	counts  countCache
+	slots   *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
 
@@ -153,10 +161,11 @@ func New(opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.MaxConns <= 0 {
-		opts.MaxConns = DefaultMaxConns
+		opts.MaxConns = DefaultMaxConns()
 	}
 	// Keep the pool warm: PostgreSQL connections cost milliseconds to open,
 	// and pgx caches prepared statements per connection.
+	s.slots = semaphore.NewWeighted(int64(opts.MaxConns))
 	pool.SetMaxOpenConns(opts.MaxConns)
 	pool.SetMaxIdleConns(opts.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -183,6 +192,23 @@ func (s *Store) Ready(ctx context.Context) error {
 		return err
 	}
 	return s.Ping(ctx)
+}
+
+// enter admits a call that reads or writes the table: the Store must be
+// available (see available), and the call then waits its turn, first come
+// first served, for one of the pool's MaxConns connections, which it holds
+// until release. database/sql gives a freed connection to a random waiter,
+// so when more requests want the database than the pool has connections,
+// some would wait many times longer than others; queued here they wait in
+// order, and database/sql never has waiters.
+func (s *Store) enter(ctx context.Context) (release func(), err error) {
+	if err := s.available(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.slots.Acquire(ctx, 1); err != nil {
+		return nil, internal("waiting for a database connection", err)
+	}
+	return func() { s.slots.Release(1) }, nil
 }
 
 // available makes sure the Store is initialized before a call touches the

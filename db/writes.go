@@ -55,9 +55,11 @@ func (s *Store) RenameSession(ctx context.Context, sessionID, name string, typ *
 // SQLite that of its newest row, double-encoded as Agno 2.9 writes when no
 // row tells.
 func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput) (*models.SessionRow, error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return nil, err
 	}
+	defer release()
 	sessionID := models.NewSessionID()
 	if in.SessionID != nil {
 		if *in.SessionID == "" {
@@ -123,9 +125,11 @@ func checkIDLengths(ids map[string]*string) error {
 // the id; DATA_CORRUPT when edit changes a session_data key and
 // session_data is neither null nor an object.
 func (s *Store) UpdateSession(ctx context.Context, sessionID string, typ *models.SessionType, edit models.SessionEdit) (*models.SessionRow, error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return nil, err
 	}
+	defer release()
 	set, err := s.updateSet(edit)
 	if err != nil {
 		return nil, err
@@ -292,9 +296,11 @@ func (s *Store) setParam(doc json.RawMessage) (any, error) {
 
 // DeleteSession deletes one session; NOT_FOUND when no session (of typ) has the id.
 func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models.SessionType) error {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return err
 	}
+	defer release()
 	w := &where{}
 	w.add("session_id = ?", sessionID)
 	if typ != nil {
@@ -317,9 +323,11 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models
 // one given for its id. It returns the ids deleted and those that matched no
 // row, each in input order without repeats.
 func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models.SessionType) (deleted, notFound []string, err error) {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return nil, nil, err
 	}
+	defer release()
 	if len(ids) > MaxBatchDelete {
 		return nil, nil, models.Errorf(models.BadUserInput, "at most %d sessionIds per call, got %d", MaxBatchDelete, len(ids))
 	}
@@ -390,9 +398,11 @@ func placeholders(n int, one string) string {
 // JSON columns in the backend's encoding: jsonb on PostgreSQL, on SQLite
 // double-encoded like Agno up to 2.9 or plain like later Agno.
 func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQLiteEncoding) error {
-	if err := s.available(ctx); err != nil {
+	release, err := s.enter(ctx)
+	if err != nil {
 		return err
 	}
+	defer release()
 	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
 		placeholders(7, s.sql.jsonParam))
 	defer s.counts.invalidate()
