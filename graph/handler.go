@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -157,20 +158,10 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.SetParserTokenLimit(opts.ParserTokenLimit)
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	if opts.TracerProvider != nil {
-		srv.Use(newOperationTracer(opts.TracerProvider)) // before the observer, whose log line names the trace
+	srv.SetDisableSuggestion(opts.DisableIntrospection)
+	for _, ext := range handlerExtensions(opts) {
+		srv.Use(ext)
 	}
-	srv.Use(newOperationObserver(opts))
-	if opts.DisableIntrospection {
-		srv.SetDisableSuggestion(true)
-	} else {
-		srv.Use(extension.Introspection{})
-	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(operationLimits{maxDepth: opts.MaxDepth, complexityLimit: opts.ComplexityLimit, noIntrospection: opts.DisableIntrospection})
-	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
-	srv.Use(aliasLimit{max: opts.MaxAliases})
-	srv.Use(accessControl{})
 
 	h := guardHTTP(srv, opts.MaxBodyBytes)
 	if opts.Auth != nil {
@@ -190,6 +181,28 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		h = traceHTTP(h, opts.TracerProvider)
 	}
 	return h
+}
+
+// handlerExtensions are the gqlgen extensions of the endpoint, in order.
+// None may intercept fields below the root (graphql.FieldInterceptor):
+// internal/gqlgen has the leaf fields that cannot fail call their
+// marshaller directly, so field interceptors would not see them
+// (TestNoFieldInterceptors).
+func handlerExtensions(opts HandlerOptions) []graphql.HandlerExtension {
+	var exts []graphql.HandlerExtension
+	if opts.TracerProvider != nil {
+		exts = append(exts, newOperationTracer(opts.TracerProvider)) // before the observer, whose log line names the trace
+	}
+	exts = append(exts, newOperationObserver(opts))
+	if !opts.DisableIntrospection {
+		exts = append(exts, extension.Introspection{})
+	}
+	return append(exts,
+		extension.AutomaticPersistedQuery{Cache: lru.New[string](100)},
+		operationLimits{maxDepth: opts.MaxDepth, complexityLimit: opts.ComplexityLimit, noIntrospection: opts.DisableIntrospection},
+		extension.FixedComplexityLimit(opts.ComplexityLimit),
+		aliasLimit{max: opts.MaxAliases},
+		accessControl{})
 }
 
 type requestIDKey struct{}

@@ -22,7 +22,12 @@
 //     fails if gqlgen's output no longer has the expected call;
 //   - an object that resolves no field concurrently starts from an empty
 //     DeferredGroup instead of building one (its path, a field set, a map)
-//     that nothing can fill (dropUnusedDeferredGroups).
+//     that nothing can fill (dropUnusedDeferredGroups);
+//   - a leaf field that cannot fail (a getter without context or error,
+//     marshalled as a string, boolean, integer, id, date-time or JSON
+//     document) calls its marshaller directly instead of going through
+//     graphql.ResolveField, which builds a field context, a context, closures
+//     and a boxed result for it (inlineLeafFields).
 package main
 
 import (
@@ -62,6 +67,9 @@ func generate() error {
 		return err
 	}
 	if src, err = rewriteSlices(src); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
+	}
+	if src, err = inlineLeafFields(src); err != nil {
 		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
 	if src, err = format.Source(dropUnusedDeferredGroups(src)); err != nil {
@@ -113,4 +121,55 @@ func dropUnusedDeferredGroups(src []byte) []byte {
 		}
 	}
 	return bytes.Join(funcs, []byte("\nfunc "))
+}
+
+// leafField is a field function as gqlgen generates it for a getter
+// without context or error: ResolveField with no middleware chain, a
+// resolver returning obj's method or struct field, and a marshaller.
+var leafField = regexp.MustCompile(`(func \(ec \*executionContext\) _\w+\(ctx context\.Context, field graphql\.CollectedField, obj \*?[\w.]+\) \(ret graphql\.Marshaler\) \{
+)\treturn graphql\.ResolveField\(
+\t\tctx,
+\t\tec\.OperationContext,
+\t\tfield,
+\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
+\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)
+\t\t\},
+\t\tfunc\(ctx context\.Context\) \(any, error\) \{
+\t\t\treturn (obj\.\w+(?:\(\))?), nil
+\t\t\},
+\t\tnil,
+\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{
+\t\t\treturn ec\.(marshal[NO][^(]+)\(ctx, selections, v\)
+\t\t\},
+\t\ttrue,
+\t\t(?:true|false),
+\t\)
+\}`)
+
+// cannotFail are the marshallers that neither report an error nor read the
+// field context: their value never marshals to null where the schema
+// forbids it, and it is written without a check (floats are not among
+// them: gqlgen reports an infinite float at the field's path).
+var cannotFail = regexp.MustCompile(`^marshal(N(String2string|Boolean2bool|Int2int|ID2string|DateTime2timeᚐTime)|O(String2ᚖstring|Boolean2ᚖbool|Int2ᚖint|JSON2sessiongraphᚋmodelsᚐJSON|DateTime2ᚖtimeᚐTime))$`)
+
+// inlineLeafFields has the leaf fields whose getter and marshaller cannot
+// fail call the marshaller directly. What they lose is what they cannot
+// use: field interceptors (the handler has none, see
+// graph.handlerExtensions), a field context no error will ask for, and a
+// recover of their own (a panic in such a getter nulls the enclosing
+// object or list element instead of the field alone).
+func inlineLeafFields(src []byte) ([]byte, error) {
+	n := 0
+	out := leafField.ReplaceAllFunc(src, func(m []byte) []byte {
+		sub := leafField.FindSubmatch(m)
+		if !cannotFail.Match(sub[3]) {
+			return m
+		}
+		n++
+		return []byte(fmt.Sprintf("%s\treturn ec.%s(ctx, field.Selections, %s)\n}", sub[1], sub[3], sub[2]))
+	})
+	if n == 0 {
+		return nil, fmt.Errorf("no leaf field function in the shape internal/gqlgen expects; update inlineLeafFields")
+	}
+	return out, nil
 }
