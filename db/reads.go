@@ -445,14 +445,19 @@ func asInt64(v any) int64 {
 // CountSessions counts the sessions matching filter (reusing a recent
 // answer, see countCache).
 func (s *Store) CountSessions(ctx context.Context, filter *models.SessionFilter) (int, error) {
-	release, err := s.enter(ctx)
-	if err != nil {
+	if err := s.available(ctx); err != nil {
 		return 0, err
 	}
-	defer release()
 	w := scope(ctx, s.filterWhere(filter))
 	query := "SELECT count(*) FROM " + s.from + w.sql()
 	return s.counts.count(ctx, query+fmt.Sprint(w.args), func(ctx context.Context) (int, error) {
+		// A connection only for the statement: a cached answer needs none,
+		// and a background refresh queues like any other call.
+		release, err := s.acquire(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer release()
 		var n int64
 		if err := s.db.WithContext(ctx).Raw(query, w.args...).Scan(&n).Error; err != nil {
 			return 0, internal("counting sessions", err)

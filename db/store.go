@@ -205,6 +205,11 @@ func (s *Store) enter(ctx context.Context) (release func(), err error) {
 	if err := s.available(ctx); err != nil {
 		return nil, err
 	}
+	return s.acquire(ctx)
+}
+
+// acquire waits, first come first served, for one of the pool's connections.
+func (s *Store) acquire(ctx context.Context) (release func(), err error) {
 	if err := s.slots.Acquire(ctx, 1); err != nil {
 		return nil, internal("waiting for a database connection", err)
 	}
