@@ -89,10 +89,6 @@ type cursors struct {
 	done   []*string
 }
 
-func newCursors(n int, encode func(i int) string) *cursors {
-	return &cursors{n: n, encode: encode}
-}
-
 // at returns the cursor of element i; nil when there is no such element.
 func (c *cursors) at(i int) *string {
 	if c == nil || i < 0 || i >= c.n {
@@ -191,27 +187,32 @@ type SessionConnection struct {
 	count    func(context.Context) (int, error)
 }
 
-// SessionEdge is a session and its cursor.
-type SessionEdge struct {
-	Node    Session `json:"node"`
+// edgeCursor is the cursor of element i of a page, encoded when asked for.
+type edgeCursor struct {
 	cursors *cursors
 	i       int
 }
 
 // Cursor is the edge's cursor.
-func (e *SessionEdge) Cursor() string { return *e.cursors.at(e.i) }
+func (e edgeCursor) Cursor() string { return *e.cursors.at(e.i) }
+
+// SessionEdge is a session and its cursor.
+type SessionEdge struct {
+	Node Session `json:"node"`
+	edgeCursor
+}
 
 // NewSessionConnection builds the connection for a page; count runs only
 // when totalCount is asked for.
 func NewSessionConnection(dbID string, page SessionPage, count func(context.Context) (int, error)) *SessionConnection {
 	c := &SessionConnection{Edges: make([]*SessionEdge, len(page.Rows)), Nodes: make([]Session, len(page.Rows)), count: count}
 	keys := page.Keys
-	cursors := newCursors(len(page.Rows), func(i int) string { return keys[i].Encode() })
+	cursors := &cursors{n: len(page.Rows), encode: func(i int) string { return keys[i].Encode() }}
 	edges := make([]SessionEdge, len(page.Rows))
 	for i, row := range page.Rows {
 		s := NewSession(dbID, row)
 		c.Nodes[i] = s
-		edges[i] = SessionEdge{Node: s, cursors: cursors, i: i}
+		edges[i] = SessionEdge{Node: s, edgeCursor: edgeCursor{cursors, i}}
 		c.Edges[i] = &edges[i]
 	}
 	c.PageInfo = &PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: page.HasPreviousPage, cursors: cursors}
@@ -231,13 +232,9 @@ type RunConnection struct {
 
 // RunEdge is a run and its cursor.
 type RunEdge struct {
-	Node    Run `json:"node"`
-	cursors *cursors
-	i       int
+	Node Run `json:"node"`
+	edgeCursor
 }
-
-// Cursor is the edge's cursor.
-func (e *RunEdge) Cursor() string { return *e.cursors.at(e.i) }
 
 type runCursorJSON struct {
 	C  string `json:"c"`
@@ -347,11 +344,11 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 
 func newRunConnection(page []*RunCore, total int, hasNext, hasPrev bool) *RunConnection {
 	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: total}
-	cursors := newCursors(len(page), func(i int) string { return encodeRunCursor(page[i]) })
+	cursors := &cursors{n: len(page), encode: func(i int) string { return encodeRunCursor(page[i]) }}
 	edges := make([]RunEdge, len(page))
 	for i, r := range page {
 		conn.Nodes[i] = r.typed()
-		edges[i] = RunEdge{Node: conn.Nodes[i], cursors: cursors, i: i}
+		edges[i] = RunEdge{Node: conn.Nodes[i], edgeCursor: edgeCursor{cursors, i}}
 		conn.Edges[i] = &edges[i]
 	}
 	conn.PageInfo = &PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrev, cursors: cursors}

@@ -1,7 +1,7 @@
 // Command gqlgen is `gqlgen generate` for this module (run by `go generate
-// ./graph`), with one change to the executor it writes: below the root, a
-// field is resolved on its parent's goroutine and a list's elements one after
-// another, never a goroutine each.
+// ./graph`), with changes to the executor it writes, chiefly: below the
+// root, a field is resolved on its parent's goroutine and a list's elements
+// one after another, never a goroutine each.
 //
 // gqlgen runs every field bound to a resolver or to a method taking a context
 // on a goroutine of its own, and every element of a list of objects on
@@ -95,14 +95,14 @@ func (inlineBelowRoot) GenerateCode(data *codegen.Data) error {
 // sliceCall is gqlgen's list marshalling call with its generated arguments:
 // the context, the length, the worker limit (exec.worker_limit) and
 // omit_panic_handler.
-var sliceCall = regexp.MustCompile(`graphql\.MarshalSliceConcurrently\(ctx, len\(v\), 0, false, `)
+var sliceCall = []byte("graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, ")
 
 func rewriteSlices(src []byte) ([]byte, error) {
-	n := len(sliceCall.FindAllIndex(src, -1))
+	n := bytes.Count(src, sliceCall)
 	if n == 0 || bytes.Count(src, []byte("MarshalSliceConcurrently")) != n {
 		return nil, fmt.Errorf("gqlgen's list marshalling is not the expected graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call; update internal/gqlgen")
 	}
-	return sliceCall.ReplaceAll(src, []byte("marshalSliceInline(ctx, len(v), ")), nil
+	return bytes.ReplaceAll(src, sliceCall, []byte("marshalSliceInline(ctx, len(v), ")), nil
 }
 
 // newDeferredGroup is the first statement of every object's marshalling:
