@@ -5,37 +5,66 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
 
 // object is a JSON object read lazily: the stored bytes, searched for a key
-// only when a field asks for it (gjson skips over nested values without
-// decoding them), values returned as sub-slices without copying. So reading a
+// only when a field asks for it (nested values are skipped without being
+// decoded), values returned as sub-slices without copying. So reading a
 // run's run_id does not decode its 76 kB of messages. The zero object is absent.
 type object struct {
 	b   []byte
 	idx *keyIndex // set for objects whose fields are read many times
 }
 
-// keyIndex holds an object's top-level keys and values, found in one scan
-// the first time a field is read, so that a run's dozen fields do not each
-// scan past its messages again. Safe for the concurrent field resolvers.
+// keyIndex holds an object's top-level members, found in one scan the first
+// time a field is read, so that a run's dozen fields or a message's few do
+// not each scan the object again. Safe for concurrent field resolvers.
 type keyIndex struct {
-	once sync.Once
-	keys []string
-	vals []gjson.Result
+	once    sync.Once
+	ok      bool // the scan found the members
+	members []member
 }
 
-// indexed returns o with a key index, for objects read field by field.
+// member is one key of an indexed object and where its value lies in the
+// object's bytes; for an array value of a deeply indexed object, also its elements.
+type member struct {
+	key        string // a view of the object's bytes, or the unescaped key
+	start, end int32  // documents are under 2 GB (jsonb's limit is 256 MB, SQLite's 1 GB)
+	elems      *elements
+}
+
+// indexed returns o with a key index, for objects read field by field: runs,
+// whose index also holds the elements of their arrays (messages, tools, …)
+// and the members of those elements, found in the same pass.
 func indexed(o object) object {
 	if !o.absent() {
 		o.idx = &keyIndex{}
 	}
 	return o
+}
+
+// indexAll indexes objects read together, such as a nested run's messages,
+// now, with one allocation for all their members.
+func indexAll(objs []object) {
+	idxs := make([]keyIndex, len(objs))
+	s := &scanner{arenas: [2][]member{make([]member, 0, 8*len(objs))}}
+	for i := range objs {
+		if objs[i].absent() {
+			continue
+		}
+		s.d = objs[i].b
+		members, end := s.object(skipSpace(s.d, 0), 0, 0)
+		idxs[i].members, idxs[i].ok = members, end >= 0 && skipSpace(s.d, end) == len(s.d) && len(s.d) <= maxScan
+		idxs[i].once.Do(func() {})
+		objs[i].idx = &idxs[i]
+	}
 }
 
 var errNotObject = errors.New("not a JSON object")
@@ -95,6 +124,32 @@ func decodeArray(raw []byte) ([]json.RawMessage, error) {
 	return nestedArray(raw)
 }
 
+// decodeObjects reads a stored array of objects, such as the runs column,
+// validating it once unless valid (jsonb): its elements' bytes, and each read
+// as an object with its members, its arrays' elements and their members
+// indexed in the same pass (absent for elements that are not objects).
+func decodeObjects(raw []byte, valid bool) ([]object, []json.RawMessage, error) {
+	if isAbsent(raw) {
+		return nil, nil, nil
+	}
+	if !valid && !gjson.ValidBytes(raw) {
+		return nil, nil, errInvalid
+	}
+	if jsonKind(raw) != '[' {
+		return nil, nil, errNotArray
+	}
+	if els, ok := scanElements(raw, true); ok {
+		return els.objs, els.raws, nil
+	}
+	raws := splitArray(raw)
+	objs := make([]object, len(raws))
+	for i, r := range raws {
+		objs[i], _ = nestedObject(r)
+		objs[i] = indexed(objs[i])
+	}
+	return objs, raws, nil
+}
+
 // nestedArray splits an array inside an already validated document.
 func nestedArray(raw []byte) ([]json.RawMessage, error) {
 	switch jsonKind(raw) {
@@ -104,12 +159,20 @@ func nestedArray(raw []byte) ([]json.RawMessage, error) {
 	default:
 		return nil, errNotArray
 	}
+	if els, ok := scanElements(raw, false); ok {
+		return els.raws, nil
+	}
+	return splitArray(raw), nil
+}
+
+// splitArray is nestedArray by gjson, for an array the scan could not split (never valid JSON).
+func splitArray(raw []byte) []json.RawMessage {
 	var elems []json.RawMessage
 	gjson.Parse(view(raw)).ForEach(func(_, v gjson.Result) bool {
 		elems = append(elems, sub(raw, v))
 		return true
 	})
-	return elems, nil
+	return elems
 }
 
 // view looks at bytes as a string without copying; the bytes are never modified.
@@ -130,28 +193,42 @@ func sub(b []byte, r gjson.Result) json.RawMessage {
 
 func (o object) absent() bool { return o.b == nil }
 
-func (o object) get(key string) gjson.Result {
+// get returns the bytes of the value at key (the first, if repeated), nil when missing.
+func (o object) get(key string) []byte {
 	if o.b == nil {
-		return gjson.Result{}
+		return nil
 	}
-	if o.idx == nil {
-		if absentKey(o.b, key) {
-			return gjson.Result{}
+	if o.idx != nil && o.idx.ready(o.b) {
+		if m := o.idx.member(key); m != nil {
+			return o.b[m.start:m.end:m.end]
 		}
-		return gjson.Get(view(o.b), key)
+		return nil
 	}
-	o.idx.once.Do(func() {
-		gjson.Parse(view(o.b)).ForEach(func(k, v gjson.Result) bool {
-			o.idx.keys, o.idx.vals = append(o.idx.keys, k.Str), append(o.idx.vals, v)
-			return true
-		})
-	})
-	for i, k := range o.idx.keys {
-		if k == key {
-			return o.idx.vals[i] // the first occurrence, as gjson.Get finds it
+	if absentKey(o.b, key) {
+		return nil
+	}
+	r := gjson.Get(view(o.b), key)
+	if !r.Exists() {
+		return nil
+	}
+	return sub(o.b, r)
+}
+
+// ready indexes doc the first time it is called and reports whether the
+// index holds doc's members (else gjson reads doc: never for valid JSON).
+func (x *keyIndex) ready(doc []byte) bool {
+	x.once.Do(func() { x.members, x.ok = scanMembers(doc, true) })
+	return x.ok
+}
+
+// member returns the member at key (the first, if repeated), nil when missing.
+func (x *keyIndex) member(key string) *member {
+	for i := range x.members {
+		if x.members[i].key == key {
+			return &x.members[i]
 		}
 	}
-	return gjson.Result{}
+	return nil
 }
 
 // absentKey reports, faster than gjson finds out by parsing the whole
@@ -174,54 +251,60 @@ func absentKey(doc []byte, key string) bool {
 }
 
 // value returns the raw value at key, the literal null included; nil when missing.
-func (o object) value(key string) json.RawMessage {
-	r := o.get(key)
-	if !r.Exists() {
-		return nil
-	}
-	return sub(o.b, r)
-}
+func (o object) value(key string) json.RawMessage { return o.get(key) }
 
 // raw returns the value at key, nil when absent or null.
 func (o object) raw(key string) JSON {
-	r := o.get(key)
-	if !r.Exists() || r.Type == gjson.Null {
+	v := o.get(key)
+	if len(v) == 0 || v[0] == 'n' {
 		return nil
 	}
-	return JSON(sub(o.b, r))
+	return JSON(v)
 }
 
 // has reports whether key is present with a non-null value.
 func (o object) has(key string) bool {
-	r := o.get(key)
-	return r.Exists() && r.Type != gjson.Null
+	v := o.get(key)
+	return len(v) > 0 && v[0] != 'n'
 }
 
 // str returns the string at key; nil when absent or not a string.
 func (o object) str(key string) *string {
-	r := o.get(key)
-	if r.Type != gjson.String {
+	v := o.get(key)
+	if len(v) == 0 || v[0] != '"' {
 		return nil
 	}
-	s := r.String()
+	s := unquote(v)
 	return &s
 }
 
 // text returns the string at key, "" when absent or not a string.
 func (o object) text(key string) string {
-	if r := o.get(key); r.Type == gjson.String {
-		return r.String()
+	if v := o.get(key); len(v) > 0 && v[0] == '"' {
+		return unquote(v)
 	}
 	return ""
 }
 
+// unquote decodes a valid JSON string: the bytes between the quotes when
+// they hold no escape and are valid UTF-8, else as encoding/json decodes it.
+func unquote(v []byte) string {
+	in := v[1 : len(v)-1]
+	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+		return string(in)
+	}
+	var s string
+	_ = json.Unmarshal(v, &s)
+	return s
+}
+
 // float returns the number at key; nil when absent or not a number.
 func (o object) float(key string) *float64 {
-	r := o.get(key)
-	if r.Type != gjson.Number {
+	v := o.get(key)
+	if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
 		return nil
 	}
-	f := r.Float()
+	f, _ := strconv.ParseFloat(view(v), 64) // ±Inf beyond float64's range
 	return &f
 }
 
@@ -237,15 +320,12 @@ func (o object) int(key string) *int {
 
 // bool returns the boolean at key; nil when absent or not a boolean.
 func (o object) bool(key string) *bool {
-	switch o.get(key).Type {
-	case gjson.True:
-		t := true
-		return &t
-	case gjson.False:
-		f := false
-		return &f
+	v := o.get(key)
+	if len(v) == 0 || (v[0] != 't' && v[0] != 'f') {
+		return nil
 	}
-	return nil
+	b := v[0] == 't'
+	return &b
 }
 
 // epoch returns the epoch-seconds timestamp at key as a time; nil when absent or not a number.
@@ -269,5 +349,28 @@ func (o object) object(key string) object {
 
 // array returns the elements of the array at key; an error when present but not an array.
 func (o object) array(key string) ([]json.RawMessage, error) {
+	if o.idx != nil && o.idx.ready(o.b) {
+		if m := o.idx.member(key); m != nil && m.elems != nil {
+			return m.elems.raws, nil
+		}
+	}
 	return nestedArray(o.value(key))
+}
+
+// objects returns the elements of the array at key read as indexed objects,
+// absent for elements that are not objects, and the elements' bytes; an
+// error when present but not an array.
+func (o object) objects(key string) ([]object, []json.RawMessage, error) {
+	if o.idx != nil && o.idx.ready(o.b) {
+		if m := o.idx.member(key); m != nil && m.elems != nil {
+			return m.elems.objs, m.elems.raws, nil
+		}
+	}
+	raws, err := nestedArray(o.value(key))
+	objs := make([]object, len(raws))
+	for i, raw := range raws {
+		objs[i], _ = nestedObject(raw)
+	}
+	indexAll(objs)
+	return objs, raws, err
 }

@@ -85,6 +85,10 @@ var jsonDocSeeds = []string{
 	`{"k": "` + strings.Repeat("x", 100_000) + `"}`,
 	strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000),
 	"eyJydW5faWQiOiAiciJ9",
+	// strings that end in backslashes or hold escaped quotes, brackets and braces, at every depth
+	`{"content": "say \"hi\" \\", "role": "\\\"", "x": "\\", "k": "}]\"{["}`,
+	`[{"run_id": "r\\", "messages": [{"role": "user", "content": "a \"[b]\" {c}\\"}, {"role": "tool", "content": "[{\"id\": \"2404\"}]"}], "tools": [{"result": "\\\\\"x\\\\"}]}]`,
+	" [ { \"run_id\" : \"r\" , \"messages\" : [ { \"role\" : \"user\" } , 1 , [ ] , { } ] } , { } ] ",
 }
 
 // plainKey matches the keys models reads: gjson would read other keys as paths.
@@ -156,6 +160,18 @@ func FuzzJSONDoc(f *testing.F) {
 			if err := json.Unmarshal(raw, &want); err != nil {
 				t.Fatal(err)
 			}
+			for _, deep := range []bool{false, true} {
+				if _, ok := scanElements(raw, deep); !ok {
+					t.Errorf("scanElements(%s, %v) lost its way in valid JSON", abbrev(raw), deep)
+				}
+			}
+			objs, raws, derr := decodeObjects(raw, false)
+			if derr != nil || !equalRaws(raws, want) || len(objs) != len(raws) {
+				t.Errorf("decodeObjects(%s) = %d objects, %s, %v; want %s", abbrev(raw), len(objs), abbrev(raws), derr, abbrev(want))
+			}
+			for i, o := range objs {
+				checkElement(t, raw, o, raws[i])
+			}
 			if aerr != nil || !equalRaws(elems, want) {
 				t.Errorf("decodeArray(%s) = %s, %v; want %s", abbrev(raw), abbrev(elems), aerr, abbrev(want))
 			}
@@ -171,19 +187,26 @@ func FuzzJSONDoc(f *testing.F) {
 		if o.absent() || !checkValidity {
 			return
 		}
+		// The scan must read every valid document; gjson's fallbacks are for safety only.
+		for _, deep := range []bool{false, true} {
+			if _, ok := scanMembers(raw, deep); !ok {
+				t.Errorf("scanMembers(%s, %v) lost its way in valid JSON", abbrev(raw), deep)
+			}
+		}
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &m); err != nil {
 			t.Fatalf("decodeObject accepted %s, which encoding/json cannot read: %v", abbrev(raw), err)
 		}
-		keys := 0
-		gjson.ParseBytes(raw).ForEach(func(_, _ gjson.Result) bool { keys++; return true })
-		if keys != len(m) {
+		if countKeys(raw) != len(m) {
 			return // a repeated key: gjson reads the first value, encoding/json the last
 		}
 		for _, k := range append(storedKeys, key) {
 			if plainKey.MatchString(k) {
 				checkKey(t, o, raw, m, k)
 				checkKey(t, indexed(o), raw, m, k)
+				together := []object{{b: []byte(`{"a": 1}`)}, o}
+				indexAll(together)
+				checkKey(t, together[1], raw, m, k)
 			}
 		}
 	})
@@ -255,6 +278,13 @@ func checkKey(t *testing.T, o object, raw []byte, m map[string]json.RawMessage, 
 		if err != nil || !equalRaws(elems, wantElems) {
 			t.Errorf("array(%q) of %s = %s, %v", key, abbrev(raw), abbrev(elems), err)
 		}
+		objs, raws, err := o.objects(key)
+		if err != nil || !equalRaws(raws, wantElems) || len(objs) != len(raws) {
+			t.Fatalf("objects(%q) of %s = %d objects, %s, %v", key, abbrev(raw), len(objs), abbrev(raws), err)
+		}
+		for i, e := range objs {
+			checkElement(t, raw, e, raws[i])
+		}
 	default:
 		if err != errNotArray {
 			t.Errorf("array(%q) of non-array %s: %v", key, abbrev(want), err)
@@ -281,6 +311,53 @@ func checkTextOrJSON(t *testing.T, raw []byte) {
 	if *got != buf.String() {
 		t.Errorf("textOrJSON(%s) = %s, want compact %s", abbrev(raw), abbrev(*got), abbrev(buf.String()))
 	}
+}
+
+// checkElement checks an element of an array read as an indexed object:
+// absent exactly when it is not an object, and with its members' values, and
+// for array values their elements, as encoding/json reads them.
+func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if _ = json.Unmarshal(raw, &m); o.absent() != (jsonKind(raw) != '{') {
+		t.Fatalf("element %s of %s: absent = %v", abbrev(raw), abbrev(doc), o.absent())
+	}
+	if o.absent() || countKeys(raw) != len(m) {
+		return
+	}
+	for k, v := range m {
+		if got := o.value(k); !bytes.Equal(got, v) {
+			t.Errorf("element %s of %s: value(%q) = %s, want %s", abbrev(raw), abbrev(doc), k, abbrev(got), abbrev(v))
+		}
+		if jsonKind(v) != '[' {
+			continue
+		}
+		var want []json.RawMessage
+		_ = json.Unmarshal(v, &want)
+		objs, raws, err := o.objects(k)
+		if got, _ := o.array(k); err != nil || !equalRaws(raws, want) || !equalRaws(got, want) || len(objs) != len(raws) {
+			t.Errorf("element %s of %s: objects(%q) = %s, %v; want %s", abbrev(raw), abbrev(doc), k, abbrev(raws), err, abbrev(want))
+			continue
+		}
+		for i, e := range objs {
+			var em map[string]json.RawMessage
+			if _ = json.Unmarshal(raws[i], &em); e.absent() != (jsonKind(raws[i]) != '{') {
+				t.Errorf("element %s of %s in %s: absent = %v", abbrev(raws[i]), k, abbrev(raw), e.absent())
+			}
+			for ek, ev := range em {
+				if got := e.value(ek); countKeys(raws[i]) == len(em) && !bytes.Equal(got, ev) {
+					t.Errorf("element %s of %s in %s: value(%q) = %s, want %s", abbrev(raws[i]), k, abbrev(raw), ek, abbrev(got), abbrev(ev))
+				}
+			}
+		}
+	}
+}
+
+// countKeys counts an object's members, repeated keys included.
+func countKeys(raw []byte) int {
+	keys := 0
+	gjson.ParseBytes(raw).ForEach(func(_, _ gjson.Result) bool { keys++; return true })
+	return keys
 }
 
 func equalRaws(a, b []json.RawMessage) bool {

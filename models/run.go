@@ -198,23 +198,22 @@ func (r *RunCore) corruptKey(key string, err error) error {
 // objects decodes the array of objects at key, skipping elements that are
 // not objects (reported in the error).
 func (r *RunCore) objects(key string) ([]object, []json.RawMessage, error) {
-	elems, err := r.doc.array(key)
+	elems, raws, err := r.doc.objects(key)
 	if err != nil {
 		return nil, nil, r.corruptKey(key, err)
 	}
 	objs := make([]object, 0, len(elems))
-	raws := make([]json.RawMessage, 0, len(elems))
-	for _, raw := range elems {
-		o, derr := nestedObject(raw)
-		if derr != nil || o.absent() {
+	kept := raws[:0:0]
+	for i, o := range elems {
+		if o.absent() {
 			if err == nil {
 				err = r.corruptKey("an element of "+key, errNotObject)
 			}
 			continue
 		}
-		objs, raws = append(objs, o), append(raws, raw)
+		objs, kept = append(objs, o), append(kept, raws[i])
 	}
-	return objs, raws, err
+	return objs, kept, err
 }
 
 func (r *RunCore) messages() ([]*Message, error) {
@@ -223,8 +222,10 @@ func (r *RunCore) messages() ([]*Message, error) {
 		var raws []json.RawMessage
 		objs, raws, r.msgsErr = r.objects("messages")
 		r.msgs = make([]*Message, len(objs))
+		all := make([]Message, len(objs))
 		for i, o := range objs {
-			r.msgs[i] = &Message{doc: o, raw: raws[i], role: o.text("role")}
+			all[i] = Message{doc: o, raw: raws[i], role: o.text("role")}
+			r.msgs[i] = &all[i]
 		}
 	})
 	return r.msgs, r.msgsErr

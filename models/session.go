@@ -329,25 +329,20 @@ func (s *SessionCore) topLevelRuns() ([]*runCore, error) {
 // decodeRuns decodes a runs array, skipping elements that are not objects
 // (reported in the error, which names the first problem).
 func (s *SessionCore) decodeRuns(column json.RawMessage) ([]*runCore, error) {
-	decode := decodeArray
-	if s.row.ValidJSON {
-		decode = nestedArray
-	}
-	elems, err := decode(column)
+	docs, raws, err := decodeObjects(column, s.row.ValidJSON)
 	if err != nil {
 		return nil, corrupt(err, "runs of session %q cannot be read", s.row.SessionID)
 	}
-	runs := make([]*runCore, 0, len(elems))
+	runs := make([]*runCore, 0, len(docs))
 	var firstErr error
-	for i, raw := range elems {
-		r, err := newRunCore(s, raw, i)
-		if err != nil {
+	for i, doc := range docs {
+		if doc.absent() {
 			if firstErr == nil {
-				firstErr = corrupt(err, "run %d of session %q cannot be read", i, s.row.SessionID)
+				firstErr = corrupt(errNotObject, "run %d of session %q cannot be read", i, s.row.SessionID)
 			}
 			continue
 		}
-		runs = append(runs, r)
+		runs = append(runs, &RunCore{session: s, doc: doc, raw: raws[i], index: i})
 	}
 	return runs, firstErr
 }
