@@ -326,6 +326,9 @@ func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
 		return
 	}
 	for k, v := range m {
+		if !plainKey.MatchString(k) {
+			continue // encoding/json reads invalid UTF-8 in a key as U+FFFD; models asks for plain keys only
+		}
 		if got := o.value(k); !bytes.Equal(got, v) {
 			t.Errorf("element %s of %s: value(%q) = %s, want %s", abbrev(raw), abbrev(doc), k, abbrev(got), abbrev(v))
 		}
@@ -345,7 +348,7 @@ func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
 				t.Errorf("element %s of %s in %s: absent = %v", abbrev(raws[i]), k, abbrev(raw), e.absent())
 			}
 			for ek, ev := range em {
-				if got := e.value(ek); countKeys(raws[i]) == len(em) && !bytes.Equal(got, ev) {
+				if got := e.value(ek); plainKey.MatchString(ek) && countKeys(raws[i]) == len(em) && !bytes.Equal(got, ev) {
 					t.Errorf("element %s of %s in %s: value(%q) = %s, want %s", abbrev(raws[i]), k, abbrev(raw), ek, abbrev(got), abbrev(ev))
 				}
 			}
