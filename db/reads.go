@@ -16,36 +16,49 @@ import (
 // every scalar column, the JSON columns cols asks for (NULL in place of the
 // others), name_runs and runs_window.
 func (s *Store) selectList(cols models.SessionColumns) (string, []any) {
+	columns := s.selectColumns(cols)
+	if cols.RunsWindow == nil || cols.Runs {
+		return columns + ", NULL", nil
+	}
+	window, args := runsWindowSQL(cols.RunsWindow)
+	// Small runs come whole (an array, where a window is an object).
+	small := strings.ReplaceAll(pgSmallRuns, smallRunsParam, strconv.Itoa(s.smallRunsBytes))
+	return columns + ", CASE WHEN runs IS NULL OR (" + small + " AND jsonb_typeof(runs) = 'array') THEN runs ELSE " + window + " END", args
+}
+
+// selectColumns is selectList up to name_runs, which depends only on which
+// columns cols reads: built once for each combination.
+func (s *Store) selectColumns(cols models.SessionColumns) string {
 	json := []struct {
 		name string
 		read bool
 	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
-		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs}, {"summary", cols.Summary}}
+		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs}, {"summary", cols.Summary},
+		{s.sql.nameRuns, cols.NameRuns && !cols.Runs}}
+	mask := 0
+	for i, c := range json {
+		if c.read {
+			mask |= 1 << i
+		}
+	}
+	if cached := s.selectLists[mask].Load(); cached != nil {
+		return *cached
+	}
 	var b strings.Builder
 	b.WriteString("session_id, session_type, agent_id, team_id, workflow_id, user_id")
-	for _, c := range json {
+	for i, c := range json {
+		if i == len(json)-1 {
+			b.WriteString(", created_at, updated_at")
+		}
 		if c.read {
 			b.WriteString(", " + c.name)
 		} else {
 			b.WriteString(", NULL")
 		}
 	}
-	b.WriteString(", created_at, updated_at")
-	if cols.NameRuns && !cols.Runs {
-		b.WriteString(", " + s.sql.nameRuns)
-	} else {
-		b.WriteString(", NULL")
-	}
-	var args []any
-	if cols.RunsWindow != nil && !cols.Runs {
-		window, windowArgs := runsWindowSQL(cols.RunsWindow)
-		// Small runs come whole (an array, where a window is an object).
-		b.WriteString(", CASE WHEN runs IS NULL OR (" + pgSmallRuns + " AND jsonb_typeof(runs) = 'array') THEN runs ELSE " + window + " END")
-		args = windowArgs
-	} else {
-		b.WriteString(", NULL")
-	}
-	return strings.ReplaceAll(b.String(), smallRunsParam, strconv.Itoa(s.smallRunsBytes)), args
+	list := b.String()
+	s.selectLists[mask].Store(&list)
+	return list
 }
 
 // columnsFor adapts cols to the backend: SQLite reads the JSON text whole

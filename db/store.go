@@ -75,6 +75,8 @@ type Store struct {
 	slots   *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
+	// selectLists caches selectList's column lists, by selectMask.
+	selectLists [1 << 8]atomic.Pointer[string]
 
 	// ready is set once Init has succeeded: the database answered and holds
 	// an Agno sessions table. Until then every call first tries Init again

@@ -286,12 +286,13 @@ func (o object) text(key string) string {
 	return ""
 }
 
-// unquote decodes a valid JSON string: the bytes between the quotes when
-// they hold no escape and are valid UTF-8, else as encoding/json decodes it.
+// unquote decodes a valid JSON string: the bytes between the quotes, not
+// copied (stored documents are never modified), when they hold no escape and
+// are valid UTF-8, else as encoding/json decodes it.
 func unquote(v []byte) string {
 	in := v[1 : len(v)-1]
 	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
-		return string(in)
+		return view(in)
 	}
 	var s string
 	_ = json.Unmarshal(v, &s)

@@ -6,7 +6,8 @@ import "encoding/json"
 // document: nil means SQL NULL, the literal null means JSON null (what Agno
 // writes for a Python None; both read as absent), anything else the stored
 // document. The Store undoes backend encodings (SQLite double encoding) before
-// a row reaches this type, and applies them again on writes.
+// a row reaches this type, and applies them again on writes. A row's bytes
+// are never modified once read: the strings models returns are views of them.
 type SessionRow struct {
 	SessionID    string
 	SessionType  string

@@ -431,7 +431,7 @@ func textOrJSON(raw json.RawMessage) *string {
 		// the quotes, as json.Unmarshal would give it; else it decodes.
 		t := bytes.Trim(raw, " \t\n\r")
 		if len(t) >= 2 && t[len(t)-1] == '"' && bytes.IndexByte(t, '\\') < 0 && utf8.Valid(t) {
-			s := string(t[1 : len(t)-1])
+			s := view(t[1 : len(t)-1])
 			return &s
 		}
 		var s string
