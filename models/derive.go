@@ -94,8 +94,7 @@ func lastUserMessage(r *RunCore) (string, bool) {
 func stringifyInputContent(raw json.RawMessage) string {
 	switch jsonKind(raw) {
 	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
+		s, _ := decodeString(raw)
 		return s
 	case '{':
 		if out, err := PythonJSONDumps(raw, 2); err == nil {

@@ -54,7 +54,7 @@ func indexed(o object) object {
 // now, with one allocation for all their members.
 func indexAll(objs []object) {
 	idxs := make([]keyIndex, len(objs))
-	s := &scanner{arenas: [2][]member{make([]member, 0, 8*len(objs))}}
+	s := &scanner{arenas: [runDepth + 1][]member{make([]member, 0, 8*len(objs))}}
 	for i := range objs {
 		if objs[i].absent() {
 			continue
@@ -286,17 +286,36 @@ func (o object) text(key string) string {
 	return ""
 }
 
-// unquote decodes a valid JSON string: the bytes between the quotes, not
-// copied (stored documents are never modified), when they hold no escape and
-// are valid UTF-8, else as encoding/json decodes it.
+// unquote decodes a valid JSON string.
 func unquote(v []byte) string {
-	in := v[1 : len(v)-1]
-	if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
-		return view(in)
+	s, _ := decodeString(v)
+	return s
+}
+
+// decodeString decodes raw, a valid JSON value, as encoding/json decodes a
+// string; ok is false when it is not a string. Without escapes and in valid
+// UTF-8 the string is the bytes between the quotes, not copied (stored
+// documents are never modified); with escapes other than \u, gjson
+// unescapes it; else encoding/json, whose handling of invalid UTF-8 and lone
+// surrogates is the reference.
+func decodeString(raw []byte) (string, bool) {
+	t := bytes.Trim(raw, " \t\n\r")
+	if len(t) < 2 || t[0] != '"' || t[len(t)-1] != '"' {
+		return "", false
+	}
+	if in := t[1 : len(t)-1]; utf8.Valid(in) {
+		if bytes.IndexByte(in, '\\') < 0 {
+			return view(in), true
+		}
+		if !bytes.Contains(in, []byte(`\u`)) {
+			return gjson.Parse(view(t)).Str, true
+		}
 	}
 	var s string
-	_ = json.Unmarshal(v, &s)
-	return s
+	if json.Unmarshal(t, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // float returns the number at key; nil when absent or not a number.

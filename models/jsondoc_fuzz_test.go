@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -87,6 +86,7 @@ var jsonDocSeeds = []string{
 	"eyJydW5faWQiOiAiciJ9",
 	// strings that end in backslashes or hold escaped quotes, brackets and braces, at every depth
 	`{"content": "say \"hi\" \\", "role": "\\\"", "x": "\\", "k": "}]\"{["}`,
+	`{"a": "tab\tnew\nline\/\b\f\r", "k": "\\u0041", "x": "\u0041\\n", "role": "caf\u00e9 \ud83d\ude00 \udc00"}`,
 	`[{"run_id": "r\\", "messages": [{"role": "user", "content": "a \"[b]\" {c}\\"}, {"role": "tool", "content": "[{\"id\": \"2404\"}]"}], "tools": [{"result": "\\\\\"x\\\\"}]}]`,
 	" [ { \"run_id\" : \"r\" , \"messages\" : [ { \"role\" : \"user\" } , 1 , [ ] , { } ] } , { } ] ",
 }
@@ -232,7 +232,7 @@ func checkKey(t *testing.T, o object, raw []byte, m map[string]json.RawMessage, 
 	var s string
 	if got := o.str(key); (got != nil) != (kind == '"') {
 		t.Errorf("str(%q) of %s = %v", key, abbrev(raw), got)
-	} else if got != nil && json.Unmarshal(want, &s) == nil && utf8.Valid(want) && !strings.Contains(string(want), `\u`) && *got != s {
+	} else if got != nil && json.Unmarshal(want, &s) == nil && *got != s {
 		t.Errorf("str(%q) of %s = %s, want %s", key, abbrev(raw), abbrev(*got), abbrev(s))
 	}
 	if got := o.text(key); kind == '"' && got != *o.str(key) || kind != '"' && got != "" {
@@ -314,9 +314,15 @@ func checkTextOrJSON(t *testing.T, raw []byte) {
 }
 
 // checkElement checks an element of an array read as an indexed object:
-// absent exactly when it is not an object, and with its members' values, and
-// for array values their elements, as encoding/json reads them.
+// absent exactly when it is not an object, and with its members' values,
+// and for array values their elements, down to the depth runs are indexed
+// at, as encoding/json reads them.
 func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
+	t.Helper()
+	checkElementAt(t, doc, o, raw, runDepth)
+}
+
+func checkElementAt(t *testing.T, doc []byte, o object, raw json.RawMessage, depth int) {
 	t.Helper()
 	var m map[string]json.RawMessage
 	if _ = json.Unmarshal(raw, &m); o.absent() != (jsonKind(raw) != '{') {
@@ -332,7 +338,7 @@ func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
 		if got := o.value(k); !bytes.Equal(got, v) {
 			t.Errorf("element %s of %s: value(%q) = %s, want %s", abbrev(raw), abbrev(doc), k, abbrev(got), abbrev(v))
 		}
-		if jsonKind(v) != '[' {
+		if jsonKind(v) != '[' || depth < 0 {
 			continue
 		}
 		var want []json.RawMessage
@@ -343,15 +349,7 @@ func checkElement(t *testing.T, doc []byte, o object, raw json.RawMessage) {
 			continue
 		}
 		for i, e := range objs {
-			var em map[string]json.RawMessage
-			if _ = json.Unmarshal(raws[i], &em); e.absent() != (jsonKind(raws[i]) != '{') {
-				t.Errorf("element %s of %s in %s: absent = %v", abbrev(raws[i]), k, abbrev(raw), e.absent())
-			}
-			for ek, ev := range em {
-				if got := e.value(ek); plainKey.MatchString(ek) && countKeys(raws[i]) == len(em) && !bytes.Equal(got, ev) {
-					t.Errorf("element %s of %s in %s: value(%q) = %s, want %s", abbrev(raws[i]), k, abbrev(raw), ek, abbrev(got), abbrev(ev))
-				}
-			}
+			checkElementAt(t, doc, e, raws[i], depth-1)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Run is an agent, team or workflow run.
@@ -404,10 +403,9 @@ func (m *Message) Raw() JSON { return JSON(m.raw) }
 
 // ToolCalls returns the OpenAI-style tool_calls; entries of another shape are skipped.
 func (m *Message) ToolCalls() []*ToolCall {
-	elems, _ := m.doc.array("tool_calls")
-	out := make([]*ToolCall, 0, len(elems))
-	for _, raw := range elems {
-		o, _ := nestedObject(raw)
+	objs, _, _ := m.doc.objects("tool_calls")
+	out := make([]*ToolCall, 0, len(objs))
+	for _, o := range objs {
 		if o.absent() {
 			continue
 		}
@@ -426,18 +424,8 @@ func textOrJSON(raw json.RawMessage) *string {
 	if isAbsent(raw) {
 		return nil
 	}
-	if jsonKind(raw) == '"' {
-		// Without escapes and in valid UTF-8 the text is the bytes between
-		// the quotes, as json.Unmarshal would give it; else it decodes.
-		t := bytes.Trim(raw, " \t\n\r")
-		if len(t) >= 2 && t[len(t)-1] == '"' && bytes.IndexByte(t, '\\') < 0 && utf8.Valid(t) {
-			s := view(t[1 : len(t)-1])
-			return &s
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return &s
-		}
+	if s, ok := decodeString(raw); ok {
+		return &s
 	}
 	var buf bytes.Buffer
 	if json.Compact(&buf, raw) != nil {

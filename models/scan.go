@@ -13,10 +13,10 @@ import (
 // way, and gives up (ok false) whenever it does not find what valid JSON
 // would have; its callers then read the document with gjson instead.
 //
-// It exists because runs are read at three depths — the runs array, each
-// run's fields, each message's and tool's fields — and a scan per depth, as
-// gjson and jsonparser offer, reads every byte of a session's runs three or
-// four times. Here one pass indexes all three depths: BenchmarkRunMessages
+// It exists because runs are read at four depths — the runs array, each
+// run's fields, each message's and tool's fields, each tool call's — and a
+// scan per depth, as gjson and jsonparser offer, reads every byte of a
+// session's runs three or four times. Here one pass indexes them all: BenchmarkRunMessages
 // went from 1.2 ms (gjson at each depth) to 0.42 ms, and a (b) request's
 // server CPU from about 0.73 to 0.61 ms under load. Strings, most of the
 // bytes, are skipped with bytes.IndexByte.
@@ -113,12 +113,13 @@ type elements struct {
 }
 
 // scanner indexes objects and arrays of one document in one pass. An object
-// indexed at depth 1 also holds the elements of its array values, those
-// elements that are objects indexed at depth 0 (members only). Each depth
-// appends members to its own arena, so that each object's are contiguous.
+// indexed at depth d > 0 also holds the elements of its array values, those
+// elements that are objects indexed at depth d-1; at depth 0, members only.
+// Each depth appends members to its own arena, so that each object's are
+// contiguous.
 type scanner struct {
 	d       []byte
-	arenas  [2][]member
+	arenas  [runDepth + 1][]member
 	indexes []keyIndex
 }
 
@@ -225,20 +226,25 @@ func (s *scanner) index(members []member) *keyIndex {
 	return idx
 }
 
-// newScanner returns a scanner for doc that indexes at depth 1.
+// runDepth is the depth runs are indexed at: a run's members, its messages'
+// and tools' members, and their tool calls' members.
+const runDepth = 2
+
+// newScanner returns a scanner for doc that indexes runs.
 func newScanner(doc []byte) *scanner {
 	s := &scanner{d: doc}
-	s.arenas[0] = make([]member, 0, 64)
-	s.arenas[1] = make([]member, 0, 16)
+	s.arenas[0] = make([]member, 0, 16)
+	s.arenas[1] = make([]member, 0, 64)
+	s.arenas[2] = make([]member, 0, 16)
 	return s
 }
 
-// scanMembers indexes the valid object doc in one pass, at depth 1 when
+// scanMembers indexes the valid object doc in one pass, at runDepth when
 // deep; ok is false when the scan lost its way.
 func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 	s, depth := &scanner{d: doc}, 0
 	if deep {
-		s, depth = newScanner(doc), 1
+		s, depth = newScanner(doc), runDepth
 	}
 	if len(doc) > maxScan {
 		return nil, false
@@ -248,7 +254,7 @@ func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 }
 
 // scanElements splits the valid array doc, indexing its elements that are
-// objects at depth 1 when deep; ok is false when the scan lost its way.
+// objects at runDepth when deep; ok is false when the scan lost its way.
 func scanElements(doc []byte, deep bool) (*elements, bool) {
 	s := &scanner{d: doc}
 	if deep {
@@ -261,7 +267,7 @@ func scanElements(doc []byte, deep bool) (*elements, bool) {
 	var els *elements
 	var end int
 	if deep {
-		els, end = s.array(i, 1)
+		els, end = s.array(i, runDepth)
 	} else {
 		els, end = s.split(i)
 	}
