@@ -230,12 +230,13 @@ func (s *scanner) index(members []member) *keyIndex {
 // and tools' members, and their tool calls' members.
 const runDepth = 2
 
-// newScanner returns a scanner for doc that indexes runs.
+// newScanner returns a scanner for doc that indexes runs, its arenas sized
+// for Agno's: a run has a few dozen members, its messages and tools about
+// one for every 100 bytes, tool calls few.
 func newScanner(doc []byte) *scanner {
 	s := &scanner{d: doc}
-	s.arenas[0] = make([]member, 0, 16)
-	s.arenas[1] = make([]member, 0, 64)
-	s.arenas[2] = make([]member, 0, 16)
+	s.arenas[1] = make([]member, 0, min(len(doc)/128, 1<<16))
+	s.arenas[2] = make([]member, 0, min(8+len(doc)/2048, 1<<12))
 	return s
 }
 
