@@ -177,7 +177,8 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 }
 
 // array reads the elements of the array that opens at d[i], indexing those
-// that are objects at depth; it returns them with the index past the array.
+// that are objects at depth (at depth -1, none: objs stays empty); it
+// returns them with the index past the array.
 func (s *scanner) array(i, depth int) (*elements, int) {
 	d := s.d
 	els := &elements{}
@@ -187,7 +188,7 @@ func (s *scanner) array(i, depth int) (*elements, int) {
 	for i < len(d) {
 		start, end := i, -1
 		var o object
-		if d[i] == '{' {
+		if d[i] == '{' && depth >= 0 {
 			var members []member
 			if members, end = s.object(i, start, depth); end >= 0 {
 				o = object{b: d[start:end:end], idx: s.index(members)}
@@ -198,7 +199,10 @@ func (s *scanner) array(i, depth int) (*elements, int) {
 		if end < 0 {
 			return nil, -1
 		}
-		els.raws, els.objs = append(els.raws, d[start:end:end]), append(els.objs, o)
+		els.raws = append(els.raws, d[start:end:end])
+		if depth >= 0 {
+			els.objs = append(els.objs, o)
+		}
 		if i = skipSpace(d, end); i >= len(d) {
 			return nil, -1
 		}
@@ -257,43 +261,14 @@ func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 // scanElements splits the valid array doc, indexing its elements that are
 // objects at runDepth when deep; ok is false when the scan lost its way.
 func scanElements(doc []byte, deep bool) (*elements, bool) {
-	s := &scanner{d: doc}
+	s, depth := &scanner{d: doc}, -1
 	if deep {
-		s = newScanner(doc)
+		s, depth = newScanner(doc), runDepth
 	}
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '[' || len(doc) > maxScan {
 		return nil, false
 	}
-	var els *elements
-	var end int
-	if deep {
-		els, end = s.array(i, runDepth)
-	} else {
-		els, end = s.split(i)
-	}
+	els, end := s.array(i, depth)
 	return els, end >= 0 && skipSpace(doc, end) == len(doc)
-}
-
-// split reads the elements of the array that opens at d[i] without indexing
-// them, as array does at depth -1.
-func (s *scanner) split(i int) (*elements, int) {
-	d := s.d
-	els := &elements{}
-	for i = skipSpace(d, i+1); i < len(d) && d[i] != ']'; {
-		end := valueEnd(d, i)
-		if end < 0 {
-			return nil, -1
-		}
-		els.raws = append(els.raws, d[i:end:end])
-		if i = skipSpace(d, end); i < len(d) && d[i] == ',' {
-			i = skipSpace(d, i+1)
-		} else if i >= len(d) || d[i] != ']' {
-			return nil, -1
-		}
-	}
-	if i >= len(d) {
-		return nil, -1
-	}
-	return els, i + 1
 }
