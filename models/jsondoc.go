@@ -142,12 +142,18 @@ func decodeObjects(raw []byte, valid bool) ([]object, []json.RawMessage, error) 
 		return els.objs, els.raws, nil
 	}
 	raws := splitArray(raw)
+	return indexedObjects(raws), raws, nil
+}
+
+// indexedObjects reads elements as objects, each with its members indexed,
+// absent for elements that are not objects.
+func indexedObjects(raws []json.RawMessage) []object {
 	objs := make([]object, len(raws))
-	for i, r := range raws {
-		objs[i], _ = nestedObject(r)
-		objs[i] = indexed(objs[i])
+	for i, raw := range raws {
+		objs[i], _ = nestedObject(raw)
 	}
-	return objs, raws, nil
+	indexAll(objs)
+	return objs
 }
 
 // nestedArray splits an array inside an already validated document.
@@ -369,28 +375,30 @@ func (o object) object(key string) object {
 
 // array returns the elements of the array at key; an error when present but not an array.
 func (o object) array(key string) ([]json.RawMessage, error) {
-	if o.idx != nil && o.idx.ready(o.b) {
-		if m := o.idx.member(key); m != nil && m.elems != nil {
-			return m.elems.raws, nil
-		}
+	if els := o.elements(key); els != nil {
+		return els.raws, nil
 	}
 	return nestedArray(o.value(key))
+}
+
+// elements returns the elements of the array at key as the index found
+// them, nil when o has no index or the index holds none for key.
+func (o object) elements(key string) *elements {
+	if o.idx != nil && o.idx.ready(o.b) {
+		if m := o.idx.member(key); m != nil {
+			return m.elems
+		}
+	}
+	return nil
 }
 
 // objects returns the elements of the array at key read as indexed objects,
 // absent for elements that are not objects, and the elements' bytes; an
 // error when present but not an array.
 func (o object) objects(key string) ([]object, []json.RawMessage, error) {
-	if o.idx != nil && o.idx.ready(o.b) {
-		if m := o.idx.member(key); m != nil && m.elems != nil {
-			return m.elems.objs, m.elems.raws, nil
-		}
+	if els := o.elements(key); els != nil {
+		return els.objs, els.raws, nil
 	}
 	raws, err := nestedArray(o.value(key))
-	objs := make([]object, len(raws))
-	for i, raw := range raws {
-		objs[i], _ = nestedObject(raw)
-	}
-	indexAll(objs)
-	return objs, raws, err
+	return indexedObjects(raws), raws, err
 }
