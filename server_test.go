@@ -6,11 +6,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -387,4 +389,28 @@ func TestGraphQLEndpointFlags(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTuneGC checks the collector's target: defaultGCPercent when the
+// environment sets no GOGC, the runtime's reading of GOGC when it does.
+// Not parallel: the target is the process's.
+func TestTuneGC(t *testing.T) {
+	prevPercent := debug.SetGCPercent(100)
+	prevLimit := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) })
+	logger := slog.New(slog.DiscardHandler)
+
+	tuneGC(func(string) string { return "" }, logger)
+	if got := debug.SetGCPercent(100); got != defaultGCPercent {
+		t.Errorf("without GOGC the target is %d, want %d", got, defaultGCPercent)
+	}
+	tuneGC(func(k string) string {
+		if k == "GOGC" {
+			return "100"
+		}
+		return ""
+	}, logger)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set the target is %d, want it left at 100", got)
+	}
 }
