@@ -194,7 +194,7 @@ func parseISOTime(s string) *time.Time {
 // newSessionMetrics types a metrics object; nil when absent or not an object.
 func newSessionMetrics(raw json.RawMessage) *SessionMetrics {
 	o, _ := nestedObject(raw)
-	if o.absent() {
+	if o = scanned(o); o.absent() {
 		return nil
 	}
 	return &SessionMetrics{
@@ -207,7 +207,7 @@ func newSessionMetrics(raw json.RawMessage) *SessionMetrics {
 // newRunMetrics types a metrics object; nil when absent or not an object.
 func newRunMetrics(raw json.RawMessage) *RunMetrics {
 	o, _ := nestedObject(raw)
-	if o.absent() {
+	if o = scanned(o); o.absent() {
 		return nil
 	}
 	return &RunMetrics{
@@ -222,7 +222,7 @@ func newRunMetrics(raw json.RawMessage) *RunMetrics {
 // newMessageMetrics types a metrics object; nil when absent or not an object.
 func newMessageMetrics(raw json.RawMessage) *MessageMetrics {
 	o, _ := nestedObject(raw)
-	if o.absent() {
+	if o = scanned(o); o.absent() {
 		return nil
 	}
 	return &MessageMetrics{

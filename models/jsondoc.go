@@ -50,6 +50,20 @@ func indexed(o object) object {
 	return o
 }
 
+// scanned returns o indexed now, one level deep: for a small object whose
+// fields are all read at once, such as metrics, one scan instead of a gjson
+// search per field (nine for a run's metrics).
+func scanned(o object) object {
+	if o.absent() {
+		return o
+	}
+	idx := &keyIndex{}
+	idx.members, idx.ok = scanMembers(o.b, false)
+	idx.once.Do(func() {})
+	o.idx = idx
+	return o
+}
+
 // indexAll indexes objects read together, such as a nested run's messages,
 // now, with one allocation for all their members.
 func indexAll(objs []object) {
