@@ -9555,7 +9555,7 @@ var agentRunImplementors = []string{"AgentRun", "Run", "Node"}
 func (ec *executionContext) _AgentRun(ctx context.Context, sel ast.SelectionSet, obj *models.AgentRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentRunImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9683,7 +9683,7 @@ var agentSessionImplementors = []string{"AgentSession", "Session", "Node"}
 func (ec *executionContext) _AgentSession(ctx context.Context, sel ast.SelectionSet, obj *models.AgentSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentSessionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9806,7 +9806,7 @@ var componentInfoImplementors = []string{"ComponentInfo"}
 func (ec *executionContext) _ComponentInfo(ctx context.Context, sel ast.SelectionSet, obj *models.ComponentInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9854,7 +9854,7 @@ var createSessionPayloadImplementors = []string{"CreateSessionPayload"}
 func (ec *executionContext) _CreateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.CreateSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSessionPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9892,7 +9892,7 @@ var databaseImplementors = []string{"Database"}
 func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet, obj *models.Database) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, databaseImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9935,7 +9935,7 @@ var deleteSessionPayloadImplementors = []string{"DeleteSessionPayload"}
 func (ec *executionContext) _DeleteSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.DeleteSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9973,7 +9973,7 @@ var deleteSessionsPayloadImplementors = []string{"DeleteSessionsPayload"}
 func (ec *executionContext) _DeleteSessionsPayload(ctx context.Context, sel ast.SelectionSet, obj *models.DeleteSessionsPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionsPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10016,7 +10016,7 @@ var messageImplementors = []string{"Message"}
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *models.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10104,7 +10104,7 @@ var messageMetricsImplementors = []string{"MessageMetrics"}
 func (ec *executionContext) _MessageMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.MessageMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageMetricsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10162,7 +10162,7 @@ var modelInfoImplementors = []string{"ModelInfo"}
 func (ec *executionContext) _ModelInfo(ctx context.Context, sel ast.SelectionSet, obj *models.ModelInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10208,7 +10208,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -10276,7 +10276,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *models.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10416,7 +10416,7 @@ var renameSessionPayloadImplementors = []string{"RenameSessionPayload"}
 func (ec *executionContext) _RenameSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.RenameSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, renameSessionPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10454,7 +10454,7 @@ var runConnectionImplementors = []string{"RunConnection"}
 func (ec *executionContext) _RunConnection(ctx context.Context, sel ast.SelectionSet, obj *models.RunConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10502,7 +10502,7 @@ var runEdgeImplementors = []string{"RunEdge"}
 func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, obj *models.RunEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10540,7 +10540,7 @@ var runMetricsImplementors = []string{"RunMetrics"}
 func (ec *executionContext) _RunMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.RunMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runMetricsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10618,7 +10618,7 @@ var sessionConnectionImplementors = []string{"SessionConnection"}
 func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.SelectionSet, obj *models.SessionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10666,7 +10666,7 @@ var sessionEdgeImplementors = []string{"SessionEdge"}
 func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionSet, obj *models.SessionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10704,7 +10704,7 @@ var sessionMetricsImplementors = []string{"SessionMetrics"}
 func (ec *executionContext) _SessionMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.SessionMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionMetricsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10772,7 +10772,7 @@ var sessionSummaryImplementors = []string{"SessionSummary"}
 func (ec *executionContext) _SessionSummary(ctx context.Context, sel ast.SelectionSet, obj *models.SessionSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10815,7 +10815,7 @@ var stepResultImplementors = []string{"StepResult"}
 func (ec *executionContext) _StepResult(ctx context.Context, sel ast.SelectionSet, obj *models.StepResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stepResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10888,7 +10888,7 @@ var teamRunImplementors = []string{"TeamRun", "Run", "Node"}
 func (ec *executionContext) _TeamRun(ctx context.Context, sel ast.SelectionSet, obj *models.TeamRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamRunImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11021,7 +11021,7 @@ var teamSessionImplementors = []string{"TeamSession", "Session", "Node"}
 func (ec *executionContext) _TeamSession(ctx context.Context, sel ast.SelectionSet, obj *models.TeamSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamSessionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11144,7 +11144,7 @@ var toolCallImplementors = []string{"ToolCall"}
 func (ec *executionContext) _ToolCall(ctx context.Context, sel ast.SelectionSet, obj *models.ToolCall) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolCallImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11192,7 +11192,7 @@ var toolExecutionImplementors = []string{"ToolExecution"}
 func (ec *executionContext) _ToolExecution(ctx context.Context, sel ast.SelectionSet, obj *models.ToolExecution) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolExecutionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11260,7 +11260,7 @@ var updateSessionPayloadImplementors = []string{"UpdateSessionPayload"}
 func (ec *executionContext) _UpdateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.UpdateSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSessionPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11298,7 +11298,7 @@ var workflowInfoImplementors = []string{"WorkflowInfo"}
 func (ec *executionContext) _WorkflowInfo(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11346,7 +11346,7 @@ var workflowRunImplementors = []string{"WorkflowRun", "Run", "Node"}
 func (ec *executionContext) _WorkflowRun(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowRunImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11484,7 +11484,7 @@ var workflowSessionImplementors = []string{"WorkflowSession", "Session", "Node"}
 func (ec *executionContext) _WorkflowSession(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowSessionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11602,7 +11602,7 @@ var workflowStepInfoImplementors = []string{"WorkflowStepInfo"}
 func (ec *executionContext) _WorkflowStepInfo(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowStepInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowStepInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11645,7 +11645,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11698,7 +11698,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11746,7 +11746,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11804,7 +11804,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11862,7 +11862,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11920,7 +11920,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newInlineFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {

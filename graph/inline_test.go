@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -53,5 +54,41 @@ func TestNoFieldInterceptors(t *testing.T) {
 				t.Errorf("%T intercepts fields: leaf fields would bypass it (see internal/gqlgen inlineLeafFields)", ext)
 			}
 		}
+	}
+}
+
+// TestInlineFieldSetWritesAsFieldSet checks that an object below the root
+// is written byte for byte as gqlgen's FieldSet writes it: fields in order
+// under their aliases, a repeated alias once (the first value), an empty
+// selection as {}.
+func TestInlineFieldSetWritesAsFieldSet(t *testing.T) {
+	field := func(alias string) graphql.CollectedField {
+		return graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}}
+	}
+	for _, tc := range []struct {
+		name   string
+		fields []graphql.CollectedField
+	}{
+		{"empty", nil},
+		{"one", []graphql.CollectedField{field("runId")}},
+		{"several", []graphql.CollectedField{field("__typename"), field("a"), field("b_2"), field("c")}},
+		{"repeated alias", []graphql.CollectedField{field("a"), field("b"), field("a"), field("c"), field("b")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, got := graphql.NewFieldSet(tc.fields), newInlineFieldSet(tc.fields)
+			for i := range tc.fields {
+				v := graphql.MarshalString(fmt.Sprintf("value %d of %s", i, tc.fields[i].Alias))
+				if i%3 == 2 {
+					v = graphql.Null
+				}
+				want.Values[i], got.Values[i] = v, v
+			}
+			var wantBuf, gotBuf bytes.Buffer
+			want.MarshalGQL(&wantBuf)
+			got.MarshalGQL(&gotBuf)
+			if gotBuf.String() != wantBuf.String() {
+				t.Errorf("inlineFieldSet wrote\n%s\nFieldSet writes\n%s", gotBuf.String(), wantBuf.String())
+			}
+		})
 	}
 }

@@ -23,6 +23,9 @@
 //   - an object that resolves no field concurrently starts from an empty
 //     DeferredGroup instead of building one (its path, a field set, a map)
 //     that nothing can fill (dropUnusedDeferredGroups);
+//   - such an object collects its fields' values in graph.inlineFieldSet,
+//     which writes them without FieldSet.MarshalGQL's allocations
+//     (inlineFieldSets);
 //   - a leaf field that cannot fail (a getter without context or error,
 //     marshalled as a string, boolean, integer, id, date-time or JSON
 //     document) calls its marshaller directly instead of going through
@@ -72,7 +75,10 @@ func generate() error {
 	if src, err = inlineLeafFields(src); err != nil {
 		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
-	if src, err = format.Source(dropUnusedDeferredGroups(src)); err != nil {
+	if src, err = inlineFieldSets(dropUnusedDeferredGroups(src)); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
+	}
+	if src, err = format.Source(src); err != nil {
 		return err
 	}
 	return os.WriteFile(cfg.Exec.Filename, src, 0o644)
@@ -121,6 +127,34 @@ func dropUnusedDeferredGroups(src []byte) []byte {
 		}
 	}
 	return bytes.Join(funcs, []byte("\nfunc "))
+}
+
+// belowRoot marks, after dropUnusedDeferredGroups, an object's marshalling
+// that defers nothing; one that also resolves nothing concurrently (the
+// Query root does) resolves every field inline.
+var belowRoot = []byte("var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)")
+
+// newFieldSet is the field set every object's marshalling starts from.
+var newFieldSet = []byte("\tout := graphql.NewFieldSet(fields)\n")
+
+// inlineFieldSets has the objects below the root collect their fields'
+// values in a graph.inlineFieldSet instead of a graphql.FieldSet: the same
+// Values and Invalids, nothing to dispatch, and written without
+// FieldSet.MarshalGQL's allocations. A generated call to anything else of
+// FieldSet's (Concurrently, NewView) would not compile.
+func inlineFieldSets(src []byte) ([]byte, error) {
+	funcs := bytes.Split(src, []byte("\nfunc "))
+	n := 0
+	for i, f := range funcs {
+		if bytes.Contains(f, belowRoot) && bytes.Count(f, newFieldSet) == 1 && !bytes.Contains(f, []byte("Concurrently")) {
+			funcs[i] = bytes.Replace(f, newFieldSet, []byte("\tout := newInlineFieldSet(fields)\n"), 1)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("no object below the root starts from graphql.NewFieldSet(fields); update inlineFieldSets")
+	}
+	return bytes.Join(funcs, []byte("\nfunc ")), nil
 }
 
 // leafField is a field function as gqlgen generates it for a getter
