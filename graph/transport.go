@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -84,8 +85,10 @@ func responseContentType(accept string) string {
 
 // writeResponse writes resp as json.Marshal would, keys in the same order
 // and under the same omitempty rules, but with the data as it is, straight
-// to w (net/http buffers it) rather than through a copy.
-func writeResponse(w io.Writer, resp *graphql.Response) {
+// to w (net/http buffers it) rather than through a copy. Its length is
+// known before the first byte, so it is sent with a Content-Length rather
+// than chunked, as net/http does for a body over 2 kB written without one.
+func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
 	var head bytes.Buffer
 	head.WriteByte('{')
 	if len(resp.Errors) > 0 {
@@ -114,6 +117,7 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		field(&tail, "extensions", resp.Extensions)
 	}
 	tail.WriteByte('}')
+	w.Header().Set("Content-Length", strconv.Itoa(head.Len()+len(resp.Data)+tail.Len()))
 	_, _ = w.Write(head.Bytes())
 	_, _ = w.Write(resp.Data)
 	_, _ = w.Write(tail.Bytes())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"sessiongraph/db"
@@ -57,6 +58,11 @@ func TestPOSTTransportMatchesGqlgen(t *testing.T) {
 				}
 				if g, w := got.Header().Get("Content-Type"), want.Header().Get("Content-Type"); g != w {
 					t.Errorf("Content-Type %q, gqlgen's transport %q", g, w)
+				}
+				// An executed operation's answer is written whole, with its
+				// length; a refusal is gqlgen's, which sets none.
+				if cl := got.Header().Get("Content-Length"); cl != strconv.Itoa(got.Body.Len()) && (cl != "" || got.Code == http.StatusOK) {
+					t.Errorf("Content-Length %q for a body of %d bytes (status %d)", cl, got.Body.Len(), got.Code)
 				}
 				if !json.Valid(got.Body.Bytes()) {
 					t.Fatalf("not valid JSON: %.300s", got.Body.Bytes())
