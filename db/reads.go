@@ -148,7 +148,7 @@ func runsWindowSQL(q *models.RunsRequest) (string, []any) {
 		strings.Join(conds, " AND "), dir, n+1), args
 }
 
-// scanner is *sql.Rows or *sql.Row.
+// scanner is one row of a read: *sql.Rows, *sql.Row or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
 // scanRow reads a selectList(cols), then any extra columns.
@@ -212,22 +212,25 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	w := &where{}
 	w.add("session_id = ?", sessionID)
 	scope(ctx, w)
-	rows, err := s.raw(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...)...).Rows()
+	var row *models.SessionRow
+	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...), func(rows scanner) error {
+		if row != nil { // session_id is the key: never
+			return nil
+		}
+		r, err := s.scanRow(rows, cols)
+		row = &r
+		return err
+	})
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, wrapRowsErr("reading a session", rows.Err())
-	}
-	row, err := s.scanRow(rows, cols)
-	if err != nil {
-		return nil, internal("reading a session", err)
+	if row == nil {
+		return nil, nil
 	}
 	if typ != nil && row.EffectiveType() != *typ {
 		return nil, nil
 	}
-	return &row, nil
+	return row, nil
 }
 
 func wrapRowsErr(op string, err error) error {
@@ -416,17 +419,12 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	}
 	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p ORDER BY order_key %s, tie_key %s LIMIT %d",
 		list, inner, dir, dir, limit+1)
-	rows, err := s.raw(ctx, query, args...).Rows()
-	if err != nil {
-		return models.SessionPage{}, internal("listing sessions", err)
-	}
-	defer rows.Close()
 	var out models.SessionPage
-	for rows.Next() {
+	err = s.queryRows(ctx, query, args, func(rows scanner) error {
 		var k, tie any
 		row, err := s.scanRow(rows, cols, &k, &tie)
 		if err != nil {
-			return models.SessionPage{}, internal("listing sessions", err)
+			return err
 		}
 		cursor := models.SessionCursor{Order: order, SessionID: row.SessionID}
 		if order.Field.IsText() {
@@ -436,8 +434,9 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		}
 		out.Rows = append(out.Rows, row)
 		out.Keys = append(out.Keys, cursor)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return models.SessionPage{}, internal("listing sessions", err)
 	}
 	more := len(out.Rows) > limit

@@ -155,6 +155,11 @@ func New(opts Options) (*Store, error) {
 	if s.db, err = gorm.Open(dialector, cfg); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
 	}
+	if s.dialect == Postgres {
+		if err := s.db.Callback().Row().Replace("gorm:row", readRows); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.OnStatement("sessiongraph:count", countStatement); err != nil {
 		return nil, err
 	}
