@@ -69,10 +69,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 // environment sets none. A request allocates a few hundred kilobytes and
 // keeps almost none of them, so the live heap is small and, at Go's default
 // of 100, the collector ran dozens of times a second under load and took
-// about a tenth of the server's CPU; at 400 one session's run tree is
-// served about 12% faster (docs/performance.md) and the heap under load
-// grows from about 70 to 110 MB.
-const defaultGCPercent = 400
+// about a tenth of the server's CPU. At 300 one session's run tree is
+// served about 12% faster; the peak RSS of a 10,000-session load run
+// (sgbench a–d) grows from about 113 to 145 MB (at 400 it reached 202 MB
+// for the same rate). docs/performance.md has the runs.
+const defaultGCPercent = 300
 
 // tuneGC sets the collector's target to defaultGCPercent unless GOGC is
 // set, and, unless GOMEMLIMIT is set, a soft memory limit of 90% of the
