@@ -119,8 +119,11 @@ func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
 	tail.WriteByte('}')
 	w.Header().Set("Content-Length", strconv.Itoa(head.Len()+len(resp.Data)+tail.Len()))
 	_, _ = w.Write(head.Bytes())
-	_, _ = w.Write(resp.Data)
-	_, _ = w.Write(tail.Bytes())
+	// The data and the tail in one Write, so that net/http does not send
+	// the tail ("}") in a write system call of its own: appended in the
+	// room the data's buffer usually has left (the data is this response's
+	// alone and written once), else copied once.
+	_, _ = w.Write(append(resp.Data, tail.Bytes()...))
 }
 
 func field(buf *bytes.Buffer, key string, v any) {
