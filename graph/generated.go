@@ -4280,23 +4280,11 @@ func (ec *executionContext) fieldContext_AgentRun_modelProvider(_ context.Contex
 }
 
 func (ec *executionContext) _AgentRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.AgentRun) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AgentRun_metrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metrics(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
-			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AgentRun_metrics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_AgentRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4803,23 +4791,11 @@ func (ec *executionContext) fieldContext_ComponentInfo_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _ComponentInfo_model(ctx context.Context, field graphql.CollectedField, obj *models.ComponentInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComponentInfo_model(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Model, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.ModelInfo) graphql.Marshaler {
-			return ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ComponentInfo_model(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.ModelInfo { return obj.Model }, ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo)
 }
 func (ec *executionContext) fieldContext_ComponentInfo_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4916,46 +4892,22 @@ func (ec *executionContext) fieldContext_DeleteSessionPayload_clientMutationId(_
 }
 
 func (ec *executionContext) _DeleteSessionsPayload_deletedSessionIds(ctx context.Context, field graphql.CollectedField, obj *models.DeleteSessionsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteSessionsPayload_deletedSessionIds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeletedSessionIds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DeleteSessionsPayload_deletedSessionIds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.DeletedSessionIds }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_deletedSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteSessionsPayload_notFoundSessionIds(ctx context.Context, field graphql.CollectedField, obj *models.DeleteSessionsPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteSessionsPayload_notFoundSessionIds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NotFoundSessionIds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DeleteSessionsPayload_notFoundSessionIds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.NotFoundSessionIds }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_notFoundSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
@@ -5018,23 +4970,11 @@ func (ec *executionContext) fieldContext_Message_toolArgs(_ context.Context, fie
 }
 
 func (ec *executionContext) _Message_toolCalls(ctx context.Context, field graphql.CollectedField, obj *models.Message) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Message_toolCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToolCalls(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*models.ToolCall) graphql.Marshaler {
-			return ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Message_toolCalls(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.ToolCall { return obj.ToolCalls() }, ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ)
 }
 func (ec *executionContext) fieldContext_Message_toolCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5057,23 +4997,11 @@ func (ec *executionContext) fieldContext_Message_fromHistory(_ context.Context, 
 }
 
 func (ec *executionContext) _Message_metrics(ctx context.Context, field graphql.CollectedField, obj *models.Message) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Message_metrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metrics(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.MessageMetrics) graphql.Marshaler {
-			return ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Message_metrics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.MessageMetrics { return obj.Metrics() }, ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics)
 }
 func (ec *executionContext) fieldContext_Message_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5124,46 +5052,22 @@ func (ec *executionContext) fieldContext_MessageMetrics_totalTokens(_ context.Co
 }
 
 func (ec *executionContext) _MessageMetrics_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.MessageMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageMetrics_durationSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessageMetrics_durationSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MessageMetrics_timeToFirstTokenSeconds(ctx context.Context, field graphql.CollectedField, obj *models.MessageMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MessageMetrics_timeToFirstTokenSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeToFirstTokenSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MessageMetrics_timeToFirstTokenSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
@@ -5857,23 +5761,11 @@ func (ec *executionContext) fieldContext_RenameSessionPayload_clientMutationId(_
 }
 
 func (ec *executionContext) _RunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*models.RunEdge) graphql.Marshaler {
-			return ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RunConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.RunEdge { return obj.Edges }, ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ)
 }
 func (ec *executionContext) fieldContext_RunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5889,23 +5781,11 @@ func (ec *executionContext) fieldContext_RunConnection_edges(_ context.Context, 
 }
 
 func (ec *executionContext) _RunConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunConnection_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []models.Run) graphql.Marshaler {
-			return ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RunConnection_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []models.Run { return obj.Nodes }, ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ)
 }
 func (ec *executionContext) fieldContext_RunConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5921,23 +5801,11 @@ func (ec *executionContext) fieldContext_RunConnection_nodes(_ context.Context, 
 }
 
 func (ec *executionContext) _RunConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RunConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
 }
 func (ec *executionContext) fieldContext_RunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6041,69 +5909,33 @@ func (ec *executionContext) fieldContext_RunMetrics_cacheWriteTokens(_ context.C
 }
 
 func (ec *executionContext) _RunMetrics_cost(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunMetrics_cost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RunMetrics_cost(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RunMetrics_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunMetrics_durationSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RunMetrics_durationSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RunMetrics_timeToFirstTokenSeconds(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RunMetrics_timeToFirstTokenSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TimeToFirstTokenSeconds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RunMetrics_timeToFirstTokenSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
@@ -6117,23 +5949,11 @@ func (ec *executionContext) fieldContext_RunMetrics_raw(_ context.Context, field
 }
 
 func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SessionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*models.SessionEdge) graphql.Marshaler {
-			return ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SessionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.SessionEdge { return obj.Edges }, ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ)
 }
 func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6149,23 +5969,11 @@ func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _SessionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SessionConnection_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []models.Session) graphql.Marshaler {
-			return ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SessionConnection_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []models.Session { return obj.Nodes }, ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ)
 }
 func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6181,23 +5989,11 @@ func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Conte
 }
 
 func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SessionConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SessionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
 }
 func (ec *executionContext) fieldContext_SessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6317,23 +6113,11 @@ func (ec *executionContext) fieldContext_SessionMetrics_reasoningTokens(_ contex
 }
 
 func (ec *executionContext) _SessionMetrics_cost(ctx context.Context, field graphql.CollectedField, obj *models.SessionMetrics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SessionMetrics_cost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_SessionMetrics_cost(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_SessionMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionMetrics", field, false, false, "Float")
@@ -6354,23 +6138,11 @@ func (ec *executionContext) fieldContext_SessionSummary_summary(_ context.Contex
 }
 
 func (ec *executionContext) _SessionSummary_topics(ctx context.Context, field graphql.CollectedField, obj *models.SessionSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SessionSummary_topics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Topics, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SessionSummary_topics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.Topics }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_SessionSummary_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionSummary", field, false, false, "String")
@@ -6440,23 +6212,11 @@ func (ec *executionContext) fieldContext_StepResult_error(_ context.Context, fie
 }
 
 func (ec *executionContext) _StepResult_metrics(ctx context.Context, field graphql.CollectedField, obj *models.StepResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StepResult_metrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metrics, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
-			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_StepResult_metrics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_StepResult_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6572,23 +6332,11 @@ func (ec *executionContext) fieldContext_TeamRun_modelProvider(_ context.Context
 }
 
 func (ec *executionContext) _TeamRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.TeamRun) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TeamRun_metrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metrics(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
-			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TeamRun_metrics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_TeamRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7183,23 +6931,11 @@ func (ec *executionContext) fieldContext_ToolExecution_childRunId(_ context.Cont
 }
 
 func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ToolExecution_durationSeconds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DurationSeconds(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ToolExecution_durationSeconds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds() }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_ToolExecution_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "Float")
@@ -7266,23 +7002,11 @@ func (ec *executionContext) fieldContext_WorkflowInfo_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _WorkflowInfo_steps(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkflowInfo_steps(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Steps, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*models.WorkflowStepInfo) graphql.Marshaler {
-			return ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_WorkflowInfo_steps(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.WorkflowStepInfo { return obj.Steps }, ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ)
 }
 func (ec *executionContext) fieldContext_WorkflowInfo_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7405,23 +7129,11 @@ func (ec *executionContext) fieldContext_WorkflowRun_modelProvider(_ context.Con
 }
 
 func (ec *executionContext) _WorkflowRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowRun) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WorkflowRun_metrics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metrics(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
-			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_WorkflowRun_metrics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_WorkflowRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7988,23 +7700,11 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.Locations }, ec.marshalN__DirectiveLocation2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -8141,23 +7841,11 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8201,23 +7889,11 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8261,23 +7937,11 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_types(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Types(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_types(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Types() }, ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8293,23 +7957,11 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_queryType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QueryType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_queryType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.QueryType() }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8325,23 +7977,11 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_mutationType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MutationType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.MutationType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8357,23 +7997,11 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_subscriptionType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.SubscriptionType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8389,23 +8017,11 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_directives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Directives(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_directives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Directive { return obj.Directives() }, ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8509,23 +8125,11 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_interfaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Interfaces(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_interfaces(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Interfaces() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8541,23 +8145,11 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_possibleTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PossibleTypes(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.PossibleTypes() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8661,23 +8253,11 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_ofType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_ofType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.OfType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

@@ -92,3 +92,51 @@ func TestInlineFieldSetWritesAsFieldSet(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveInline checks what resolveInline keeps of graphql.ResolveField:
+// the value is marshalled under the field's own context (so its errors
+// have the field in their path) and recorded in it, and a panic in the
+// getter or the marshalling nulls the field alone, reported at its path.
+func TestResolveInline(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
+		func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
+	oc := &graphql.OperationContext{RecoverFunc: func(_ context.Context, r any) error { return fmt.Errorf("recovered: %v", r) }}
+	ctx = graphql.WithOperationContext(ctx, oc)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "message"}}})
+	field := func() *graphql.FieldContext {
+		return &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "toolCalls"}}}
+	}
+
+	fc := field()
+	var path string
+	got := resolveInline(ctx, oc, fc, func() []int { return []int{1, 2} },
+		func(ctx context.Context, _ ast.SelectionSet, v []int) graphql.Marshaler {
+			path = graphql.GetFieldContext(ctx).Path().String()
+			return graphql.MarshalInt(len(v))
+		})
+	var buf bytes.Buffer
+	got.MarshalGQL(&buf)
+	if buf.String() != "2" || path != "message.toolCalls" {
+		t.Errorf("marshalled %q at %q, want 2 at message.toolCalls", buf.String(), path)
+	}
+	if r, ok := fc.Result.([]int); !ok || len(r) != 2 {
+		t.Errorf("field context's result %#v, want the value", fc.Result)
+	}
+
+	for name, get := range map[string]func() *int{
+		"getter":      func() *int { panic("boom") },
+		"marshalling": func() *int { return new(int) },
+	} {
+		t.Run("a panic in the "+name, func(t *testing.T) {
+			ctx := graphql.WithResponseContext(ctx, graphql.DefaultErrorPresenter, func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
+			got := resolveInline(ctx, oc, field(), get, func(context.Context, ast.SelectionSet, *int) graphql.Marshaler { panic("boom") })
+			if got != graphql.Null {
+				t.Errorf("got %v, want null", got)
+			}
+			errs := graphql.GetErrors(ctx)
+			if len(errs) != 1 || errs[0].Path.String() != "message.toolCalls" || errs[0].Message != "recovered: boom" {
+				t.Errorf("errors %v: want one, recovered: boom at message.toolCalls", errs)
+			}
+		})
+	}
+}

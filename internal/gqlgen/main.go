@@ -166,13 +166,13 @@ var leafField = regexp.MustCompile(`(func \(ec \*executionContext\) _\w+\(ctx co
 \t\tec\.OperationContext,
 \t\tfield,
 \t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
-\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)
+\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)
 \t\t\},
 \t\tfunc\(ctx context\.Context\) \(any, error\) \{
 \t\t\treturn (obj\.\w+(?:\(\))?), nil
 \t\t\},
 \t\tnil,
-\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{
+\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{
 \t\t\treturn ec\.(marshal[NO][^(]+)\(ctx, selections, v\)
 \t\t\},
 \t\ttrue,
@@ -186,24 +186,34 @@ var leafField = regexp.MustCompile(`(func \(ec \*executionContext\) _\w+\(ctx co
 // them: gqlgen reports an infinite float at the field's path).
 var cannotFail = regexp.MustCompile(`^marshal(N(String2string|Boolean2bool|Int2int|ID2string|DateTime2timeᚐTime)|O(String2ᚖstring|Boolean2ᚖbool|Int2ᚖint|JSON2sessiongraphᚋmodelsᚐJSON|DateTime2ᚖtimeᚐTime))$`)
 
-// inlineLeafFields has the leaf fields whose getter and marshaller cannot
-// fail call the marshaller directly. What they lose is what they cannot
-// use: field interceptors (the handler has none, see
-// graph.handlerExtensions), a field context no error will ask for, and a
-// recover of their own (a panic in such a getter nulls the enclosing
-// object or list element instead of the field alone).
+// inlineLeafFields has the fields whose getter cannot fail skip
+// graphql.ResolveField. A leaf whose marshaller cannot fail either calls the
+// marshaller directly. What it loses is what it cannot use: field
+// interceptors (the handler has none, see graph.handlerExtensions), a field
+// context no error will ask for, and a recover of its own (a panic in such a
+// getter nulls the enclosing object or list element instead of the field
+// alone). Any other such field whose value is a slice or a pointer (never a
+// nil interface, which ResolveField treats apart) goes through
+// graph.resolveInline: the same field context and recover, without
+// ResolveField's closures, interceptor call and boxed result.
 func inlineLeafFields(src []byte) ([]byte, error) {
-	n := 0
+	leaves, others := 0, 0
 	out := leafField.ReplaceAllFunc(src, func(m []byte) []byte {
 		sub := leafField.FindSubmatch(m)
-		if !cannotFail.Match(sub[3]) {
-			return m
+		head, fieldContext, getter, typ, marshal := sub[1], sub[2], sub[3], sub[4], sub[5]
+		switch {
+		case cannotFail.Match(marshal):
+			leaves++
+			return []byte(fmt.Sprintf("%s\treturn ec.%s(ctx, field.Selections, %s)\n}", head, marshal, getter))
+		case bytes.HasPrefix(typ, []byte("[]")) || bytes.HasPrefix(typ, []byte("*")):
+			others++
+			return []byte(fmt.Sprintf("%s\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n"+
+				"\treturn resolveInline(ctx, ec.OperationContext, fc, func() %s { return %s }, ec.%s)\n}", head, fieldContext, typ, getter, marshal))
 		}
-		n++
-		return []byte(fmt.Sprintf("%s\treturn ec.%s(ctx, field.Selections, %s)\n}", sub[1], sub[3], sub[2]))
+		return m
 	})
-	if n == 0 {
-		return nil, fmt.Errorf("no leaf field function in the shape internal/gqlgen expects; update inlineLeafFields")
+	if leaves == 0 || others == 0 {
+		return nil, fmt.Errorf("no field function in the shape internal/gqlgen expects; update inlineLeafFields")
 	}
 	return out, nil
 }
