@@ -135,6 +135,10 @@ func (hc *httpConn) roundTrip(req *http.Request, timeout time.Duration) (status 
 	if err := hc.c.SetDeadline(deadline); err != nil {
 		return 0, nil, false, false, err
 	}
+	if req.Context().Done() != nil { // a canceled request stops waiting at once
+		stop := context.AfterFunc(req.Context(), func() { _ = hc.c.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
 	if req.GetBody != nil { // a resent request reads its body again
 		if req.Body, err = req.GetBody(); err != nil {
 			return 0, nil, false, false, err

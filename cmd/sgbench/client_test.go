@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestGraphQLClient checks the client's HTTP/1.1 against net/http's server:
@@ -70,5 +71,29 @@ func TestGraphQLClient(t *testing.T) {
 	}
 	if n := conns.Load(); n != 3 {
 		t.Errorf("%d connections after the server closed the idle one, want 3", n)
+	}
+}
+
+// TestGraphQLClientCancel checks that canceling a request's context ends
+// the wait for an answer that does not come.
+func TestGraphQLClientCancel(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	defer srv.Close()
+	defer close(release)
+	c := newGraphQLClient(srv.URL+"/graphql", "", 1)
+	defer c.close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, _, err := c.post(ctx, []byte(`{}`)); done <- err }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("a canceled request without an answer returned no error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a canceled request still waits for its answer")
 	}
 }
