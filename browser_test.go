@@ -32,7 +32,7 @@ func TestPlaygroundInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	const query = `{ sessions(first: 3) { totalCount nodes { sessionId name } } }`
-	run := chromedp.Click(chromedp.CSS(".graphiql-execute-button"))
+	run := runQuery()
 
 	t.Run("runs a sessions query typed into the editor, fetching nothing from elsewhere", func(t *testing.T) {
 		base, _ := served(t, "--demo")
@@ -190,9 +190,27 @@ func typeQuery(query string) chromedp.Action[chromedp.Void] {
 			lines, strings.Join(strings.Fields(query), " "))))
 }
 
-// waitForResponse waits until the result pane shows text.
+// responseModel is the result pane's editor model, in the page.
+const responseModel = `globalThis.__MONACO.editor.getModels().find((m) => m.uri.path.endsWith("response.json"))`
+
+// runQuery clicks the run button, first noting the result pane's version:
+// the pane can already hold an answer (the page shows a failed schema fetch
+// there, such as a 401's), which waitForResponse must not take for the run's.
+func runQuery() chromedp.Action[chromedp.Void] {
+	mark := chromedp.Evaluate[bool](`(() => { window.__sgResponseVersion = ` + responseModel + `?.getVersionId() ?? 0; return true })()`)
+	click := chromedp.Click(chromedp.CSS(".graphiql-execute-button"))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if _, err := mark(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		return click(ctx, t)
+	}
+}
+
+// waitForResponse waits until the result pane holds an answer given after
+// the last runQuery that contains text.
 func waitForResponse(text string) chromedp.Action[chromedp.Void] {
-	return poll(fmt.Sprintf(`document.querySelector(".graphiql-response .view-lines")?.innerText.includes(%q)`, text))
+	return poll(fmt.Sprintf(`((m) => !!m && m.getVersionId() > (window.__sgResponseVersion ?? 0) && m.getValue().includes(%q))(%s)`, text, responseModel))
 }
 
 // poll waits until the expression is true in the page.
@@ -211,7 +229,7 @@ func poll(expression string) chromedp.Action[chromedp.Void] {
 func (tab *browserTab) response(t *testing.T) string {
 	t.Helper()
 	text, err := chromedp.Run(tab.ctx, chromedp.Evaluate[string](
-		`globalThis.__MONACO.editor.getModels().find((m) => m.uri.path.endsWith("response.json")).getValue()`))
+		responseModel+`.getValue()`))
 	if err != nil {
 		t.Fatalf("read the result pane: %v", err)
 	}
