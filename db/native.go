@@ -34,6 +34,16 @@ func (s *Store) queryRows(ctx context.Context, query string, vars []any, each fu
 		return err
 	}
 	defer rows.Close()
+	return eachRow(rows, each)
+}
+
+// eachRow calls each for every row of rows (*sql.Rows or pgx.Rows), then
+// reports rows' own error.
+func eachRow(rows interface {
+	scanner
+	Next() bool
+	Err() error
+}, each func(scanner) error) error {
 	for rows.Next() {
 		if err := each(rows); err != nil {
 			return err
@@ -91,11 +101,6 @@ func readOn(ctx context.Context, pool *sql.DB, query string, vars []any, each fu
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, each)
 	})
 }
