@@ -30,7 +30,10 @@
 //     marshalled as a string, boolean, integer, id, date-time or JSON
 //     document) calls its marshaller directly instead of going through
 //     graphql.ResolveField, which builds a field context, a context, closures
-//     and a boxed result for it (inlineLeafFields).
+//     and a boxed result for it (inlineLeafFields);
+//   - any other field with such a getter and a slice or pointer value goes
+//     through graph.resolveInline: its field context and recover, without
+//     ResolveField's closures and boxed result (inlineLeafFields).
 package main
 
 import (
