@@ -161,19 +161,32 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 			return nil, -1
 		}
 		*arena = append(*arena, member{key: key, start: int32(i - base), end: int32(end - base), elems: elems})
-		if i = skipSpace(d, end); i >= len(d) {
+		next, closed := afterValue(d, end, '}')
+		switch {
+		case closed:
+			return (*arena)[n:len(*arena):len(*arena)], next
+		case next < 0:
 			return nil, -1
 		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case '}':
-			return (*arena)[n:len(*arena):len(*arena)], i + 1
-		default:
-			return nil, -1
-		}
+		i = next
 	}
 	return nil, -1
+}
+
+// afterValue reads what follows a value that ends at d[end] inside an object
+// or array that closer closes: after a comma, the index of the next value;
+// after closer, the index past it, with closed; -1 for anything else.
+func afterValue(d []byte, end int, closer byte) (next int, closed bool) {
+	i := skipSpace(d, end)
+	switch {
+	case i >= len(d):
+		return -1, false
+	case d[i] == ',':
+		return skipSpace(d, i+1), false
+	case d[i] == closer:
+		return i + 1, true
+	}
+	return -1, false
 }
 
 // array reads the elements of the array that opens at d[i], indexing those
@@ -203,17 +216,14 @@ func (s *scanner) array(i, depth int) (*elements, int) {
 		if depth >= 0 {
 			els.objs = append(els.objs, o)
 		}
-		if i = skipSpace(d, end); i >= len(d) {
+		next, closed := afterValue(d, end, ']')
+		switch {
+		case closed:
+			return els, next
+		case next < 0:
 			return nil, -1
 		}
-		switch d[i] {
-		case ',':
-			i = skipSpace(d, i+1)
-		case ']':
-			return els, i + 1
-		default:
-			return nil, -1
-		}
+		i = next
 	}
 	return nil, -1
 }
