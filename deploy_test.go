@@ -169,7 +169,7 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("args %v with the manifest's environment: %v", args, err)
 		}
-		if cfg.graphql.Auth == nil {
+		if cfg.http.Auth == nil {
 			t.Error("the manifest's server requires no authentication")
 		}
 		if _, p, _ := net.SplitHostPort(cfg.addr); p != strconv.Itoa(port) || p != img.expose {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -29,6 +29,7 @@ import (
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/telemetry"
 	"sessiongraph/playground"
 )
@@ -128,12 +129,13 @@ type config struct {
 	schema        string
 	table         string
 	demo          bool
-	shutdownGrace time.Duration
 	maxConns      int
 	countCacheTTL time.Duration
 	// statementTimeout is PostgreSQL's statement_timeout on our connections.
 	statementTimeout time.Duration
-	graphql          graph.HandlerOptions // limits, introspection, CORS and metrics names of /graphql
+	graphql          graph.Options      // limits and introspection
+	http             httpserver.Options // request timeout, CORS, authentication
+	metricsOps       []string           // operation names metrics label by name
 	noPlayground     bool
 	logger           *slog.Logger // --log-format, from --log-level up
 	noMetrics        bool         // no /metrics
@@ -208,11 +210,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&cfg.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL statement_timeout on the server's connections (0: the database's own; env SESSIONGRAPH_DB_STATEMENT_TIMEOUT)")
 	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time (env SESSIONGRAPH_COUNT_CACHE_TTL)")
 	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
-	fs.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM (env SESSIONGRAPH_SHUTDOWN_GRACE)")
+	fs.DurationVar(&cfg.http.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM (env SESSIONGRAPH_SHUTDOWN_GRACE)")
 	fs.IntVar(&cfg.graphql.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest nesting of fields a query may have, introspection aside (env SESSIONGRAPH_MAX_DEPTH)")
 	fs.IntVar(&cfg.graphql.MaxAliases, "max-aliases", graph.DefaultMaxAliases, "most aliases a query may have (env SESSIONGRAPH_MAX_ALIASES)")
 	fs.IntVar(&cfg.graphql.ComplexityLimit, "max-complexity", graph.DefaultComplexityLimit, "most a query may cost (env SESSIONGRAPH_MAX_COMPLEXITY)")
-	fs.DurationVar(&cfg.graphql.RequestTimeout, "request-timeout", graph.DefaultRequestTimeout, "how long a GraphQL request may run (env SESSIONGRAPH_REQUEST_TIMEOUT)")
+	fs.DurationVar(&cfg.http.RequestTimeout, "request-timeout", httpserver.DefaultRequestTimeout, "how long a GraphQL request may run (env SESSIONGRAPH_REQUEST_TIMEOUT)")
 	fs.BoolVar(&cfg.graphql.DisableIntrospection, "no-introspection", false, "refuse introspection queries (env SESSIONGRAPH_NO_INTROSPECTION)")
 	fs.BoolVar(&cfg.noPlayground, "no-playground", false, "do not serve GraphiQL at / (env SESSIONGRAPH_NO_PLAYGROUND)")
 	var logFormat, logLevel string
@@ -258,7 +260,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
-	if min(cfg.graphql.MaxDepth, cfg.graphql.MaxAliases, cfg.graphql.ComplexityLimit) < 1 || cfg.graphql.RequestTimeout <= 0 {
+	if min(cfg.graphql.MaxDepth, cfg.graphql.MaxAliases, cfg.graphql.ComplexityLimit) < 1 || cfg.http.RequestTimeout <= 0 {
 		return cfg, errors.New("--max-depth, --max-aliases, --max-complexity and --request-timeout must be positive")
 	}
 	if len(origins) == 0 {
@@ -270,7 +272,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			}
 		}
 	}
-	cfg.graphql.CORSOrigins = origins
+	cfg.http.CORSOrigins = origins
 	if len(metricsOps) == 0 {
 		for _, name := range strings.Split(getenv("SESSIONGRAPH_METRICS_OPERATIONS"), ",") {
 			if name = strings.TrimSpace(name); name != "" {
@@ -280,7 +282,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			}
 		}
 	}
-	cfg.graphql.MetricsOperations = metricsOps
+	cfg.metricsOps = metricsOps
 	logger, err := telemetry.NewLogger(stderr, logFormat, logLevel)
 	if err != nil {
 		return cfg, err
@@ -302,7 +304,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		if err != nil {
 			return cfg, fmt.Errorf("authentication: %w", err)
 		}
-		cfg.graphql.Auth = a
+		cfg.http.Auth = a
 	} else if authCfg.Audience != "" || authCfg.Issuer != "" {
 		return cfg, errors.New("--jwt-audience and --jwt-issuer need --jwt-secret or --jwt-public-key")
 	}
@@ -394,21 +396,27 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	return a, nil
 }
 
-// observe sets up the operation log, the metrics served at /metrics and,
-// when the OTEL_* environment asks for it, tracing of requests, operations
-// and SQL.
+// observe sets up the logs, the metrics served at /metrics and, when the
+// OTEL_* environment asks for it, tracing of requests, operations and SQL.
 func (a *app) observe(ctx context.Context) error {
 	a.cfg.graphql.Logger = a.cfg.logger
+	a.cfg.http.Logger = a.cfg.logger
+	var operationMetrics *telemetry.OperationMetrics
 	if !a.cfg.noMetrics {
 		var err error
 		if a.metrics, err = telemetry.NewRegistry(a.stores); err != nil {
 			return err
 		}
-		if a.cfg.graphql.Metrics, err = graph.NewMetrics(a.metrics); err != nil {
+		if operationMetrics, err = telemetry.NewOperationMetrics(a.metrics); err != nil {
+			return err
+		}
+		if a.cfg.http.Metrics, err = httpserver.NewMetrics(a.metrics); err != nil {
 			return err
 		}
 	}
+	observer := telemetry.OperationObserver(a.cfg.logger, operationMetrics, a.cfg.metricsOps)
 	if !a.cfg.tracing {
+		a.cfg.graphql.Observers = []graphql.HandlerExtension{observer}
 		return nil
 	}
 	tp, err := telemetry.NewTracerProvider(ctx)
@@ -427,7 +435,9 @@ func (a *app) observe(ctx context.Context) error {
 			return err
 		}
 	}
-	a.cfg.graphql.TracerProvider = tp
+	// The tracer first: the observer's log line names the trace.
+	a.cfg.graphql.Observers = []graphql.HandlerExtension{telemetry.OperationTracer(tp), observer}
+	a.cfg.http.TracerProvider = tp
 	return nil
 }
 
@@ -457,10 +467,11 @@ func (a *app) prepareDemo(ctx context.Context) (dbSpec, error) {
 	return dbSpec{id: "default", url: path}, nil
 }
 
-// routes wires the endpoints.
+// routes wires the endpoints, each in the HTTP layer's request scope.
 func (a *app) routes() http.Handler {
+	web := httpserver.New(a.cfg.http)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Stores: a.stores}, a.cfg.graphql))
+	mux.Handle("/graphql", web.GraphQL(graph.NewServer(&graph.Resolver{Stores: a.stores}, a.cfg.graphql)))
 	if !a.cfg.noPlayground {
 		page := playground.Handler() // GraphiQL, embedded: no CDN
 		mux.Handle("GET /{$}", page)
@@ -472,7 +483,7 @@ func (a *app) routes() http.Handler {
 		// Outside /graphql's authentication: keep the port off public networks.
 		mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{}))
 	}
-	return mux
+	return web.Wrap(mux)
 }
 
 // readyz answers 200 when every configured database answers, else 503.
@@ -492,42 +503,7 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 // Serve listens on the configured address until ctx is done, then lets
 // in-flight requests finish within the shutdown grace period.
 func (a *app) Serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", a.cfg.addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", a.cfg.addr, err)
-	}
-	// Requests' contexts derive from base, cancelled when the grace period
-	// is over so that their database calls stop too.
-	base, cancelBase := context.WithCancel(context.Background())
-	defer cancelBase()
-	srv := &http.Server{
-		Handler:           a.handler,
-		BaseContext:       func(net.Listener) context.Context { return base },
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		// Past the request timeout, so that a timed-out request still gets its coded answer.
-		WriteTimeout: max(60*time.Second, a.cfg.graphql.RequestTimeout+10*time.Second),
-		IdleTimeout:  120 * time.Second,
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("serving", "url", "http://"+ln.Addr().String()+"/", "databases", len(a.stores))
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		// The grace period is over: close what is left and exit normally,
-		// as an orchestrator's stop expects.
-		slog.Warn("shutdown grace period over; closing the remaining connections", "grace", a.cfg.shutdownGrace, "error", err)
-		cancelBase()
-		_ = srv.Close()
-	}
-	slog.Info("stopped")
-	return nil
+	return httpserver.New(a.cfg.http).ListenAndServe(ctx, a.cfg.addr, a.handler)
 }
 
 // Close closes the databases and removes the demo file.

@@ -305,7 +305,7 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 // request needs the key as a bearer token: 401 and no data without it.
 func TestSecurityKey(t *testing.T) {
 	cfg, err := parseConfig(nil, env(map[string]string{"OS_SECURITY_KEY": "k-env"}), io.Discard)
-	if err != nil || cfg.graphql.Auth == nil {
+	if err != nil || cfg.http.Auth == nil {
 		t.Fatalf("OS_SECURITY_KEY not applied: %v", err)
 	}
 	if _, err := parseConfig([]string{"--jwt-secret", "short"}, env(nil), io.Discard); err == nil {
@@ -345,8 +345,8 @@ func TestDeploymentSettingsFromTheEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.maxConns != 7 || cfg.statementTimeout != 5*time.Second || cfg.countCacheTTL != 0 || cfg.shutdownGrace != 25*time.Second {
-		t.Errorf("config = maxConns %d, statementTimeout %v, countCacheTTL %v, shutdownGrace %v", cfg.maxConns, cfg.statementTimeout, cfg.countCacheTTL, cfg.shutdownGrace)
+	if cfg.maxConns != 7 || cfg.statementTimeout != 5*time.Second || cfg.countCacheTTL != 0 || cfg.http.ShutdownGrace != 25*time.Second {
+		t.Errorf("config = maxConns %d, statementTimeout %v, countCacheTTL %v, shutdownGrace %v", cfg.maxConns, cfg.statementTimeout, cfg.countCacheTTL, cfg.http.ShutdownGrace)
 	}
 	if _, err := parseConfig(nil, env(map[string]string{"SESSIONGRAPH_DB_MAX_CONNS": "many"}), io.Discard); err == nil {
 		t.Error("SESSIONGRAPH_DB_MAX_CONNS=many was accepted")

@@ -24,7 +24,7 @@ func TestParseConfigTelemetryFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.noMetrics || cfg.tracing || len(cfg.graphql.MetricsOperations) != 0 || cfg.logger == nil {
+		if cfg.noMetrics || cfg.tracing || len(cfg.metricsOps) != 0 || cfg.logger == nil {
 			t.Errorf("config = %+v", cfg)
 		}
 	})
@@ -33,12 +33,12 @@ func TestParseConfigTelemetryFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(cfg.graphql.MetricsOperations, []string{"sessionsPage", "sessionTree"}) || !cfg.noMetrics {
+		if !slices.Equal(cfg.metricsOps, []string{"sessionsPage", "sessionTree"}) || !cfg.noMetrics {
 			t.Errorf("config = %+v", cfg)
 		}
 		cfg, _ = parseConfig([]string{"--metrics-operation", "a", "--metrics-operation", "b"}, env(map[string]string{"SESSIONGRAPH_METRICS_OPERATIONS": "c"}), io.Discard)
-		if !slices.Equal(cfg.graphql.MetricsOperations, []string{"a", "b"}) {
-			t.Errorf("flags did not win over the environment: %v", cfg.graphql.MetricsOperations)
+		if !slices.Equal(cfg.metricsOps, []string{"a", "b"}) {
+			t.Errorf("flags did not win over the environment: %v", cfg.metricsOps)
 		}
 	})
 	t.Run("an OTLP endpoint in the environment turns tracing on", func(t *testing.T) {
@@ -213,7 +213,7 @@ func TestTracingExportsOnShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.cfg.graphql.TracerProvider == nil {
+	if a.cfg.http.TracerProvider == nil {
 		a.Close()
 		t.Fatal("tracing is off")
 	}

@@ -12,12 +12,14 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/testpg"
 )
 
@@ -220,10 +222,9 @@ func TestParseConfigGraphQLFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := graph.HandlerOptions{MaxDepth: graph.DefaultMaxDepth, MaxAliases: graph.DefaultMaxAliases,
-			ComplexityLimit: graph.DefaultComplexityLimit, RequestTimeout: graph.DefaultRequestTimeout}
-		if !reflect.DeepEqual(cfg.graphql, want) || cfg.noPlayground {
-			t.Errorf("graphql = %+v, noPlayground = %v", cfg.graphql, cfg.noPlayground)
+		want := graph.Options{MaxDepth: graph.DefaultMaxDepth, MaxAliases: graph.DefaultMaxAliases, ComplexityLimit: graph.DefaultComplexityLimit}
+		if !reflect.DeepEqual(cfg.graphql, want) || cfg.http.RequestTimeout != httpserver.DefaultRequestTimeout || cfg.http.CORSOrigins != nil || cfg.noPlayground {
+			t.Errorf("graphql = %+v, http = %+v, noPlayground = %v", cfg.graphql, cfg.http, cfg.noPlayground)
 		}
 	})
 	vars := map[string]string{
@@ -236,10 +237,10 @@ func TestParseConfigGraphQLFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := graph.HandlerOptions{MaxDepth: 7, MaxAliases: 8, ComplexityLimit: 900, RequestTimeout: 5 * time.Second,
-			DisableIntrospection: true, CORSOrigins: []string{"https://a.example", "https://*.b.example"}}
-		if !reflect.DeepEqual(cfg.graphql, want) || !cfg.noPlayground {
-			t.Errorf("graphql = %+v, noPlayground = %v", cfg.graphql, cfg.noPlayground)
+		want := graph.Options{MaxDepth: 7, MaxAliases: 8, ComplexityLimit: 900, DisableIntrospection: true}
+		if !reflect.DeepEqual(cfg.graphql, want) || cfg.http.RequestTimeout != 5*time.Second ||
+			!reflect.DeepEqual(cfg.http.CORSOrigins, []string{"https://a.example", "https://*.b.example"}) || !cfg.noPlayground {
+			t.Errorf("graphql = %+v, http = %+v, noPlayground = %v", cfg.graphql, cfg.http, cfg.noPlayground)
 		}
 	})
 	t.Run("flags win over the environment, repeated --cors-origin over the whole list", func(t *testing.T) {
@@ -248,8 +249,8 @@ func TestParseConfigGraphQLFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 		if cfg.graphql.MaxDepth != 9 || cfg.graphql.MaxAliases != 8 || cfg.graphql.DisableIntrospection ||
-			!reflect.DeepEqual(cfg.graphql.CORSOrigins, []string{"http://localhost:5173", "*"}) {
-			t.Errorf("graphql = %+v", cfg.graphql)
+			!reflect.DeepEqual(cfg.http.CORSOrigins, []string{"http://localhost:5173", "*"}) {
+			t.Errorf("graphql = %+v, http = %+v", cfg.graphql, cfg.http)
 		}
 	})
 	for _, c := range []struct {
@@ -412,5 +413,61 @@ func TestTuneGC(t *testing.T) {
 	}, logger)
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC set the target is %d, want it left at 100", got)
+	}
+}
+
+// TestEveryEndpointHasTheRequestScope: every endpoint, refusals and 404s
+// included, answers with a request id (the caller's when it is sane) and
+// the same security headers; the playground replaces only its
+// Content-Security-Policy and Cache-Control with its own.
+func TestEveryEndpointHasTheRequestScope(t *testing.T) {
+	url := serveApp(t, "--security-key", "scope-test-key")
+	_, page := fetch(t, http.MethodGet, url+"/", "", nil)
+	asset := "/" + regexp.MustCompile(`playground/assets/[^"]+\.js`).FindString(page)
+	if asset == "/" {
+		t.Fatalf("the playground page names no script: %.300s", page)
+	}
+	key := map[string]string{"Authorization": "Bearer scope-test-key", "Content-Type": "application/json"}
+	for _, c := range []struct {
+		name, method, path, body string
+		headers                  map[string]string
+		status                   int
+	}{
+		{"a GraphQL query", http.MethodPost, "/graphql", `{"query": "{ databases { id } }"}`, key, 200},
+		{"a request without the key", http.MethodPost, "/graphql", `{"query": "{ databases { id } }"}`, nil, 401},
+		{"the playground", http.MethodGet, "/", "", nil, 200},
+		{"a playground asset", http.MethodGet, asset, "", nil, 200},
+		{"liveness", http.MethodGet, "/livez", "", nil, 200},
+		{"readiness", http.MethodGet, "/readyz", "", nil, 200},
+		{"metrics", http.MethodGet, "/metrics", "", nil, 200},
+		{"a path that is not served", http.MethodGet, "/nope", "", nil, 404},
+		{"a method a route does not take", http.MethodPost, "/livez", "", nil, 405},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			headers := map[string]string{"X-Request-Id": "scope-" + strings.ReplaceAll(c.name, " ", "-")}
+			for k, v := range c.headers {
+				headers[k] = v
+			}
+			resp, body := fetch(t, c.method, url+c.path, c.body, headers)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d: %.200s", resp.StatusCode, c.status, body)
+			}
+			if got := resp.Header.Get("X-Request-Id"); got != headers["X-Request-Id"] {
+				t.Errorf("X-Request-Id = %q", got)
+			}
+			for name, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"} {
+				if got := resp.Header.Values(name); len(got) != 1 || got[0] != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+			for _, name := range []string{"Content-Security-Policy", "Cache-Control"} {
+				if len(resp.Header.Values(name)) != 1 {
+					t.Errorf("%s = %q, want one", name, resp.Header.Values(name))
+				}
+			}
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
+				t.Errorf("Content-Security-Policy = %q, want frame-ancestors 'none'", csp)
+			}
+		})
 	}
 }

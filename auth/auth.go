@@ -204,8 +204,9 @@ func parsePublicKeyPEM(data []byte) (alg string, key any, err error) {
 	return "", nil, fmt.Errorf("auth: JWTPublicKeyPEM is a %T, want an RSA or ECDSA P-256 key", pub)
 }
 
-// enabled reports whether any credential is configured.
-func (a *Authenticator) enabled() bool { return a.hasKey || a.jwtKey != nil }
+// Enabled reports whether any credential is configured: without one,
+// every caller is the anonymous admin.
+func (a *Authenticator) Enabled() bool { return a.hasKey || a.jwtKey != nil }
 
 // Authenticate returns the Principal a bearer token (without its "Bearer "
 // prefix) stands for. With auth disabled, every token, even "", is the
@@ -214,7 +215,7 @@ func (a *Authenticator) enabled() bool { return a.hasKey || a.jwtKey != nil }
 // ErrInvalidToken, each possibly wrapped.
 func (a *Authenticator) Authenticate(token string) (Principal, error) {
 	switch {
-	case !a.enabled():
+	case !a.Enabled():
 		return Principal{Method: MethodNone}, nil
 	case token == "":
 		return Principal{}, ErrMissingToken

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -21,6 +22,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"sessiongraph/auth"
+	"sessiongraph/httpserver"
 )
 
 const (
@@ -130,11 +132,12 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapClaims)
 // the principal the next handler saw, nil if it did not run.
 func serve(a *auth.Authenticator, method, authorization string) (*httptest.ResponseRecorder, *auth.Principal) {
 	var seen *auth.Principal
-	h := a.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	web := httpserver.New(httpserver.Options{Auth: a, Logger: slog.New(slog.DiscardHandler)})
+	h := web.Wrap(web.Authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := auth.ForContext(r.Context())
 		seen = &p
 		w.WriteHeader(http.StatusNoContent)
-	}))
+	})))
 	req := httptest.NewRequest(method, "/graphql", nil)
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)

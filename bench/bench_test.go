@@ -11,11 +11,14 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sessiongraph/bench"
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
+	"sessiongraph/internal/telemetry"
 	"sessiongraph/internal/testpg"
 	"sessiongraph/models"
 )
@@ -128,12 +131,19 @@ func BenchmarkHandler(b *testing.B) {
 	forEachBackend(b, func(b *testing.B, store *db.Store) {
 		// Observed as served: a JSON log line per operation (written
 		// nowhere) and the operation metrics.
-		metrics, err := graph.NewMetrics(prometheus.NewRegistry())
+		reg := prometheus.NewRegistry()
+		metrics, err := telemetry.NewOperationMetrics(reg)
 		if err != nil {
 			b.Fatal(err)
 		}
-		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{
-			Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: metrics})
+		httpMetrics, err := httpserver.NewMetrics(reg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		web := httpserver.New(httpserver.Options{Logger: logger, Metrics: httpMetrics})
+		handler := web.Wrap(web.GraphQL(graph.NewServer(&graph.Resolver{Stores: []*db.Store{store}}, graph.Options{
+			Logger: logger, Observers: []graphql.HandlerExtension{telemetry.OperationObserver(logger, metrics, nil)}})))
 		for _, sc := range scenarios {
 			b.Run(sc.name, func(b *testing.B) {
 				b.ReportAllocs()

@@ -11,6 +11,8 @@ import (
 	"sessiongraph/bench"
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
+	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
 )
 
@@ -78,7 +80,7 @@ func TestGenerate(t *testing.T) {
 		if err := store.InsertRows(t.Context(), rows, db.DoubleEncoded); err != nil {
 			t.Fatal(err)
 		}
-		handler := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})
+		handler := agnotest.Serve(graph.Options{}, httpserver.Options{}, store)
 		bodies := [][]byte{requestBody(t, bench.QueryNewest, nil), requestBody(t, bench.QueryNested, nil),
 			requestBody(t, bench.QueryPage, map[string]any{"after": nil})}
 		for _, row := range rows {

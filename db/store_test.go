@@ -284,7 +284,7 @@ func TestDeleteSessions(t *testing.T) {
 			if len(deleted) != 1 {
 				t.Errorf("legacy row not deleted by its derived type: %v", deleted)
 			}
-			many := make([]string, db.MaxBatchDelete+1)
+			many := make([]string, models.MaxBatchDelete+1)
 			if _, _, err := s.DeleteSessions(ctx, many, nil); models.ErrorCode(err) != models.BadUserInput {
 				t.Errorf("%d ids: %v", len(many), err)
 			}

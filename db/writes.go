@@ -17,9 +17,6 @@ import (
 // and updateSession accept, in characters.
 const MaxNameLength = 512
 
-// MaxBatchDelete is the most ids deleteSessions accepts.
-const MaxBatchDelete = 1000
-
 // ValidateName trims a new session name and checks it: BAD_USER_INPUT when it
 // is empty, longer than MaxNameLength characters or has control characters.
 func ValidateName(name string) (string, error) {
@@ -109,8 +106,10 @@ func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput)
 // checkIDLengths returns BAD_USER_INPUT for an id longer than an id may be.
 func checkIDLengths(ids map[string]*string) error {
 	for _, field := range slices.Sorted(maps.Keys(ids)) {
-		if id := ids[field]; id != nil && len(*id) > models.MaxIDLength {
-			return models.Errorf(models.BadUserInput, "%s is %d bytes long, more than the %d an id may have", field, len(*id), models.MaxIDLength)
+		if id := ids[field]; id != nil {
+			if err := models.CheckIDLength(field, *id); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -328,8 +327,8 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 		return nil, nil, err
 	}
 	defer release()
-	if len(ids) > MaxBatchDelete {
-		return nil, nil, models.Errorf(models.BadUserInput, "at most %d sessionIds per call, got %d", MaxBatchDelete, len(ids))
+	if err := models.CheckCount("sessionIds", len(ids), models.MaxBatchDelete); err != nil {
+		return nil, nil, err
 	}
 	if types != nil && len(types) != len(ids) {
 		return nil, nil, models.Errorf(models.BadUserInput, "types must have the same length as sessionIds (%d), got %d", len(ids), len(types))

@@ -21,6 +21,7 @@ import (
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/agnotest"
 )
 
@@ -598,7 +599,7 @@ func newDemoHandler(t *testing.T) http.Handler {
 	}
 	// Warnings and errors only (an INTERNAL error's cause is logged), shown with the test's output.
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return graph.NewHandler(&graph.Resolver{Stores: []*db.Store{s}}, graph.HandlerOptions{Logger: logger})
+	return agnotest.Serve(graph.Options{Logger: logger}, httpserver.Options{Logger: logger}, s)
 }
 
 // testLog writes log lines to the test's log.

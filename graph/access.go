@@ -66,7 +66,9 @@ func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.Ope
 	var refusal *gqlerror.Error
 	eachField(op.Operation.SelectionSet, op.Doc.Fragments, func(f *ast.Field) bool {
 		if refusal == nil {
-			refusal = rootFieldRefusal(p, typ, f.Name)
+			if refusal = rootFieldRefusal(p, typ, f.Name); refusal != nil && typ == "Mutation" {
+				withMutationID(refusal, f, op.Variables)
+			}
 		}
 		return false // root fields only
 	})
@@ -90,11 +92,6 @@ func (accessControl) InterceptOperation(ctx context.Context, next graphql.Operat
 		ctx = db.WithOwner(ctx, p.UserID)
 	}
 	return next(ctx)
-}
-
-// coded returns a GraphQL error with an extensions.code.
-func coded(code models.Code, message string) *gqlerror.Error {
-	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": string(code)}}
 }
 
 // RootFieldScope returns the scope a root field of typ ("Query" or

@@ -14,6 +14,7 @@ import (
 
 	"sessiongraph/auth"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 )
 
 // accessSecret signs the test tokens (HS256 needs at least 32 bytes).
@@ -43,7 +44,7 @@ func withAuth(t *testing.T, h http.Handler) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a.Middleware(h)
+	return httpserver.New(httpserver.Options{Auth: a}).Authenticate(h)
 }
 
 // queryAs POSTs a query with a bearer token.

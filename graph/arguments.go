@@ -2,14 +2,12 @@ package graph
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"sessiongraph/db"
 	"sessiongraph/models"
 )
 
@@ -22,13 +20,23 @@ import (
 // The resolvers check the same things again, where they are used.
 func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
 	c := argChecker{vars: opCtx.Variables}
-	eachField(opCtx.Operation.SelectionSet, opCtx.Doc.Fragments, func(f *ast.Field) bool {
-		for _, arg := range f.Arguments {
-			if v, err := arg.Value.Value(c.vars); err == nil { // else gqlgen reports it
-				c.value(arg.Name, v)
-			}
+	mutation := opCtx.Operation.Operation == ast.Mutation
+	eachField(opCtx.Operation.SelectionSet, opCtx.Doc.Fragments, func(root *ast.Field) bool {
+		if c.err != nil {
+			return false
 		}
-		return c.err == nil
+		eachField(ast.SelectionSet{root}, opCtx.Doc.Fragments, func(f *ast.Field) bool {
+			for _, arg := range f.Arguments {
+				if v, err := arg.Value.Value(c.vars); err == nil { // else gqlgen reports it
+					c.value(arg.Name, v)
+				}
+			}
+			return c.err == nil
+		})
+		if c.err != nil && mutation {
+			withMutationID(c.err, root, c.vars)
+		}
+		return false // each root field walks its own subfields
 	})
 	return c.err
 }
@@ -71,9 +79,6 @@ func (c *argChecker) value(name string, v any) {
 	if c.err != nil || v == nil {
 		return
 	}
-	bad := func(format string, args ...any) {
-		c.err = coded(models.BadUserInput, fmt.Sprintf(format, args...))
-	}
 	switch x := v.(type) {
 	case map[string]any: // an input object: check its fields
 		for k, fv := range x {
@@ -81,13 +86,11 @@ func (c *argChecker) value(name string, v any) {
 		}
 		return
 	case []any:
-		if name == "sessionIds" && len(x) > db.MaxBatchDelete {
-			bad("at most %d sessionIds per call, got %d", db.MaxBatchDelete, len(x))
-			return
-		}
-		if name == "ids" && len(x) > maxNodes {
-			bad("at most %d ids per call, got %d", maxNodes, len(x))
-			return
+		switch name {
+		case "sessionIds":
+			c.check(models.CheckCount(name, len(x), models.MaxBatchDelete))
+		case "ids":
+			c.check(models.CheckCount(name, len(x), models.MaxNodes))
 		}
 		for _, e := range x {
 			c.value(name, e)
@@ -97,36 +100,41 @@ func (c *argChecker) value(name string, v any) {
 	if s, ok := v.(string); ok && strings.ContainsRune(s, 0) {
 		// No stored id or name holds one (PostgreSQL text cannot), and
 		// PostgreSQL refuses it as a parameter.
-		bad("arguments may not contain NUL characters")
+		c.check(models.Errorf(models.BadUserInput, "arguments may not contain NUL characters"))
 		return
 	}
+	s, isString := v.(string)
 	switch name {
 	case "first", "last":
-		if n, ok := asInt(v); ok && (n < 0 || n > models.MaxPageSize) {
-			bad("%s must be between 0 and %d, got %d", name, models.MaxPageSize, n)
+		if n, ok := asInt(v); ok {
+			c.check(models.CheckPageSize(name, n))
 		}
 	case "after", "before":
-		if s, ok := v.(string); ok {
-			if err := models.CheckCursor(s); err != nil {
-				c.err = coded(models.BadUserInput, err.Error())
-			}
+		if isString {
+			c.check(models.CheckCursor(s))
 		}
 	case "ids":
 		// nodes answers null for an id it cannot read, one id at a time;
 		// only ids no server could have made are refused here.
-		if s, ok := v.(string); ok && len(s) > models.MaxGlobalIDLength {
-			bad("an id of %d bytes is longer than any id of this server", len(s))
+		if isString && len(s) > models.MaxGlobalIDLength {
+			c.check(models.Errorf(models.BadUserInput, "an id of %d bytes is longer than any id of this server", len(s)))
 		}
 	case "id":
-		if s, ok := v.(string); ok {
-			if _, err := models.ParseGlobalID(s); err != nil {
-				c.err = coded(models.BadUserInput, err.Error())
-			}
+		if isString {
+			_, err := models.ParseGlobalID(s)
+			c.check(err)
 		}
 	case "sessionId", "sessionIds", "runId", "userId", "componentId", "dbId", "agentId", "teamId", "workflowId":
-		if s, ok := v.(string); ok && len(s) > models.MaxIDLength {
-			bad("%s is %d bytes long, more than the %d an id may have", name, len(s), models.MaxIDLength)
+		if isString {
+			c.check(models.CheckIDLength(name, s))
 		}
+	}
+}
+
+// check records err, a coded error of models, as the refusal.
+func (c *argChecker) check(err error) {
+	if err != nil {
+		c.err = coded(models.ErrorCode(err), err.Error())
 	}
 }
 

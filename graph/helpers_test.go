@@ -11,6 +11,8 @@ import (
 
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
+	"sessiongraph/internal/agnotest"
 	"sessiongraph/internal/testpg"
 )
 
@@ -46,7 +48,7 @@ func (r gqlResponse) codes() []string {
 
 // newHandler serves the given stores, the first the default.
 func newHandler(stores ...*db.Store) http.Handler {
-	return graph.NewHandler(&graph.Resolver{Stores: stores}, graph.HandlerOptions{})
+	return agnotest.Serve(graph.Options{}, httpserver.Options{}, stores...)
 }
 
 // query POSTs a query to the real handler.

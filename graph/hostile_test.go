@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -20,7 +19,10 @@ import (
 
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/agnotest"
+	"sessiongraph/internal/telemetry"
+	"sessiongraph/models"
 )
 
 // Hostile inputs go through a real HTTP server and a client whose 2 s
@@ -29,8 +31,10 @@ import (
 // leaks, and the server answers a normal query afterwards.
 //
 // The status follows gqlgen's GraphQL-over-HTTP rules:
-//   - refused before GraphQL by our guard (413 body too large, 400 body
-//     that is not JSON, 405 mutation over GET): the same under either media type;
+//   - refused before GraphQL by the HTTP layer (413 body too large with
+//     REQUEST_TOO_LARGE, 400 body that is not a GraphQL request with
+//     BAD_USER_INPUT, 405 mutation over GET with METHOD_NOT_ALLOWED): the
+//     same under either media type;
 //   - request errors, found before execution (parse, validation, variable
 //     coercion, QUERY_TOO_DEEP, TOO_MANY_ALIASES, COMPLEXITY_LIMIT_EXCEEDED,
 //     INTROSPECTION_DISABLED, and BAD_USER_INPUT for arguments that cannot
@@ -157,7 +161,7 @@ const (
 func TestHostileInputsAreRefusedPromptlyWithACode(t *testing.T) {
 	bs := fixtureBackends(t)
 	hugeID := strings.Repeat("s", 100_000)
-	manyIDs := make([]string, db.MaxBatchDelete+1)
+	manyIDs := make([]string, models.MaxBatchDelete+1)
 	for i := range manyIDs {
 		manyIDs[i] = fmt.Sprintf("s-%d", i)
 	}
@@ -171,9 +175,12 @@ func TestHostileInputsAreRefusedPromptlyWithACode(t *testing.T) {
 		{"a 5 MiB body is 413", func() io.Reader {
 			return io.MultiReader(strings.NewReader(`{"query": "{ databases { id } }", "pad": "`),
 				bytes.NewReader(bytes.Repeat([]byte("x"), 5<<20)), strings.NewReader(`"}`))
-		}, 413, 413, "BAD_USER_INPUT"},
+		}, 413, 413, "REQUEST_TOO_LARGE"},
 		{"a body that is not JSON is 400", func() io.Reader { return strings.NewReader(`{"query": "{ databases { id } }"`) }, 400, 400, "BAD_USER_INPUT"},
 		{"JSON followed by garbage is 400", func() io.Reader { return strings.NewReader(`{"query": "{ databases { id } }"} {"x"`) }, 400, 400, "BAD_USER_INPUT"},
+		{"a JSON array is 400", func() io.Reader { return strings.NewReader(`[{"query": "{ databases { id } }"}]`) }, 400, 400, "BAD_USER_INPUT"},
+		{"variables that are not an object are 400", func() io.Reader { return strings.NewReader(`{"query": "{ databases { id } }", "variables": [1]}`) }, 400, 400, "BAD_USER_INPUT"},
+		{"a query that is not a string is 400", func() io.Reader { return strings.NewReader(`{"query": {"x": 1}}`) }, 400, 400, "BAD_USER_INPUT"},
 		{"a query 50 levels deep is QUERY_TOO_DEEP", func() io.Reader { return strings.NewReader(gqlBody("{ "+nestedRuns(50)+" }", nil)) }, 422, 400, "QUERY_TOO_DEEP"},
 		{"a query 50 levels deep through fragments is QUERY_TOO_DEEP", func() io.Reader {
 			q := "{ run(sessionId: \"s-200\", runId: \"r-t1\") { ...R0 } }\n"
@@ -332,7 +339,7 @@ func TestIntrospectionUnderTheLimits(t *testing.T) {
 		}
 	})
 	t.Run("the depth limit counts fields, root fields at depth 1", func(t *testing.T) {
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{MaxDepth: 4})
+		h := agnotest.Serve(graph.Options{MaxDepth: 4}, httpserver.Options{}, store)
 		for depth, want := range map[int]int{4: http.StatusOK, 5: http.StatusBadRequest} {
 			x := postJSON(h, gqlBody("{ "+nestedRuns(depth)+" }", nil), graphqlMedia)
 			if x.status != want {
@@ -341,7 +348,7 @@ func TestIntrospectionUnderTheLimits(t *testing.T) {
 		}
 	})
 	t.Run("with introspection disabled, introspection is INTROSPECTION_DISABLED and the rest answers", func(t *testing.T) {
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{DisableIntrospection: true})
+		h := agnotest.Serve(graph.Options{DisableIntrospection: true}, httpserver.Options{}, store)
 		s := newHostileServer(t, h)
 		for _, q := range []string{introspectionQuery, `{ __type(name: "Session") { name } }`, `{ databases { id } __schema { queryType { name } } }`} {
 			for accept, want := range map[string]int{jsonMedia: 422, graphqlMedia: 400} {
@@ -357,14 +364,14 @@ func TestIntrospectionUnderTheLimits(t *testing.T) {
 		wantEqual(t, "data", data, map[string]any{"databases": []any{map[string]any{"id": "default"}}, "__typename": "Query"})
 	})
 	t.Run("with introspection disabled, errors suggest no field names", func(t *testing.T) {
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{DisableIntrospection: true})
+		h := agnotest.Serve(graph.Options{DisableIntrospection: true}, httpserver.Options{}, store)
 		x := postJSON(h, gqlBody(`{ sesions { totalCount } }`, nil), jsonMedia)
 		if x.status != 422 || bytes.Contains(x.body, []byte("Did you mean")) {
 			t.Errorf("got %d: %s", x.status, x.body)
 		}
 	})
 	t.Run("aliases are counted through fragments", func(t *testing.T) {
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{MaxAliases: 4})
+		h := agnotest.Serve(graph.Options{MaxAliases: 4}, httpserver.Options{}, store)
 		q := "{ ...D ...E }\nfragment D on Query { a: databases { id } b: databases { id } }\nfragment E on Query { c: databases { x: id } }"
 		if x := postJSON(h, gqlBody(q, nil), jsonMedia); x.status != http.StatusOK {
 			t.Errorf("4 aliases: %d %s", x.status, x.body)
@@ -419,7 +426,11 @@ func TestRequestScope(t *testing.T) {
 	t.Run("a panic in a resolver is INTERNAL, logged with its stack and the request id", func(t *testing.T) {
 		var log bytes.Buffer
 		// A resolver without stores panics on the first database access.
-		h := graph.NewHandler(&graph.Resolver{}, graph.HandlerOptions{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		logger, err := telemetry.NewLogger(&log, "text", "info")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := agnotest.Serve(graph.Options{Logger: logger}, httpserver.Options{Logger: logger})
 		x := send(h, http.MethodPost, "/graphql", strings.NewReader(gqlBody(`{ sessions { totalCount } }`, nil)),
 			map[string]string{"Content-Type": "application/json", "X-Request-Id": "panic-1"})
 		if !slices.Equal(x.codes(t), []string{"INTERNAL"}) || !bytes.Contains(x.body, []byte(`"internal error"`)) {
@@ -436,7 +447,7 @@ func TestRequestScope(t *testing.T) {
 func TestRequestTimeout(t *testing.T) {
 	t.Run("a request whose deadline passes before it runs is TIMEOUT", func(t *testing.T) {
 		store := agnotest.OpenSQLite(t)
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{RequestTimeout: time.Nanosecond})
+		h := agnotest.Serve(graph.Options{}, httpserver.Options{RequestTimeout: time.Nanosecond}, store)
 		x := postJSON(h, gqlBody(`{ sessions { totalCount } }`, nil), jsonMedia)
 		if !slices.Equal(x.codes(t), []string{"TIMEOUT"}) {
 			t.Errorf("got %d %s", x.status, x.body)
@@ -467,7 +478,7 @@ func TestRequestTimeout(t *testing.T) {
 		}
 		defer func() { _, _ = conn.ExecContext(context.Background(), "ROLLBACK") }()
 
-		h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{RequestTimeout: 300 * time.Millisecond})
+		h := agnotest.Serve(graph.Options{}, httpserver.Options{RequestTimeout: 300 * time.Millisecond}, store)
 		s := newHostileServer(t, h)
 		start := time.Now()
 		x := s.post(t, strings.NewReader(gqlBody(renameQuery, map[string]any{"s": "s-100", "n": "x"})), jsonMedia)

@@ -8,8 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"sessiongraph/internal/agnotest"
+	"sessiongraph/models"
 )
 
 // exchange is one HTTP request to the handler and its response.
@@ -97,8 +101,8 @@ func TestHTTPTransport(t *testing.T) {
 				extra.Set("operationName", c.op)
 			}
 			x := getQuery(h, c.q, extra)
-			if x.status != http.StatusMethodNotAllowed {
-				t.Errorf("status %d, want 405: %s", x.status, x.body)
+			if x.status != http.StatusMethodNotAllowed || !slices.Equal(x.codes(t), []string{"METHOD_NOT_ALLOWED"}) {
+				t.Errorf("status %d, want 405 METHOD_NOT_ALLOWED: %s", x.status, x.body)
 			}
 			if allow := x.header.Get("Allow"); allow != "POST" {
 				t.Errorf("Allow = %q, want POST", allow)
@@ -116,6 +120,20 @@ func TestHTTPTransport(t *testing.T) {
 			t.Errorf("status %d, want 200: %s", x.status, x.body)
 		}
 	})
+	t.Run("GET with variables that are not a JSON object is 400 BAD_USER_INPUT", func(t *testing.T) {
+		x := getQuery(h, `query($s: String!) { session(sessionId: $s) { name } }`, url.Values{"variables": {`["s-100"]`}})
+		if x.status != http.StatusBadRequest || !slices.Equal(x.codes(t), []string{"BAD_USER_INPUT"}) {
+			t.Errorf("status %d: %s", x.status, x.body)
+		}
+	})
+	for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		t.Run(method+" is 405 METHOD_NOT_ALLOWED with Allow", func(t *testing.T) {
+			x := send(h, method, "/graphql", strings.NewReader(`{"query": "{ databases { id } }"}`), map[string]string{"Content-Type": "application/json"})
+			if x.status != http.StatusMethodNotAllowed || !slices.Equal(x.codes(t), []string{"METHOD_NOT_ALLOWED"}) || x.header.Get("Allow") != "GET, POST, OPTIONS" {
+				t.Errorf("status %d, Allow %q: %s", x.status, x.header.Get("Allow"), x.body)
+			}
+		})
+	}
 	malformed := []struct {
 		name, contentType, body string
 	}{
@@ -129,16 +147,16 @@ func TestHTTPTransport(t *testing.T) {
 	for _, c := range malformed {
 		t.Run(c.name, func(t *testing.T) {
 			x := send(h, http.MethodPost, "/graphql", strings.NewReader(c.body), map[string]string{"Content-Type": c.contentType})
-			if !is4xx(x.status) {
-				t.Errorf("status %d, want 4xx: %s", x.status, x.body)
+			if codes := x.codes(t); !is4xx(x.status) || len(codes) == 0 || codes[0] == "" {
+				t.Errorf("status %d, want 4xx with a code: %s", x.status, x.body)
 			}
 		})
 	}
 	t.Run("a body over 1 MiB with Content-Length is 413", func(t *testing.T) {
 		body := `{"query": "{ databases { id } }` + strings.Repeat(" ", 1<<20) + `"}`
 		x := postJSON(h, body, "")
-		if x.status != http.StatusRequestEntityTooLarge {
-			t.Errorf("status %d, want 413", x.status)
+		if x.status != http.StatusRequestEntityTooLarge || !slices.Equal(x.codes(t), []string{"REQUEST_TOO_LARGE"}) {
+			t.Errorf("status %d, want 413 REQUEST_TOO_LARGE: %s", x.status, x.body)
 		}
 	})
 	t.Run("a chunked body over 1 MiB is 413", func(t *testing.T) {
@@ -263,4 +281,27 @@ func TestComplexityLimit(t *testing.T) {
 		}
 		wantEqual(t, "codes", x.codes(t), []string{"COMPLEXITY_LIMIT_EXCEEDED"})
 	})
+}
+
+// TestGqlgenCodesAreListedInModels: the codes gqlgen sets itself are the
+// ones models.Codes lists, so that metrics label them and the docs name them.
+func TestGqlgenCodesAreListedInModels(t *testing.T) {
+	h := newHandler(agnotest.OpenSQLite(t))
+	unknownHash := `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "` + strings.Repeat("ab", 32) + `"}}}`
+	deep := `{"query": "{ a: sessions(first: 100) { nodes { runs(first: 100) { nodes { messages { content } } } } } }"}`
+	for _, c := range []struct {
+		name, body string
+		want       models.Code
+	}{
+		{"a document that does not parse", `{"query": "{"}`, models.GraphQLParseFailed},
+		{"a document that does not validate", `{"query": "{ nope }"}`, models.GraphQLValidationFailed},
+		{"an operation that costs too much", deep, models.ComplexityLimitExceeded},
+		{"an unknown persisted query", unknownHash, models.PersistedQueryNotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if codes := postJSON(h, c.body, "").codes(t); !slices.Equal(codes, []string{string(c.want)}) {
+				t.Errorf("codes %v, want %s", codes, c.want)
+			}
+		})
+	}
 }

@@ -7,9 +7,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
-	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
 
 // TestMarshalSliceInline checks what the generated list marshalling relies
@@ -37,23 +35,6 @@ func TestMarshalSliceInline(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	if len(errs) != 1 || errs[0].Path.String() != "list[1]" {
 		t.Errorf("errors %v: want one, at list[1]", errs)
-	}
-}
-
-// TestNoFieldInterceptors: internal/gqlgen has the leaf fields that cannot
-// fail call their marshaller directly, past any field interceptor, so the
-// handler must have none (root field interceptors still see every root field).
-func TestNoFieldInterceptors(t *testing.T) {
-	metrics, err := NewMetrics(prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, opts := range []HandlerOptions{{}, {TracerProvider: tracenoop.NewTracerProvider(), Metrics: metrics}} {
-		for _, ext := range handlerExtensions(opts.withDefaults()) {
-			if _, ok := ext.(graphql.FieldInterceptor); ok {
-				t.Errorf("%T intercepts fields: leaf fields would bypass it (see internal/gqlgen inlineLeafFields)", ext)
-			}
-		}
 	}
 }
 

@@ -13,24 +13,12 @@ import (
 	"sessiongraph/models"
 )
 
-// Error codes of the operation limits, besides gqlgen's COMPLEXITY_LIMIT_EXCEEDED.
-const (
-	// CodeQueryTooDeep: fields nest deeper than HandlerOptions.MaxDepth.
-	CodeQueryTooDeep models.Code = "QUERY_TOO_DEEP"
-	// CodeTooManyAliases: the operation has more aliases than HandlerOptions.MaxAliases.
-	CodeTooManyAliases models.Code = "TOO_MANY_ALIASES"
-	// CodeIntrospectionDisabled: __schema or __type asked of a server with introspection off.
-	CodeIntrospectionDisabled models.Code = "INTROSPECTION_DISABLED"
-	// codeComplexityLimit is gqlgen's code for an operation over ComplexityLimit.
-	codeComplexityLimit models.Code = "COMPLEXITY_LIMIT_EXCEEDED"
-)
-
 func init() {
 	// Refusals before execution are the client's error: answer 4xx, not 200.
 	// BAD_USER_INPUT counts as such only when it refuses an operation before
 	// it runs (checkArguments); raised during execution it is answered
 	// with 200, as every execution error is.
-	for _, code := range []models.Code{models.BadUserInput, codeComplexityLimit, CodeQueryTooDeep, CodeTooManyAliases, CodeIntrospectionDisabled} {
+	for _, code := range []models.Code{models.BadUserInput, models.ComplexityLimitExceeded, models.QueryTooDeep, models.TooManyAliases, models.IntrospectionDisabled} {
 		errcode.RegisterErrorType(string(code), errcode.KindProtocol)
 	}
 }
@@ -79,18 +67,18 @@ func (l operationLimits) MutateOperationContext(ctx context.Context, opCtx *grap
 	shape := measure(opCtx)
 	switch {
 	case l.noIntrospection && shape.introspects:
-		return coded(CodeIntrospectionDisabled, "introspection is disabled on this server")
+		return coded(models.IntrospectionDisabled, "introspection is disabled on this server")
 	case shape.depth > l.maxDepth:
-		return coded(CodeQueryTooDeep, fmt.Sprintf("query is nested %d levels deep, more than the limit of %d", shape.depth, l.maxDepth))
+		return coded(models.QueryTooDeep, fmt.Sprintf("query is nested %d levels deep, more than the limit of %d", shape.depth, l.maxDepth))
 	case shape.fields > l.complexityLimit:
-		return coded(codeComplexityLimit, fmt.Sprintf("operation has complexity at least %d, which exceeds the limit of %d", shape.fields, l.complexityLimit))
+		return coded(models.ComplexityLimitExceeded, fmt.Sprintf("operation has complexity at least %d, which exceeds the limit of %d", shape.fields, l.complexityLimit))
 	}
 	return checkArguments(opCtx)
 }
 
 func (l aliasLimit) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	if n := measure(opCtx).aliases; n > l.max {
-		return coded(CodeTooManyAliases, fmt.Sprintf("query has %d aliases, more than the limit of %d", n, l.max))
+		return coded(models.TooManyAliases, fmt.Sprintf("query has %d aliases, more than the limit of %d", n, l.max))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sessiongraph/auth"
 	"sessiongraph/models"
 )
 
@@ -321,4 +322,50 @@ func asciiUpper(s string) string {
 		}
 		return c
 	}, s)
+}
+
+// TestRefusedMutationKeepsItsClientMutationID: a mutation that fails has a
+// null payload, so the error itself carries the input's clientMutationId,
+// whether it was refused before running (scopes, arguments) or while
+// running (a missing session), and only the error of that mutation.
+func TestRefusedMutationKeepsItsClientMutationID(t *testing.T) {
+	b := fixtureBackends(t)[0]
+	h := withAuth(t, b.h)
+	readOnly := token(t, "u-7", []string{auth.ScopeSessionsRead})
+	writer := token(t, "root", []string{auth.DefaultAdminScope})
+	const renameTwo = `mutation($a: RenameSessionInput!, $b: RenameSessionInput!) {
+		a: renameSession(input: $a) { clientMutationId } b: renameSession(input: $b) { clientMutationId } }`
+	for _, c := range []struct {
+		name, bearer, query string
+		vars                map[string]any
+		code                string
+		want                []any // clientMutationId of each error, nil when absent
+	}{
+		{"a missing session is NOT_FOUND with the id", writer, deleteOne,
+			map[string]any{"in": map[string]any{"sessionId": "no-such-session", "clientMutationId": "cm-1"}}, "NOT_FOUND", []any{"cm-1"}},
+		{"a mutation without an id gets none", writer, deleteOne,
+			map[string]any{"in": map[string]any{"sessionId": "no-such-session"}}, "NOT_FOUND", []any{nil}},
+		{"a missing scope is FORBIDDEN with the id", readOnly, deleteOne,
+			map[string]any{"in": map[string]any{"sessionId": "s-101", "clientMutationId": "cm-2"}}, "FORBIDDEN", []any{"cm-2"}},
+		{"an argument refused before running is BAD_USER_INPUT with the id", writer, deleteOne,
+			map[string]any{"in": map[string]any{"sessionId": strings.Repeat("s", 5000), "clientMutationId": "cm-3"}}, "BAD_USER_INPUT", []any{"cm-3"}},
+		{"an id given in the document is found too", writer,
+			`mutation { deleteSession(input: {sessionId: "no-such-session", clientMutationId: "cm-4"}) { deletedSessionId } }`, nil, "NOT_FOUND", []any{"cm-4"}},
+		{"of two mutations the failing one names its own id", writer, renameTwo,
+			map[string]any{"a": map[string]any{"sessionId": "s-101", "name": "ok", "clientMutationId": "cm-a"},
+				"b": map[string]any{"sessionId": "no-such-session", "name": "x", "clientMutationId": "cm-b"}}, "NOT_FOUND", []any{"cm-b"}},
+		{"of two mutations refused before running, the first refused names its id", writer, renameTwo,
+			map[string]any{"a": map[string]any{"sessionId": "s-101", "name": "ok", "clientMutationId": "cm-a"},
+				"b": map[string]any{"sessionId": "s-\x00", "name": "x", "clientMutationId": "cm-b"}}, "BAD_USER_INPUT", []any{"cm-b"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := queryAs(t, h, c.bearer, c.query, c.vars)
+			wantCodes(t, resp, c.code)
+			var got []any
+			for _, e := range resp.Errors {
+				got = append(got, e.Extensions["clientMutationId"])
+			}
+			wantEqual(t, "clientMutationIds", got, c.want)
+		})
+	}
 }

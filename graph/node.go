@@ -10,9 +10,6 @@ import (
 	"sessiongraph/models"
 )
 
-// maxNodes bounds nodes(ids:).
-const maxNodes = 100
-
 // session returns the session with sessionID of database dbID, reading the
 // columns cols; nil when absent or of another type than typ.
 func (r *Resolver) session(ctx context.Context, sessionID string, typ *models.SessionType, dbID *string, cols models.SessionColumns) (models.Session, error) {
@@ -60,8 +57,8 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 
 // nodes fetches each id in order; an id that fails yields null and an error at its index.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]models.Node, error) {
-	if len(ids) > maxNodes {
-		return nil, models.Errorf(models.BadUserInput, "at most %d ids per call, got %d", maxNodes, len(ids))
+	if err := models.CheckCount("ids", len(ids), models.MaxNodes); err != nil {
+		return nil, err
 	}
 	out := make([]models.Node, len(ids))
 	for i, id := range ids {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,13 +15,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"sessiongraph/auth"
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/agnotest"
+	"sessiongraph/internal/telemetry"
 )
 
 // syncBuffer is a log destination safe for the handler's goroutines.
@@ -58,6 +62,16 @@ func operationLines(recs []map[string]any) []map[string]any {
 	return slices.DeleteFunc(recs, func(r map[string]any) bool { return r["msg"] != "graphql operation" })
 }
 
+// jsonLogger is the server's JSON logger writing to w.
+func jsonLogger(t *testing.T, w io.Writer) *slog.Logger {
+	t.Helper()
+	logger, err := telemetry.NewLogger(w, "json", "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return logger
+}
+
 // fixtureSQLite is a SQLite store holding the fixture.
 func fixtureSQLite(t *testing.T) *db.Store {
 	t.Helper()
@@ -90,8 +104,9 @@ func TestOperationLogLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{
-		Auth: a, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), MaxDepth: 4})
+	logger := jsonLogger(t, &logs)
+	h := agnotest.Serve(graph.Options{Logger: logger, MaxDepth: 4, Observers: []graphql.HandlerExtension{telemetry.OperationObserver(logger, nil, nil)}},
+		httpserver.Options{Auth: a, Logger: logger}, store)
 	bearer := token(t, "u-9", nil)
 	const secret = "s-no-such-session-7f3a"
 	for _, c := range []struct {
@@ -195,15 +210,16 @@ func TestOperationLogLine(t *testing.T) {
 
 func TestOperationMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	metrics, err := graph.NewMetrics(reg)
+	metrics, err := telemetry.NewOperationMetrics(reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := graph.NewMetrics(reg); err == nil {
+	if _, err := telemetry.NewOperationMetrics(reg); err == nil {
 		t.Error("registering the metrics twice on one registry succeeded")
 	}
-	h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{fixtureSQLite(t)}}, graph.HandlerOptions{
-		Metrics: metrics, MetricsOperations: []string{"sessionsPage"}, Logger: slog.New(slog.DiscardHandler)})
+	logger := slog.New(slog.DiscardHandler)
+	h := agnotest.Serve(graph.Options{Logger: logger, Observers: []graphql.HandlerExtension{telemetry.OperationObserver(logger, metrics, []string{"sessionsPage"})}},
+		httpserver.Options{Logger: logger}, fixtureSQLite(t))
 	for range 2 {
 		query(t, h, `query sessionsPage { sessions(first: 2) { nodes { sessionId } } }`, nil)
 	}

@@ -1,18 +1,20 @@
 package graph_test
 
 import (
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
+	"sessiongraph/internal/agnotest"
+	"sessiongraph/internal/telemetry"
 )
 
 // tracedHandler serves the fixture with tracing into an in-memory exporter,
@@ -26,8 +28,9 @@ func tracedHandler(t *testing.T, logs *syncBuffer) (http.Handler, *tracetest.InM
 	if err := store.TraceStatements(tp); err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{
-		TracerProvider: tp, Logger: slog.New(slog.NewJSONHandler(logs, nil)), MaxDepth: 4})
+	logger := jsonLogger(t, logs)
+	observers := []graphql.HandlerExtension{telemetry.OperationTracer(tp), telemetry.OperationObserver(logger, nil, nil)}
+	h := agnotest.Serve(graph.Options{Logger: logger, MaxDepth: 4, Observers: observers}, httpserver.Options{Logger: logger, TracerProvider: tp}, store)
 	return h, exporter
 }
 

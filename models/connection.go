@@ -49,8 +49,10 @@ func (p PageArgs) Window() (limit int, fromEnd bool, err error) {
 		return 0, false, Errorf(BadUserInput, "pass first or last, not both")
 	}
 	for name, v := range map[string]*int{"first": p.First, "last": p.Last} {
-		if v != nil && (*v < 0 || *v > MaxPageSize) {
-			return 0, false, Errorf(BadUserInput, "%s must be between 0 and %d, got %d", name, MaxPageSize, *v)
+		if v != nil {
+			if err := CheckPageSize(name, int64(*v)); err != nil {
+				return 0, false, err
+			}
 		}
 	}
 	switch {

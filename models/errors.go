@@ -8,7 +8,8 @@ import (
 // Code classifies an error for clients; it is sent as extensions.code.
 type Code string
 
-// The error codes of the API (API.md "Error codes").
+// The error codes of the API (API.md "Error codes"), each listed once in
+// Codes below: metrics label by them and the docs are checked against them.
 const (
 	BadUserInput    Code = "BAD_USER_INPUT"
 	NotFound        Code = "NOT_FOUND"
@@ -28,7 +29,46 @@ const (
 	// Timeout: the request ran out of time (its deadline, or the database's
 	// statement_timeout).
 	Timeout Code = "TIMEOUT"
+
+	// The operation limits, checked before anything runs.
+
+	// QueryTooDeep: fields nest deeper than the server's depth limit.
+	QueryTooDeep Code = "QUERY_TOO_DEEP"
+	// TooManyAliases: the operation has more aliases than the server allows.
+	TooManyAliases Code = "TOO_MANY_ALIASES"
+	// IntrospectionDisabled: __schema or __type asked of a server with introspection off.
+	IntrospectionDisabled Code = "INTROSPECTION_DISABLED"
+	// ComplexityLimitExceeded: the operation costs more than the server's
+	// limit (gqlgen's code, which gqlgen sets itself).
+	ComplexityLimitExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
+
+	// gqlgen's own codes for documents it cannot run.
+
+	// GraphQLParseFailed: the document is not GraphQL.
+	GraphQLParseFailed Code = "GRAPHQL_PARSE_FAILED"
+	// GraphQLValidationFailed: the document does not fit the schema, or its
+	// variables do not fit their types.
+	GraphQLValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
+	// PersistedQueryNotFound: an automatic persisted query's hash is not
+	// known yet; the client sends the document with it.
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+
+	// Refusals of the HTTP request itself.
+
+	// RequestTooLarge: the request body is over the size limit (HTTP 413).
+	RequestTooLarge Code = "REQUEST_TOO_LARGE"
+	// MethodNotAllowed: the endpoint does not take this HTTP method, such as
+	// a mutation over GET (HTTP 405).
+	MethodNotAllowed Code = "METHOD_NOT_ALLOWED"
 )
+
+// Codes lists every code the server sends, in the order the docs list them.
+var Codes = []Code{
+	BadUserInput, NotFound, Unauthenticated, Forbidden, Conflict, DataCorrupt, Unavailable, Timeout, Internal,
+	QueryTooDeep, TooManyAliases, IntrospectionDisabled, ComplexityLimitExceeded,
+	GraphQLParseFailed, GraphQLValidationFailed, PersistedQueryNotFound,
+	RequestTooLarge, MethodNotAllowed,
+}
 
 // Error is an error with a code whose message is safe to show to clients.
 type Error struct {

@@ -16,6 +16,7 @@ import (
 
 	"sessiongraph/db"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 )
 
 // statement is one SQL statement the server ran, with its arguments.
@@ -63,9 +64,11 @@ func newCapturer(ctx context.Context, opts db.Options) (*capturer, error) {
 		return nil, err
 	}
 	rec.take() // whatever opening the store ran
-	return &capturer{store: store, rec: rec, handler: graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}},
-		// Warnings only: a line per captured operation would drown the report.
-		graph.HandlerOptions{Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})}, nil
+	// Warnings only: a line per captured operation would drown the report.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	web := httpserver.New(httpserver.Options{Logger: logger})
+	handler := web.Wrap(web.GraphQL(graph.NewServer(&graph.Resolver{Stores: []*db.Store{store}}, graph.Options{Logger: logger})))
+	return &capturer{store: store, rec: rec, handler: handler}, nil
 }
 
 func (c *capturer) Close() error { return c.store.Close() }

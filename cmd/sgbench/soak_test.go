@@ -18,6 +18,7 @@ import (
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
+	"sessiongraph/httpserver"
 	"sessiongraph/internal/testpg"
 )
 
@@ -104,12 +105,13 @@ func soakServer(t *testing.T, dbURL string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	web := httpserver.New(httpserver.Options{Auth: authn})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authn.Middleware(graph.NewHandler(&graph.Resolver{Stores: []*db.Store{store}}, graph.HandlerOptions{})))
+	mux.Handle("/graphql", web.GraphQL(graph.NewServer(&graph.Resolver{Stores: []*db.Store{store}}, graph.Options{})))
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintf(w, "# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
 	})
-	srv := httptest.NewServer(mux) // on 127.0.0.1
+	srv := httptest.NewServer(web.Wrap(mux)) // on 127.0.0.1
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -1,6 +1,7 @@
 // Package telemetry builds the server's logger, Prometheus registry and
-// OpenTelemetry tracer provider from its configuration. What is observed is
-// decided elsewhere: graph observes operations, db its statements.
+// OpenTelemetry tracer provider from its configuration, and observes
+// GraphQL operations: a log line, metrics and a span for each. The HTTP
+// layer (httpserver) observes the requests, db its statements.
 package telemetry
 
 import (
@@ -21,7 +22,9 @@ import (
 )
 
 // NewLogger returns a logger writing to w, in format "text" or "json", the
-// records at level ("debug", "info", "warn" or "error") and above.
+// records at level ("debug", "info", "warn" or "error") and above. A record
+// written with a request's context names the request (request_id, see
+// WithRequestID) and, when it is traced, the trace (trace_id).
 func NewLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(level)); err != nil {
@@ -30,9 +33,9 @@ func NewLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: lvl}
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(contextHandler{slog.NewTextHandler(w, opts)}), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(contextHandler{slog.NewJSONHandler(w, opts)}), nil
 	}
 	return nil, fmt.Errorf("log format %q is not text or json", format)
 }

@@ -1,15 +1,18 @@
-package graph
+package telemetry
 
 import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"sessiongraph/auth"
@@ -17,12 +20,12 @@ import (
 	"sessiongraph/models"
 )
 
-// Metrics are the Prometheus metrics of GraphQL operations. Their labels are
-// bounded whatever clients send: type is query, mutation, subscription or
-// unknown (refused before its operation was found); operation is a name
-// from HandlerOptions.MetricsOperations, "anonymous" or "other"; code is one
-// of the API's error codes or "other".
-type Metrics struct {
+// OperationMetrics are the Prometheus metrics of GraphQL operations. Their
+// labels are bounded whatever clients send: type is query, mutation,
+// subscription or unknown (refused before its operation was found);
+// operation is one of the names given to OperationObserver, "anonymous" or
+// "other"; code is one of models.Codes or "other".
+type OperationMetrics struct {
 	operations *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 	statements *prometheus.HistogramVec
@@ -30,11 +33,11 @@ type Metrics struct {
 	inFlight   prometheus.Gauge
 }
 
-// NewMetrics creates the operation metrics and registers them with reg; it
-// fails if reg holds them already.
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+// NewOperationMetrics creates the operation metrics and registers them with
+// reg; it fails if reg holds them already.
+func NewOperationMetrics(reg prometheus.Registerer) (*OperationMetrics, error) {
 	labels := []string{"type", "operation"}
-	m := &Metrics{
+	m := &OperationMetrics{
 		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sessiongraph_graphql_operations_total",
 			Help: "GraphQL operations answered, refused ones included.",
@@ -66,31 +69,33 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	return m, nil
 }
 
-// metricCodes are the error codes metrics name; any other is "other".
-var metricCodes = map[string]bool{
-	string(models.BadUserInput): true, string(models.NotFound): true, string(models.Unauthenticated): true,
-	string(models.Forbidden): true, string(models.Internal): true, string(models.Conflict): true,
-	string(models.DataCorrupt): true, string(models.Unavailable): true, string(models.Timeout): true,
-	string(CodeQueryTooDeep): true, string(CodeTooManyAliases): true, string(CodeIntrospectionDisabled): true,
-	string(codeComplexityLimit): true, errcode.ParseFailed: true, errcode.ValidationFailed: true,
-	"PERSISTED_QUERY_NOT_FOUND": true, // gqlgen's automatic persisted queries
+// MetricCode is code as metrics label it: one of models.Codes, else "other",
+// so that clients cannot grow the label set.
+func MetricCode(code string) string {
+	if slices.Contains(models.Codes, models.Code(code)) {
+		return code
+	}
+	return "other"
 }
 
-// operationObserver writes one log line per operation and updates the
-// metrics. It does no per-field work: statements are counted by the
-// Stores (db.WithStatementCounter) and errors read from the response.
-type operationObserver struct {
-	log     *slog.Logger
-	metrics *Metrics        // nil: none
-	named   map[string]bool // operation names metrics label by name
-}
-
-func newOperationObserver(opts HandlerOptions) operationHook {
-	o := operationObserver{log: opts.Logger, metrics: opts.Metrics, named: map[string]bool{}}
-	for _, name := range opts.MetricsOperations {
+// OperationObserver returns the gqlgen extension that writes one log line
+// per GraphQL operation to log, at Info, and updates m (nil: no metrics),
+// labelling by name the operations named in namedOperations. It does no
+// per-field work: statements are counted by the Stores
+// (db.WithStatementCounter) and errors read from the response. Never
+// logged: tokens, the document, variables.
+func OperationObserver(log *slog.Logger, m *OperationMetrics, namedOperations []string) graphql.HandlerExtension {
+	o := operationObserver{log: log, metrics: m, named: map[string]bool{}}
+	for _, name := range namedOperations {
 		o.named[name] = true
 	}
 	return operationHook{name: "OperationObserver", begin: o.begin}
+}
+
+type operationObserver struct {
+	log     *slog.Logger
+	metrics *OperationMetrics // nil: none
+	named   map[string]bool   // operation names metrics label by name
 }
 
 func (o operationObserver) begin(ctx context.Context) (context.Context, func(context.Context, *graphql.Response)) {
@@ -122,18 +127,14 @@ func (o operationObserver) record(ctx context.Context, resp *graphql.Response, s
 		m.duration.WithLabelValues(op.typ, name).Observe(took.Seconds())
 		m.statements.WithLabelValues(op.typ, name).Observe(float64(statements))
 		for _, code := range codes {
-			if !metricCodes[code] {
-				code = "other"
-			}
-			m.errors.WithLabelValues(op.typ, name, code).Inc()
+			m.errors.WithLabelValues(op.typ, name, MetricCode(code)).Inc()
 		}
 	}
 	if !o.log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 8)
 	attrs = append(attrs,
-		slog.String("request_id", RequestID(ctx)),
 		slog.String("operation_type", op.typ),
 		slog.String("operation_name", op.name),
 		slog.Float64("duration_ms", float64(took.Microseconds())/1000),
@@ -148,9 +149,6 @@ func (o operationObserver) record(ctx context.Context, resp *graphql.Response, s
 	if resp == nil {
 		// The request's context ended before the operation ran.
 		attrs = append(attrs, slog.Bool("cancelled", true))
-	}
-	if span := trace.SpanContextFromContext(ctx); span.IsValid() {
-		attrs = append(attrs, slog.String("trace_id", span.TraceID().String()))
 	}
 	o.log.LogAttrs(ctx, slog.LevelInfo, "graphql operation", attrs...)
 }
@@ -241,4 +239,74 @@ func (h operationHook) InterceptResponse(ctx context.Context, next graphql.Respo
 	resp := next(ctx)
 	finish(ctx, resp)
 	return resp
+}
+
+// tracerName is the instrumentation scope of the GraphQL spans (named when
+// graph recorded them, kept for the dashboards that filter on it).
+const tracerName = "sessiongraph/graph"
+
+// OperationTracer returns the gqlgen extension that records a span per
+// GraphQL operation and, under it, one per root field, under which the
+// Stores' SQL spans nest (db.Store.TraceStatements). It records none per
+// field: most fields cost less than a span. Install it before
+// OperationObserver, whose log line then names the trace.
+func OperationTracer(tp trace.TracerProvider) graphql.HandlerExtension {
+	t := operationTracer{tracer: tp.Tracer(tracerName)}
+	t.operationHook = operationHook{name: "OperationTracer", begin: t.startSpan}
+	return t
+}
+
+type operationTracer struct {
+	operationHook
+	tracer trace.Tracer
+}
+
+var _ graphql.RootFieldInterceptor = operationTracer{}
+
+// startSpan starts the operation's span, named as OpenTelemetry's GraphQL
+// conventions say ("query sessionsPage"), when gqlgen received the request.
+// The document and variables are never recorded.
+func (t operationTracer) startSpan(ctx context.Context) (context.Context, func(context.Context, *graphql.Response)) {
+	op := describeOperation(ctx)
+	name := op.typ
+	if op.name != "" {
+		name += " " + op.name
+	}
+	ctx, span := t.tracer.Start(ctx, name, trace.WithTimestamp(op.start), trace.WithAttributes(
+		attribute.String("graphql.operation.type", op.typ),
+		attribute.String("graphql.operation.name", op.name),
+		attribute.String("sessiongraph.request_id", RequestID(ctx))))
+	return ctx, func(_ context.Context, resp *graphql.Response) {
+		if codes := errorCodes(resp); len(codes) > 0 {
+			failed(span, codes)
+		}
+		span.End()
+	}
+}
+
+func (t operationTracer) InterceptRootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	field := graphql.GetRootFieldContext(ctx).Field
+	ctx, span := t.tracer.Start(ctx, field.ObjectDefinition.Name+"."+field.Name, trace.WithAttributes(
+		attribute.String("graphql.field.name", field.Name),
+		attribute.String("graphql.field.alias", field.Alias)))
+	defer span.End()
+	res := next(ctx)
+	var codes []string
+	for _, e := range graphql.GetErrors(ctx) {
+		if len(e.Path) > 0 && e.Path[0] == ast.PathName(field.Alias) {
+			if code, ok := e.Extensions["code"].(string); ok {
+				codes = append(codes, code)
+			}
+		}
+	}
+	if len(codes) > 0 {
+		failed(span, codes)
+	}
+	return res
+}
+
+// failed marks a span as failed with the error codes of its answer.
+func failed(span trace.Span, errorCodes []string) {
+	span.SetAttributes(attribute.StringSlice("sessiongraph.error_codes", errorCodes))
+	span.SetStatus(codes.Error, strings.Join(errorCodes, ","))
 }
