@@ -6,10 +6,7 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
-	"gorm.io/plugin/opentelemetry/tracing"
 )
 
 // Statement is one SQL statement a Store ran, as its observers see it (see
@@ -86,19 +83,6 @@ func countStatement(ctx context.Context, _ Statement) {
 	if c, ok := ctx.Value(statementCounterKey{}).(*StatementCounter); ok {
 		c.n.Add(1)
 	}
-}
-
-// TraceStatements records an OpenTelemetry span through tp for every SQL
-// statement the Store runs, as a child of the span in the statement's
-// context. Spans carry the SQL text with its placeholders, never the
-// arguments. Call it once, before the Store serves.
-func (s *Store) TraceStatements(tp trace.TracerProvider) error {
-	return s.db.Use(tracing.NewPlugin(
-		tracing.WithTracerProvider(tp),
-		tracing.WithoutQueryVariables(),
-		tracing.WithoutMetrics(), // pool statistics are Prometheus's (see Pool)
-		tracing.WithAttributes(attribute.String("sessiongraph.db_id", s.id)),
-	))
 }
 
 // Pool returns the Store's connection pool, for its statistics.
