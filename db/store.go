@@ -16,7 +16,6 @@ import (
 
 	"golang.org/x/sync/semaphore"
 	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 	_ "modernc.org/sqlite" // cgo-free SQLite driver, registered as "sqlite"
@@ -150,7 +149,7 @@ func New(opts Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", target.DSN, err)
 		}
-		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", Conn: conn})
+		dialector = sqliteDialector{conn: conn}
 	}
 	if s.db, err = gorm.Open(dialector, cfg); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
