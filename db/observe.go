@@ -85,7 +85,9 @@ func countStatement(ctx context.Context, _ Statement) {
 	}
 }
 
-// Pool returns the Store's connection pool, for its statistics.
+// Pool returns the Store's connection pool: for its statistics, and for
+// tests and tools that read or write the table directly (with $1, $2…
+// placeholders, which both drivers bind).
 func (s *Store) Pool() *sql.DB {
 	pool, _ := s.db.DB() // New always opens a *sql.DB
 	return pool

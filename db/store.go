@@ -23,8 +23,6 @@ import (
 	"sessiongraph/models"
 )
 
-type gormDB = gorm.DB
-
 // Options configure one database.
 type Options struct {
 	ID     string // the dbId clients pass; "default" when empty
@@ -275,9 +273,6 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) Describe() models.Database {
 	return models.Database{ID: s.id, Dialect: string(s.dialect), SessionTable: s.qualifiedName()}
 }
-
-// GORM returns the underlying handle, for tests and tools that need raw access.
-func (s *Store) GORM() *gorm.DB { return s.db }
 
 // WithSessionDefaults returns a PostgreSQL URL that sets the session parameters
 // the Store runs with (tools replaying its SQL use it too). It sets them on our own connections (pgx
