@@ -1,7 +1,5 @@
 package db
 
-import "sessiongraph/models"
-
 // SQLiteEncoding says how JSON columns are written to a SQLite table.
 type SQLiteEncoding int
 
@@ -12,6 +10,3 @@ const (
 	// PlainJSON is what later Agno writes: the column holds the document itself.
 	PlainJSON
 )
-
-// Row is a sessions row in logical form (see models.SessionRow).
-type Row = models.SessionRow

@@ -115,10 +115,10 @@ func TestStatementTimeout(t *testing.T) {
 	}
 	defer s.Close()
 	var setting string
-	if err := s.GORM().Raw("SHOW statement_timeout").Scan(&setting).Error; err != nil || setting != "100ms" {
+	if err := s.db.Raw("SHOW statement_timeout").Scan(&setting).Error; err != nil || setting != "100ms" {
 		t.Fatalf("statement_timeout = %q, %v; want 100ms", setting, err)
 	}
-	err = s.GORM().Exec("SELECT pg_sleep(5)").Error
+	err = s.db.Exec("SELECT pg_sleep(5)").Error
 	if got := models.ErrorCode(internal("op", err)); got != models.Timeout {
 		t.Errorf("a statement past statement_timeout: %v, code %s; want TIMEOUT", err, got)
 	}

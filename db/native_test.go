@@ -30,7 +30,8 @@ func TestPostgresReadsRowsWithPgx(t *testing.T) {
 		mu   sync.Mutex
 		seen []string
 	)
-	if err := s.OnStatement("test:native", func(tx *gorm.DB) {
+	// gorm's own Row callback leaves database/sql's rows in Dest.
+	if err := s.GORM().Callback().Row().After("gorm:row").Register("test:native", func(tx *gorm.DB) {
 		if _, isRows := tx.Statement.Dest.(interface{ Next() bool }); !isRows {
 			mu.Lock()
 			seen = append(seen, tx.Statement.SQL.String())

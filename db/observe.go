@@ -6,26 +6,59 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
-	"gorm.io/plugin/opentelemetry/tracing"
 )
 
+// Statement is one SQL statement a Store ran, as its observers see it (see
+// OnStatement).
+type Statement struct {
+	// SQL is the text sent to the database, with the dialect's placeholders
+	// ($1, $2… on PostgreSQL, ? on SQLite).
+	SQL string
+	// Args are the values bound to the placeholders: users' data, which the
+	// Store never logs or traces. The slice is the statement's own; an
+	// observer that keeps it keeps a copy.
+	Args []any
+	// RowsAffected is the number of rows a statement that returns no rows
+	// wrote, as the driver reports it; -1 for a statement whose rows are
+	// read, which happens after its observers ran.
+	RowsAffected int64
+	// Err is why the statement failed; nil when it succeeded.
+	Err error
+}
+
 // OnStatement registers fn, under name (unique among the Store's
-// callbacks), to run after every SQL statement the Store runs: queries, row
-// reads, raw statements and writes alike. fn sees the statement's SQL in
-// tx.Statement.SQL and its context in tx.Statement.Context.
-func (s *Store) OnStatement(name string, fn func(tx *gorm.DB)) error {
+// observers), to run after every SQL statement the Store runs: queries, row
+// reads, raw statements and writes alike. fn gets the statement's context
+// and runs before the statement's caller goes on, so it must be quick.
+func (s *Store) OnStatement(name string, fn func(ctx context.Context, st Statement)) error {
+	return s.onStatements(name, nil, func(tx *gorm.DB) {
+		fn(tx.Statement.Context, Statement{SQL: tx.Statement.SQL.String(), Args: tx.Statement.Vars, RowsAffected: tx.RowsAffected, Err: tx.Error})
+	})
+}
+
+// onStatements registers after, under name, to run after each of GORM's
+// callbacks that runs a statement, and before (unless nil) to run before it.
+func (s *Store) onStatements(name string, before, after func(tx *gorm.DB)) error {
+	type registrar interface {
+		Register(name string, fn func(*gorm.DB)) error
+	}
 	cb := s.db.Callback()
-	return errors.Join(
-		cb.Query().After("gorm:query").Register(name, fn),
-		cb.Row().After("gorm:row").Register(name, fn),
-		cb.Raw().After("gorm:raw").Register(name, fn),
-		cb.Create().After("gorm:create").Register(name, fn),
-		cb.Update().After("gorm:update").Register(name, fn),
-		cb.Delete().After("gorm:delete").Register(name, fn),
-	)
+	var errs []error
+	for _, run := range []struct{ before, after registrar }{
+		{cb.Query().Before("gorm:query"), cb.Query().After("gorm:query")},
+		{cb.Row().Before("gorm:row"), cb.Row().After("gorm:row")},
+		{cb.Raw().Before("gorm:raw"), cb.Raw().After("gorm:raw")},
+		{cb.Create().Before("gorm:create"), cb.Create().After("gorm:create")},
+		{cb.Update().Before("gorm:update"), cb.Update().After("gorm:update")},
+		{cb.Delete().Before("gorm:delete"), cb.Delete().After("gorm:delete")},
+	} {
+		if before != nil {
+			errs = append(errs, run.before.Register(name+":before", before))
+		}
+		errs = append(errs, run.after.Register(name, after))
+	}
+	return errors.Join(errs...)
 }
 
 // StatementCounter counts the SQL statements run on behalf of one request
@@ -46,26 +79,15 @@ func WithStatementCounter(ctx context.Context) (context.Context, *StatementCount
 }
 
 // countStatement is registered on every Store (see New).
-func countStatement(tx *gorm.DB) {
-	if c, ok := tx.Statement.Context.Value(statementCounterKey{}).(*StatementCounter); ok {
+func countStatement(ctx context.Context, _ Statement) {
+	if c, ok := ctx.Value(statementCounterKey{}).(*StatementCounter); ok {
 		c.n.Add(1)
 	}
 }
 
-// TraceStatements records an OpenTelemetry span through tp for every SQL
-// statement the Store runs, as a child of the span in the statement's
-// context. Spans carry the SQL text with its placeholders, never the
-// arguments. Call it once, before the Store serves.
-func (s *Store) TraceStatements(tp trace.TracerProvider) error {
-	return s.db.Use(tracing.NewPlugin(
-		tracing.WithTracerProvider(tp),
-		tracing.WithoutQueryVariables(),
-		tracing.WithoutMetrics(), // pool statistics are Prometheus's (see Pool)
-		tracing.WithAttributes(attribute.String("sessiongraph.db_id", s.id)),
-	))
-}
-
-// Pool returns the Store's connection pool, for its statistics.
+// Pool returns the Store's connection pool: for its statistics, and for
+// tests and tools that read or write the table directly (with $1, $2…
+// placeholders, which both drivers bind).
 func (s *Store) Pool() *sql.DB {
 	pool, _ := s.db.DB() // New always opens a *sql.DB
 	return pool

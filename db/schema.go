@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // agnoSchemaVersion is what Agno 2.9 records for a freshly created sessions table.
@@ -73,7 +75,7 @@ func (s *Store) ensureTable(ctx context.Context) error {
 )`, s.qualify("agno_schema_versions")),
 		fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (created_at)", quoteIdent("idx_agno_schema_versions_created_at"), s.qualify("agno_schema_versions")),
 	)
-	return s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, stmt := range stmts {
 			if err := tx.Exec(stmt).Error; err != nil {
 				return fmt.Errorf("creating %s: %w", s.qualifiedName(), err)

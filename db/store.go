@@ -16,15 +16,12 @@ import (
 
 	"golang.org/x/sync/semaphore"
 	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 	_ "modernc.org/sqlite" // cgo-free SQLite driver, registered as "sqlite"
 
 	"sessiongraph/models"
 )
-
-type gormDB = gorm.DB
 
 // Options configure one database.
 type Options struct {
@@ -150,7 +147,7 @@ func New(opts Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", target.DSN, err)
 		}
-		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", Conn: conn})
+		dialector = sqliteDialector{conn: conn}
 	}
 	if s.db, err = gorm.Open(dialector, cfg); err != nil {
 		return nil, fmt.Errorf("opening %s: %w", target.Redacted(), err)
@@ -276,9 +273,6 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) Describe() models.Database {
 	return models.Database{ID: s.id, Dialect: string(s.dialect), SessionTable: s.qualifiedName()}
 }
-
-// GORM returns the underlying handle, for tests and tools that need raw access.
-func (s *Store) GORM() *gorm.DB { return s.db }
 
 // WithSessionDefaults returns a PostgreSQL URL that sets the session parameters
 // the Store runs with (tools replaying its SQL use it too). It sets them on our own connections (pgx

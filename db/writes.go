@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"sessiongraph/models"
 )
 
@@ -356,7 +358,7 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 	}
 	gone := map[string]bool{}
 	defer s.counts.invalidate()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rows, err := tx.Raw(query, args...).Rows()
 		if err != nil {
 			return err
@@ -405,7 +407,7 @@ func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQ
 	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
 		placeholders(7, s.sql.jsonParam))
 	defer s.counts.invalidate()
-	return s.db.WithContext(ctx).Transaction(func(tx *gormDB) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, r := range rows {
 			args := []any{r.SessionID, r.SessionType, r.AgentID, r.TeamID, r.WorkflowID, r.UserID}
 			for _, doc := range []json.RawMessage{r.SessionData, r.AgentData, r.TeamData, r.WorkflowData, r.Metadata, r.Runs, r.Summary} {

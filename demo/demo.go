@@ -15,14 +15,14 @@ import (
 	"sync"
 	"time"
 
-	"sessiongraph/db"
+	"sessiongraph/models"
 )
 
 // Generate returns n agno_sessions rows in Agno 2.9's exact stored shapes, the same
 // for the same seed; timestamps are epoch seconds spread over the 90 days before now.
-func Generate(seed int64, n int, now time.Time) []db.Row {
+func Generate(seed int64, n int, now time.Time) []models.SessionRow {
 	plans := planSessions(seed, max(n, 0))
-	rows := make([]db.Row, len(plans))
+	rows := make([]models.SessionRow, len(plans))
 	// Each session draws from its own random stream, so building them in
 	// parallel gives the same rows as building them one after the other.
 	var wg sync.WaitGroup
@@ -220,9 +220,9 @@ func newSessionBuilder(seed int64, index int, now time.Time, p *sessionPlan) *se
 }
 
 // row generates the session and returns it as a table row.
-func (b *sessionBuilder) row() db.Row {
+func (b *sessionBuilder) row() models.SessionRow {
 	p := b.p
-	row := db.Row{SessionID: b.id, SessionType: p.kind, UserID: p.userID, CreatedAt: int64(b.clock)}
+	row := models.SessionRow{SessionID: b.id, SessionType: p.kind, UserID: p.userID, CreatedAt: int64(b.clock)}
 	if b.r.Float64() < 0.7 {
 		b.sessionState = b.state()
 	}
@@ -273,7 +273,7 @@ func (b *sessionBuilder) row() db.Row {
 // session_data holds only the state and name the caller gave; agent and team
 // data, session data and summary are JSON null otherwise, and workflow sessions
 // get {} instead (WorkflowSession turns None into {}).
-func (b *sessionBuilder) fillNeverRun(row *db.Row) {
+func (b *sessionBuilder) fillNeverRun(row *models.SessionRow) {
 	p := b.p
 	if p.runsSQLNull {
 		row.Runs = nil

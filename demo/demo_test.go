@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"sessiongraph/db"
+	"sessiongraph/models"
 )
 
 var testNow = time.Date(2025, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -42,7 +42,7 @@ func TestGenerateReturnsNRows(t *testing.T) {
 
 // decoded is a generated row with its runs parsed.
 type decoded struct {
-	row  db.Row
+	row  models.SessionRow
 	runs []map[string]any
 }
 
@@ -89,10 +89,10 @@ func str(m map[string]any, key string) string {
 
 func TestGeneratedRows(t *testing.T) {
 	rows := generateDecoded(t, 1, 200)
-	componentID := map[string]func(db.Row) *string{
-		kindAgent:    func(r db.Row) *string { return r.AgentID },
-		kindTeam:     func(r db.Row) *string { return r.TeamID },
-		kindWorkflow: func(r db.Row) *string { return r.WorkflowID },
+	componentID := map[string]func(models.SessionRow) *string{
+		kindAgent:    func(r models.SessionRow) *string { return r.AgentID },
+		kindTeam:     func(r models.SessionRow) *string { return r.TeamID },
+		kindWorkflow: func(r models.SessionRow) *string { return r.WorkflowID },
 	}
 
 	tests := []struct {

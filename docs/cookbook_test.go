@@ -23,6 +23,7 @@ import (
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/agnotest"
+	"sessiongraph/models"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded examples of cookbook.md from the files under cookbook/")
@@ -576,7 +577,7 @@ func sessionRefs(v any) []sessionRef {
 	return refs
 }
 
-var demoRows = sync.OnceValue(func() []db.Row { return demo.Generate(1, 500, time.Now()) })
+var demoRows = sync.OnceValue(func() []models.SessionRow { return demo.Generate(1, 500, time.Now()) })
 
 // newDemoHandler serves a fresh SQLite copy of the demo dataset exactly as
 // `go run . --demo` builds it (seed 1, 500 sessions, half double-encoded like

@@ -23,7 +23,7 @@ func storedRow(t *testing.T, b servedBackend, id string) map[string]*string {
 	for i, c := range storedColumns {
 		exprs[i] = "CAST(" + c + " AS TEXT)"
 	}
-	rows, err := b.store.GORM().Raw("SELECT "+strings.Join(exprs, ", ")+" FROM "+b.store.Describe().SessionTable+" WHERE session_id = ?", id).Rows()
+	rows, err := b.store.Pool().QueryContext(t.Context(), "SELECT "+strings.Join(exprs, ", ")+" FROM "+b.store.Describe().SessionTable+" WHERE session_id = $1", id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func agnoStored(t *testing.T, b servedBackend, pythonDoc string) *string {
 	switch {
 	case b.store.Dialect() == db.Postgres:
 		var text string
-		if err := b.store.GORM().Raw("SELECT CAST(CAST(? AS jsonb) AS TEXT)", pythonDoc).Scan(&text).Error; err != nil {
+		if err := b.store.Pool().QueryRowContext(t.Context(), "SELECT CAST(CAST($1 AS jsonb) AS TEXT)", pythonDoc).Scan(&text); err != nil {
 			t.Fatal(err)
 		}
 		return &text

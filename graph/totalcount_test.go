@@ -1,11 +1,10 @@
 package graph_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
-
-	"gorm.io/gorm"
 
 	"sessiongraph/db"
 	"sessiongraph/internal/agnotest"
@@ -17,10 +16,10 @@ type statementLog struct {
 	stmts []string
 }
 
-func (l *statementLog) record(db *gorm.DB) {
+func (l *statementLog) record(_ context.Context, st db.Statement) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.stmts = append(l.stmts, db.Statement.SQL.String())
+	l.stmts = append(l.stmts, st.SQL)
 }
 
 func (l *statementLog) take() []string {

@@ -59,7 +59,7 @@ func TestTracing(t *testing.T) {
 		op := find("operation", func(s tracetest.SpanStub) bool { return s.Name == "query sessionsPage" })[0]
 		sessions := find("Query.sessions", func(s tracetest.SpanStub) bool { return s.Name == "Query.sessions" })[0]
 		databases := find("Query.databases", func(s tracetest.SpanStub) bool { return s.Name == "Query.databases" })[0]
-		sql := find("SQL", func(s tracetest.SpanStub) bool { return s.InstrumentationScope.Name == "gorm.io/plugin/opentelemetry" })
+		sql := find("SQL", func(s tracetest.SpanStub) bool { return s.InstrumentationScope.Name == "sessiongraph/db" })
 		parentOf := map[string]struct{ child, parent tracetest.SpanStub }{
 			"the operation's":     {op, httpSpan},
 			"Query.sessions's":    {sessions, op},

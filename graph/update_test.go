@@ -296,18 +296,18 @@ func TestUpdateSessionRefusals(t *testing.T) {
 func TestUpdateSessionRacingRunAppends(t *testing.T) {
 	const rounds = 25
 	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
-		appendRun := `UPDATE "ai"."agno_sessions" SET runs = runs || jsonb_build_array(CAST(? AS jsonb)), updated_at = ? WHERE session_id = ?`
+		appendRun := `UPDATE "ai"."agno_sessions" SET runs = runs || jsonb_build_array(CAST($1 AS jsonb)), updated_at = $2 WHERE session_id = $3`
 		switch b.name {
 		case "sqlite double-encoded":
-			appendRun = `UPDATE "agno_sessions" SET runs = json_quote(json_insert(runs ->> '$', '$[#]', json(?)) || ''), updated_at = ? WHERE session_id = ?`
+			appendRun = `UPDATE "agno_sessions" SET runs = json_quote(json_insert(runs ->> '$', '$[#]', json($1)) || ''), updated_at = $2 WHERE session_id = $3`
 		case "sqlite plain":
-			appendRun = `UPDATE "agno_sessions" SET runs = json_insert(runs, '$[#]', json(?)), updated_at = ? WHERE session_id = ?`
+			appendRun = `UPDATE "agno_sessions" SET runs = json_insert(runs, '$[#]', json($1)), updated_at = $2 WHERE session_id = $3`
 		}
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			for k := range rounds {
 				run := fmt.Sprintf(`{"run_id": "appended-%d", "agent_id": "support", "status": "COMPLETED", "created_at": 1757400000}`, k)
-				if err := b.store.GORM().Exec(appendRun, run, time.Now().Unix(), "s-100").Error; err != nil {
+				if _, err := b.store.Pool().ExecContext(t.Context(), appendRun, run, time.Now().Unix(), "s-100"); err != nil {
 					t.Error(err)
 					return
 				}

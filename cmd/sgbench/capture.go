@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"gorm.io/gorm"
 
 	"sessiongraph/db"
 	"sessiongraph/graph"
@@ -25,16 +24,16 @@ type statement struct {
 	args []any
 }
 
-// recorder collects the statements a Store runs, through GORM callbacks.
+// recorder collects the statements a Store runs (see db.Store.OnStatement).
 type recorder struct {
 	mu    sync.Mutex
 	stmts []statement
 }
 
-func (r *recorder) record(tx *gorm.DB) {
+func (r *recorder) record(_ context.Context, st db.Statement) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.stmts = append(r.stmts, statement{sql: tx.Statement.SQL.String(), args: slices.Clone(tx.Statement.Vars)})
+	r.stmts = append(r.stmts, statement{sql: st.SQL, args: slices.Clone(st.Args)})
 }
 
 func (r *recorder) take() []statement {

@@ -141,18 +141,14 @@ func InsertCorrupt(tb testing.TB, s *db.Store) []string {
 			{"x-broken-2", `{"session_name": "ok name"}`, `["oops", {"run_id": "r-x2", "agent_id": "a", "status": "COMPLETED", "created_at": 1757000001, "messages": "not a list"}]`, `{"fine": true}`},
 		}
 	}
-	param := "?"
+	docs := "$2, $3, $4"
 	if s.Dialect() == db.Postgres {
-		param = "CAST(? AS jsonb)"
-	}
-	table := `"agno_sessions"`
-	if s.Dialect() == db.Postgres {
-		table = `"ai"."agno_sessions"`
+		docs = "CAST($2 AS jsonb), CAST($3 AS jsonb), CAST($4 AS jsonb)"
 	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {
-		err := s.GORM().Exec("INSERT INTO "+table+" (session_id, session_type, agent_id, user_id, session_data, runs, metadata, created_at, updated_at) VALUES (?, 'agent', 'broken-agent', 'u-x', "+param+", "+param+", "+param+", ?, ?)",
-			r.id, r.sessionData, r.runs, r.metadata, 1757000000+int64(i), 1757000000+int64(i)).Error
+		_, err := s.Pool().ExecContext(context.Background(), "INSERT INTO "+s.Describe().SessionTable+" (session_id, session_type, agent_id, user_id, session_data, runs, metadata, created_at, updated_at) VALUES ($1, 'agent', 'broken-agent', 'u-x', "+docs+", $5, $6)",
+			r.id, r.sessionData, r.runs, r.metadata, 1757000000+int64(i), 1757000000+int64(i))
 		if err != nil {
 			tb.Fatalf("inserting corrupt row %s: %v", r.id, err)
 		}
