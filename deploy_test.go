@@ -19,6 +19,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"sessiongraph/config"
 	"sessiongraph/internal/agnotest"
 )
 
@@ -38,13 +39,13 @@ func TestDockerfileMatchesTheServer(t *testing.T) {
 			t.Errorf("the Dockerfile sets %s, which the server does not read", name)
 		}
 	}
-	cfg, err := parseConfig(nil, env(img.env), io.Discard)
+	cfg, err := config.Load(nil, env(img.env), io.Discard)
 	if err != nil {
 		t.Fatalf("the image's environment does not configure the server: %v", err)
 	}
-	host, port, err := net.SplitHostPort(cfg.addr)
+	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil || (host != "0.0.0.0" && host != "") || port != img.expose {
-		t.Errorf("the image listens on %q (SESSIONGRAPH_ADDR) but exposes %q: want 0.0.0.0:<exposed port>", cfg.addr, img.expose)
+		t.Errorf("the image listens on %q (SESSIONGRAPH_ADDR) but exposes %q: want 0.0.0.0:<exposed port>", cfg.Addr, img.expose)
 	}
 	if img.uid == 0 {
 		t.Errorf("the image's USER is %q: want a numeric non-root uid", img.user)
@@ -165,15 +166,15 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 				t.Errorf("%s does not come from a Secret", name)
 			}
 		}
-		cfg, err := parseConfig(args, env(vars), io.Discard)
+		cfg, err := config.Load(args, env(vars), io.Discard)
 		if err != nil {
 			t.Fatalf("args %v with the manifest's environment: %v", args, err)
 		}
-		if cfg.http.Auth == nil {
+		if a, _ := cfg.Authenticator(); a == nil {
 			t.Error("the manifest's server requires no authentication")
 		}
-		if _, p, _ := net.SplitHostPort(cfg.addr); p != strconv.Itoa(port) || p != img.expose {
-			t.Errorf("the server listens on %s; the container port is %d and the image exposes %s", cfg.addr, port, img.expose)
+		if _, p, _ := net.SplitHostPort(cfg.Addr); p != strconv.Itoa(port) || p != img.expose {
+			t.Errorf("the server listens on %s; the container port is %d and the image exposes %s", cfg.Addr, port, img.expose)
 		}
 		if svcPort := agnotest.At(agnotest.List(agnotest.At(svc, "spec", "ports"))[0], "targetPort"); svcPort != "http" && jsonInt(svcPort) != port {
 			t.Errorf("the Service targets port %v, not the container's", svcPort)
@@ -182,17 +183,13 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 		// 3 superuser slots must fit beside every replica's pool, in a rolling
 		// update too, under the default max_connections of 100.
 		surge := jsonInt(agnotest.At(dep, "spec", "strategy", "rollingUpdate", "maxSurge"))
-		if peak := (jsonInt(agnotest.At(hpa, "spec", "maxReplicas")) + surge) * cfg.maxConns; peak > 100-3-15 {
+		if peak := (jsonInt(agnotest.At(hpa, "spec", "maxReplicas")) + surge) * cfg.DBMaxConns; peak > 100-3-15 {
 			t.Errorf("at most %d connections from sessiongraph: over the budget of 82 the manifest's comment states", peak)
 		}
 	})
 
 	t.Run("probes answer on the server's routes", func(t *testing.T) {
-		cfg, err := parseConfig([]string{"--demo"}, env(nil), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := newApp(context.Background(), cfg)
+		a, err := newApp(context.Background(), loadOptions(t, []string{"--demo"}, nil, io.Discard))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,6 +214,16 @@ func TestKubernetesManifestMatchesTheServer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// envReadByServer is every environment variable the configuration looks up.
+func envReadByServer(t *testing.T) map[string]bool {
+	t.Helper()
+	read := map[string]bool{}
+	if _, err := config.Load(nil, func(k string) string { read[k] = true; return "" }, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	return read
 }
 
 // dockerfile is what the tests need from the Dockerfile.

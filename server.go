@@ -10,13 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -25,7 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"sessiongraph/auth"
+	"sessiongraph/config"
 	"sessiongraph/db"
 	"sessiongraph/demo"
 	"sessiongraph/graph"
@@ -49,16 +46,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && args[0] == "migrate-indexes" {
 		return migrateIndexes(ctx, args[1:], getenv, stderr)
 	}
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := config.Load(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	slog.SetDefault(cfg.logger)
-	tuneGC(getenv, cfg.logger)
-	a, err := newApp(ctx, cfg)
+	opts, err := newOptions(cfg, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(opts.logger)
+	slog.LogAttrs(ctx, slog.LevelInfo, "configuration", cfg.LogAttrs()...)
+	tuneGC(getenv, opts.logger)
+	a, err := newApp(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -95,15 +97,18 @@ func tuneGC(getenv func(string) string, logger *slog.Logger) {
 // migrateIndexes creates the recommended indexes on every configured
 // database (`sessiongraph migrate-indexes --db URL`), reporting each one.
 func migrateIndexes(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := config.Load(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	if cfg.demo {
+	if cfg.Demo {
 		return errors.New("migrate-indexes works on a --db, not on --demo")
 	}
-	for _, spec := range cfg.dbs {
-		s, err := db.Open(ctx, db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table})
+	for _, d := range cfg.DBs {
+		s, err := db.Open(ctx, db.Options{ID: d.ID, URL: d.URL.Reveal(), Schema: cfg.DBSchema, Table: cfg.SessionTable})
 		if err != nil {
 			return err
 		}
@@ -112,7 +117,7 @@ func migrateIndexes(ctx context.Context, args []string, getenv func(string) stri
 			if created {
 				state = "created in " + took.Round(time.Millisecond).String()
 			}
-			fmt.Fprintf(stderr, "%s: %s %s — %s\n", spec.id, ix.Name, state, ix.Purpose)
+			fmt.Fprintf(stderr, "%s: %s %s — %s\n", d.ID, ix.Name, state, ix.Purpose)
 		})
 		s.Close()
 		if err != nil {
@@ -122,232 +127,73 @@ func migrateIndexes(ctx context.Context, args []string, getenv func(string) stri
 	return nil
 }
 
-// config is the server's configuration.
-type config struct {
-	addr          string
-	dbs           []dbSpec
-	schema        string
-	table         string
-	demo          bool
-	maxConns      int
-	countCacheTTL time.Duration
-	// statementTimeout is PostgreSQL's statement_timeout on our connections.
-	statementTimeout time.Duration
-	graphql          graph.Options      // limits and introspection
-	http             httpserver.Options // request timeout, CORS, authentication
-	metricsOps       []string           // operation names metrics label by name
-	noPlayground     bool
-	logger           *slog.Logger // --log-format, from --log-level up
-	noMetrics        bool         // no /metrics
-	tracing          bool         // the OTEL_* environment asks for traces (telemetry.TracingEnabled)
+// options are the configuration mapped onto the options of the server's parts.
+type options struct {
+	addr string
+	demo bool
+	// dbs are the stores' options; under demo, the one store's, whose URL
+	// is the file prepareDemo writes.
+	dbs          []db.Options
+	graphql      graph.Options      // limits and introspection of the executor
+	http         httpserver.Options // body cap, deadline, shutdown grace, CORS and authentication
+	metricsOps   []string           // operation names metrics label by name
+	noPlayground bool
+	logger       *slog.Logger // --log-format, from --log-level up
+	noMetrics    bool         // no /metrics
+	tracing      bool         // the OTEL_* environment asks for traces (telemetry.TracingEnabled)
 }
 
-// dbSpec is one --db value: an optional id and a URL.
-type dbSpec struct{ id, url string }
-
-// dbFlags collects repeated --db values.
-type dbFlags []dbSpec
-
-var dbIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-func (f *dbFlags) String() string { return fmt.Sprint(len(*f), " databases") }
-
-// Set accepts URL or ID=URL.
-func (f *dbFlags) Set(v string) error {
-	spec := dbSpec{url: v}
-	if id, url, ok := strings.Cut(v, "="); ok && dbIDPattern.MatchString(id) {
-		spec = dbSpec{id: id, url: url}
-	}
-	if _, err := db.ParseURL(spec.url); err != nil {
-		return err
-	}
-	*f = append(*f, spec)
-	return nil
-}
-
-// originFlags collects repeated --cors-origin values.
-type originFlags []string
-
-func (f *originFlags) String() string { return strings.Join(*f, ",") }
-
-// Set accepts * or scheme://host[:port], where host may start with *.
-// (e.g. https://*.example.com); a path would never match an Origin header.
-func (f *originFlags) Set(v string) error {
-	if u, err := url.Parse(v); v != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "") {
-		return fmt.Errorf("CORS origin %q is not * or scheme://host[:port]", v)
-	}
-	*f = append(*f, v)
-	return nil
-}
-
-// operationFlags collects repeated --metrics-operation values.
-type operationFlags []string
-
-var graphQLName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
-
-func (f *operationFlags) String() string { return strings.Join(*f, ",") }
-
-// Set accepts a GraphQL operation name.
-func (f *operationFlags) Set(v string) error {
-	if !graphQLName.MatchString(v) {
-		return fmt.Errorf("%q is not a GraphQL operation name", v)
-	}
-	*f = append(*f, v)
-	return nil
-}
-
-// parseConfig reads flags, falling back to environment variables.
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("sessiongraph", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg config
-	var dbs dbFlags
-	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "SESSIONGRAPH_ADDR", "127.0.0.1:8080"), "listen address (env SESSIONGRAPH_ADDR)")
-	fs.Var(&dbs, "db", "database URL, or ID=URL; repeat for several databases, the first is the default (env DATABASE_URL; default sqlite:///agno.db)")
-	fs.StringVar(&cfg.schema, "db-schema", envOr(getenv, "SESSIONGRAPH_DB_SCHEMA", "ai"), "PostgreSQL schema of the sessions table (env SESSIONGRAPH_DB_SCHEMA)")
-	fs.StringVar(&cfg.table, "session-table", envOr(getenv, "SESSIONGRAPH_SESSION_TABLE", "agno_sessions"), "sessions table (env SESSIONGRAPH_SESSION_TABLE)")
-	fs.IntVar(&cfg.maxConns, "db-max-conns", 0, "connections per database pool; 0 means max(4, GOMAXPROCS), as pgxpool (env SESSIONGRAPH_DB_MAX_CONNS)")
-	fs.DurationVar(&cfg.statementTimeout, "db-statement-timeout", 30*time.Second, "PostgreSQL statement_timeout on the server's connections (0: the database's own; env SESSIONGRAPH_DB_STATEMENT_TIMEOUT)")
-	fs.DurationVar(&cfg.countCacheTTL, "count-cache-ttl", time.Second, "reuse a totalCount answer this long (refreshed in the background up to 4x); 0 counts every time (env SESSIONGRAPH_COUNT_CACHE_TTL)")
-	fs.BoolVar(&cfg.demo, "demo", false, "serve a generated demo dataset from a temporary SQLite file")
-	fs.DurationVar(&cfg.http.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long in-flight requests may finish on SIGINT/SIGTERM (env SESSIONGRAPH_SHUTDOWN_GRACE)")
-	fs.IntVar(&cfg.graphql.MaxDepth, "max-depth", graph.DefaultMaxDepth, "deepest nesting of fields a query may have, introspection aside (env SESSIONGRAPH_MAX_DEPTH)")
-	fs.IntVar(&cfg.graphql.MaxAliases, "max-aliases", graph.DefaultMaxAliases, "most aliases a query may have (env SESSIONGRAPH_MAX_ALIASES)")
-	fs.IntVar(&cfg.graphql.ComplexityLimit, "max-complexity", graph.DefaultComplexityLimit, "most a query may cost (env SESSIONGRAPH_MAX_COMPLEXITY)")
-	fs.DurationVar(&cfg.http.RequestTimeout, "request-timeout", httpserver.DefaultRequestTimeout, "how long a GraphQL request may run (env SESSIONGRAPH_REQUEST_TIMEOUT)")
-	fs.BoolVar(&cfg.graphql.DisableIntrospection, "no-introspection", false, "refuse introspection queries (env SESSIONGRAPH_NO_INTROSPECTION)")
-	fs.BoolVar(&cfg.noPlayground, "no-playground", false, "do not serve GraphiQL at / (env SESSIONGRAPH_NO_PLAYGROUND)")
-	var logFormat, logLevel string
-	fs.StringVar(&logFormat, "log-format", envOr(getenv, "SESSIONGRAPH_LOG_FORMAT", "text"), "log format: text or json (env SESSIONGRAPH_LOG_FORMAT)")
-	fs.StringVar(&logLevel, "log-level", envOr(getenv, "SESSIONGRAPH_LOG_LEVEL", "info"), "least severe level logged: debug, info (a line per GraphQL operation), warn or error (env SESSIONGRAPH_LOG_LEVEL)")
-	fs.BoolVar(&cfg.noMetrics, "no-metrics", false, "do not serve Prometheus metrics at /metrics, which needs no authentication: keep it off public networks (env SESSIONGRAPH_NO_METRICS)")
-	var metricsOps operationFlags
-	fs.Var(&metricsOps, "metrics-operation", "a GraphQL operation name that metrics label by name (others count as \"other\"); repeat for several (env SESSIONGRAPH_METRICS_OPERATIONS, comma-separated)")
-	var authCfg auth.Config
-	var jwtSecret, jwtPublicKey string
-	fs.StringVar(&authCfg.SecurityKey, "security-key", getenv("OS_SECURITY_KEY"), "require Authorization: Bearer <key> on every request, as AgentOS does (env OS_SECURITY_KEY; prefer the env, flags show in ps)")
-	fs.StringVar(&jwtSecret, "jwt-secret", getenv("SESSIONGRAPH_JWT_SECRET"), "accept HS256 JWTs signed with this secret, at least 32 bytes (env SESSIONGRAPH_JWT_SECRET)")
-	fs.StringVar(&jwtPublicKey, "jwt-public-key", getenv("SESSIONGRAPH_JWT_PUBLIC_KEY"), "accept JWTs signed for this PEM public key file: RS256 (RSA) or ES256 (P-256) (env SESSIONGRAPH_JWT_PUBLIC_KEY)")
-	fs.StringVar(&authCfg.Audience, "jwt-audience", getenv("SESSIONGRAPH_JWT_AUDIENCE"), "require this aud in JWTs (env SESSIONGRAPH_JWT_AUDIENCE)")
-	fs.StringVar(&authCfg.Issuer, "jwt-issuer", getenv("SESSIONGRAPH_JWT_ISSUER"), "require this iss in JWTs (env SESSIONGRAPH_JWT_ISSUER)")
-	fs.StringVar(&authCfg.UserClaim, "jwt-user-claim", envOr(getenv, "SESSIONGRAPH_JWT_USER_CLAIM", auth.DefaultUserClaim), "the JWT claim holding the user id sessions are scoped to (env SESSIONGRAPH_JWT_USER_CLAIM)")
-	fs.StringVar(&authCfg.ScopesClaim, "jwt-scopes-claim", envOr(getenv, "SESSIONGRAPH_JWT_SCOPES_CLAIM", auth.DefaultScopesClaim), "the JWT claim holding the scopes (env SESSIONGRAPH_JWT_SCOPES_CLAIM)")
-	fs.StringVar(&authCfg.AdminScope, "admin-scope", envOr(getenv, "SESSIONGRAPH_ADMIN_SCOPE", auth.DefaultAdminScope), "the scope that sees every user's sessions (env SESSIONGRAPH_ADMIN_SCOPE)")
-	var origins originFlags
-	fs.Var(&origins, "cors-origin", "an origin browsers may call /graphql from, e.g. https://app.example.com, or * for any; repeat for several (env SESSIONGRAPH_CORS_ORIGINS, comma-separated; default none)")
-	for _, f := range [][2]string{{"max-depth", "SESSIONGRAPH_MAX_DEPTH"}, {"max-aliases", "SESSIONGRAPH_MAX_ALIASES"},
-		{"max-complexity", "SESSIONGRAPH_MAX_COMPLEXITY"}, {"request-timeout", "SESSIONGRAPH_REQUEST_TIMEOUT"},
-		{"no-introspection", "SESSIONGRAPH_NO_INTROSPECTION"}, {"no-playground", "SESSIONGRAPH_NO_PLAYGROUND"},
-		{"db-max-conns", "SESSIONGRAPH_DB_MAX_CONNS"}, {"db-statement-timeout", "SESSIONGRAPH_DB_STATEMENT_TIMEOUT"},
-		{"count-cache-ttl", "SESSIONGRAPH_COUNT_CACHE_TTL"}, {"shutdown-grace", "SESSIONGRAPH_SHUTDOWN_GRACE"},
-		{"no-metrics", "SESSIONGRAPH_NO_METRICS"}} {
-		if v := getenv(f[1]); v != "" {
-			if err := fs.Set(f[0], v); err != nil {
-				return cfg, fmt.Errorf("%s: %w", f[1], err)
-			}
-		}
-	}
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: sessiongraph [flags]\n       sessiongraph migrate-indexes [flags]   create the recommended indexes, then exit\n\nServes a GraphQL API over Agno's session table.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, err
-		}
-		return cfg, fmt.Errorf("%w (see --help)", err)
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
-	}
-	if min(cfg.graphql.MaxDepth, cfg.graphql.MaxAliases, cfg.graphql.ComplexityLimit) < 1 || cfg.http.RequestTimeout <= 0 {
-		return cfg, errors.New("--max-depth, --max-aliases, --max-complexity and --request-timeout must be positive")
-	}
-	if len(origins) == 0 {
-		for _, o := range strings.Split(getenv("SESSIONGRAPH_CORS_ORIGINS"), ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				if err := origins.Set(o); err != nil {
-					return cfg, fmt.Errorf("SESSIONGRAPH_CORS_ORIGINS: %w", err)
-				}
-			}
-		}
-	}
-	cfg.http.CORSOrigins = origins
-	if len(metricsOps) == 0 {
-		for _, name := range strings.Split(getenv("SESSIONGRAPH_METRICS_OPERATIONS"), ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				if err := metricsOps.Set(name); err != nil {
-					return cfg, fmt.Errorf("SESSIONGRAPH_METRICS_OPERATIONS: %w", err)
-				}
-			}
-		}
-	}
-	cfg.metricsOps = metricsOps
-	logger, err := telemetry.NewLogger(stderr, logFormat, logLevel)
+// newOptions maps the configuration onto the options of the server's parts:
+// the stores, the GraphQL executor, the HTTP layer, the logger (writing to
+// stderr) and tracing.
+func newOptions(cfg config.Config, getenv func(string) string, stderr io.Writer) (options, error) {
+	logger, err := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
-		return cfg, err
+		return options{}, err
 	}
-	cfg.logger = logger
-	cfg.tracing = telemetry.TracingEnabled(getenv)
-	if jwtSecret != "" {
-		authCfg.JWTSecret = []byte(jwtSecret)
+	authenticator, err := cfg.Authenticator()
+	if err != nil {
+		return options{}, err
 	}
-	if jwtPublicKey != "" {
-		pem, err := os.ReadFile(jwtPublicKey)
-		if err != nil {
-			return cfg, fmt.Errorf("--jwt-public-key: %w", err)
-		}
-		authCfg.JWTPublicKeyPEM = pem
+	o := options{
+		addr: cfg.Addr,
+		demo: cfg.Demo,
+		graphql: graph.Options{
+			MaxDepth:             cfg.MaxDepth,
+			MaxAliases:           cfg.MaxAliases,
+			ComplexityLimit:      cfg.MaxComplexity,
+			DisableIntrospection: cfg.NoIntrospection,
+			Logger:               logger,
+		},
+		http: httpserver.Options{
+			RequestTimeout: cfg.RequestTimeout,
+			ShutdownGrace:  cfg.ShutdownGrace,
+			CORSOrigins:    cfg.CORSOrigins,
+			Auth:           authenticator,
+			Logger:         logger,
+		},
+		metricsOps:   cfg.MetricsOperations,
+		noPlayground: cfg.NoPlayground,
+		logger:       logger,
+		noMetrics:    cfg.NoMetrics,
+		tracing:      telemetry.TracingEnabled(getenv),
 	}
-	if authCfg.SecurityKey != "" || authCfg.JWTSecret != nil || authCfg.JWTPublicKeyPEM != nil {
-		a, err := auth.New(authCfg)
-		if err != nil {
-			return cfg, fmt.Errorf("authentication: %w", err)
-		}
-		cfg.http.Auth = a
-	} else if authCfg.Audience != "" || authCfg.Issuer != "" {
-		return cfg, errors.New("--jwt-audience and --jwt-issuer need --jwt-secret or --jwt-public-key")
+	store := db.Options{Schema: cfg.DBSchema, Table: cfg.SessionTable, MaxConns: cfg.DBMaxConns,
+		CountCacheTTL: cfg.CountCacheTTL, StatementTimeout: cfg.DBStatementTimeout}
+	if cfg.Demo {
+		store.ID = "default"
+		o.dbs = append(o.dbs, store)
 	}
-	if len(dbs) == 0 {
-		if env := getenv("DATABASE_URL"); env != "" {
-			if err := dbs.Set(env); err != nil {
-				return cfg, fmt.Errorf("DATABASE_URL: %w", err)
-			}
-		}
+	for _, d := range cfg.DBs {
+		store.ID, store.URL = d.ID, d.URL.Reveal()
+		o.dbs = append(o.dbs, store)
 	}
-	if cfg.demo && len(dbs) > 0 {
-		return cfg, errors.New("--demo serves its own dataset and never touches another database: drop --db / DATABASE_URL")
-	}
-	if len(dbs) == 0 && !cfg.demo {
-		dbs = dbFlags{{url: "agno.db"}} // Agno's own default SQLite file
-	}
-	seen := map[string]bool{}
-	for i := range dbs {
-		if dbs[i].id == "" {
-			dbs[i].id = "default"
-			if i > 0 {
-				dbs[i].id = fmt.Sprintf("db%d", i+1)
-			}
-		}
-		if seen[dbs[i].id] {
-			return cfg, fmt.Errorf("database id %q is given twice", dbs[i].id)
-		}
-		seen[dbs[i].id] = true
-	}
-	cfg.dbs = dbs
-	return cfg, nil
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
+	return o, nil
 }
 
 // app is a configured server: its stores and HTTP handler.
 type app struct {
-	cfg     config
+	cfg     options
 	stores  []*db.Store
 	metrics *prometheus.Registry // nil under --no-metrics
 	handler http.Handler
@@ -355,19 +201,18 @@ type app struct {
 }
 
 // newApp opens every database (creating Agno's table where missing) and builds the handler.
-func newApp(ctx context.Context, cfg config) (*app, error) {
+func newApp(ctx context.Context, cfg options) (*app, error) {
 	a := &app{cfg: cfg}
 	if cfg.demo {
-		spec, err := a.prepareDemo(ctx)
+		path, err := a.prepareDemo(ctx, cfg.dbs[0].Table)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
-		cfg.dbs = []dbSpec{spec}
+		cfg.dbs[0].URL = path
 	}
-	for _, spec := range cfg.dbs {
-		s, err := db.New(db.Options{ID: spec.id, URL: spec.url, Schema: cfg.schema, Table: cfg.table,
-			MaxConns: cfg.maxConns, CountCacheTTL: cfg.countCacheTTL, StatementTimeout: cfg.statementTimeout})
+	for _, o := range cfg.dbs {
+		s, err := db.New(o)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -380,7 +225,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 		// A table that is not Agno's is a configuration error, and fails.
 		openCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if err := s.Ping(openCtx); err != nil {
-			slog.Warn("database not ready; serving anyway, /readyz answers 503 until it is", "db", spec.id, "error", err)
+			slog.Warn("database not ready; serving anyway, /readyz answers 503 until it is", "db", o.ID, "error", err)
 		} else if err := s.Init(openCtx); err != nil {
 			cancel()
 			a.Close()
@@ -399,8 +244,6 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 // observe sets up the logs, the metrics served at /metrics and, when the
 // OTEL_* environment asks for it, tracing of requests, operations and SQL.
 func (a *app) observe(ctx context.Context) error {
-	a.cfg.graphql.Logger = a.cfg.logger
-	a.cfg.http.Logger = a.cfg.logger
 	var operationMetrics *telemetry.OperationMetrics
 	if !a.cfg.noMetrics {
 		var err error
@@ -441,30 +284,31 @@ func (a *app) observe(ctx context.Context) error {
 	return nil
 }
 
-// prepareDemo writes the generated dataset into a fresh SQLite file, half of
-// it double-encoded like Agno up to 2.9 and half plain like later Agno.
-func (a *app) prepareDemo(ctx context.Context) (dbSpec, error) {
+// prepareDemo writes the generated dataset into table in a fresh SQLite
+// file, half of it double-encoded like Agno up to 2.9 and half plain like
+// later Agno, and returns the file's path.
+func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 	dir, err := os.MkdirTemp("", "sessiongraph-demo-")
 	if err != nil {
-		return dbSpec{}, err
+		return "", err
 	}
 	a.cleanup = append(a.cleanup, func() { _ = os.RemoveAll(dir) })
 	path := filepath.Join(dir, "demo.db")
-	s, err := db.Open(ctx, db.Options{URL: path, Table: a.cfg.table})
+	s, err := db.Open(ctx, db.Options{URL: path, Table: table})
 	if err != nil {
-		return dbSpec{}, err
+		return "", err
 	}
 	defer s.Close()
 	rows := demo.Generate(1, 500, time.Now())
 	half := len(rows) / 2
 	if err := s.InsertRows(ctx, rows[:half], db.DoubleEncoded); err != nil {
-		return dbSpec{}, err
+		return "", err
 	}
 	if err := s.InsertRows(ctx, rows[half:], db.PlainJSON); err != nil {
-		return dbSpec{}, err
+		return "", err
 	}
 	slog.Info("demo dataset ready", "sessions", len(rows), "file", path)
-	return dbSpec{id: "default", url: path}, nil
+	return path, nil
 }
 
 // routes wires the endpoints, each in the HTTP layer's request scope.

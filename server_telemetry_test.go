@@ -18,53 +18,6 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-func TestParseConfigTelemetryFlags(t *testing.T) {
-	t.Run("metrics are on, logs text at info, tracing off by default", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(nil), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.noMetrics || cfg.tracing || len(cfg.metricsOps) != 0 || cfg.logger == nil {
-			t.Errorf("config = %+v", cfg)
-		}
-	})
-	t.Run("the environment names the metrics operations and turns metrics off", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(map[string]string{"SESSIONGRAPH_METRICS_OPERATIONS": "sessionsPage, sessionTree", "SESSIONGRAPH_NO_METRICS": "true"}), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(cfg.metricsOps, []string{"sessionsPage", "sessionTree"}) || !cfg.noMetrics {
-			t.Errorf("config = %+v", cfg)
-		}
-		cfg, _ = parseConfig([]string{"--metrics-operation", "a", "--metrics-operation", "b"}, env(map[string]string{"SESSIONGRAPH_METRICS_OPERATIONS": "c"}), io.Discard)
-		if !slices.Equal(cfg.metricsOps, []string{"a", "b"}) {
-			t.Errorf("flags did not win over the environment: %v", cfg.metricsOps)
-		}
-	})
-	t.Run("an OTLP endpoint in the environment turns tracing on", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}), io.Discard)
-		if err != nil || !cfg.tracing {
-			t.Errorf("tracing = %v, %v", cfg.tracing, err)
-		}
-	})
-	for _, c := range []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"an unknown log format is refused", []string{"--log-format", "xml"}, "not text or json"},
-		{"an unknown log level is refused", []string{"--log-level", "loud"}, "not debug, info, warn or error"},
-		{"a metrics operation that is no GraphQL name is refused", []string{"--metrics-operation", "a b"}, "not a GraphQL operation name"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := parseConfig(c.args, env(nil), io.Discard)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("err = %v, want it to mention %q", err, c.want)
-			}
-		})
-	}
-}
-
 // lockedBuffer is a log destination safe for the server's goroutines.
 type lockedBuffer struct {
 	mu  sync.Mutex
@@ -86,11 +39,7 @@ func (b *lockedBuffer) String() string {
 // serveAppLogging is serveApp with the server's log written to logs.
 func serveAppLogging(t *testing.T, logs io.Writer, args ...string) string {
 	t.Helper()
-	cfg, err := parseConfig(append(args, "--db", filepath.Join(t.TempDir(), "agno.db")), env(nil), logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), cfg)
+	a, err := newApp(context.Background(), loadOptions(t, append(args, "--db", filepath.Join(t.TempDir(), "agno.db")), nil, logs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,11 +154,7 @@ func TestTracingExportsOnShutdown(t *testing.T) {
 	for k, v := range vars {
 		t.Setenv(k, v) // the exporter reads the process environment
 	}
-	cfg, err := parseConfig([]string{"--db", filepath.Join(t.TempDir(), "agno.db")}, env(vars), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), cfg)
+	a, err := newApp(context.Background(), loadOptions(t, []string{"--db", filepath.Join(t.TempDir(), "agno.db")}, vars, io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

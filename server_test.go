@@ -11,13 +11,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"sessiongraph/config"
+	"sessiongraph/db"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/testpg"
@@ -29,62 +31,73 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-func TestParseConfig(t *testing.T) {
-	t.Run("defaults to Agno's SQLite file on loopback", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(nil), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.addr != "127.0.0.1:8080" || len(cfg.dbs) != 1 || cfg.dbs[0] != (dbSpec{"default", "agno.db"}) {
-			t.Errorf("config = %+v", cfg)
-		}
-		if cfg.schema != "ai" || cfg.table != "agno_sessions" {
-			t.Errorf("schema/table = %s/%s", cfg.schema, cfg.table)
-		}
-	})
-	t.Run("environment variables are the fallback of flags", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(map[string]string{"SESSIONGRAPH_ADDR": ":9999", "DATABASE_URL": "postgresql+psycopg://ai:ai@localhost:5532/ai"}), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.addr != ":9999" || cfg.dbs[0].url != "postgresql+psycopg://ai:ai@localhost:5532/ai" {
-			t.Errorf("config = %+v", cfg)
-		}
-		cfg, _ = parseConfig([]string{"--addr", ":1", "--db", "x.db"}, env(map[string]string{"SESSIONGRAPH_ADDR": ":9999", "DATABASE_URL": "y.db"}), io.Discard)
-		if cfg.addr != ":1" || len(cfg.dbs) != 1 || cfg.dbs[0].url != "x.db" {
-			t.Errorf("flags did not win over the environment: %+v", cfg)
-		}
-	})
-	t.Run("repeated --db takes ID=URL and names the others", func(t *testing.T) {
-		cfg, err := parseConfig([]string{"--db", "main.db", "--db", "prod=postgres://h/db?sslmode=disable", "--db", "sqlite:///b.db"}, env(nil), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := []dbSpec{{"default", "main.db"}, {"prod", "postgres://h/db?sslmode=disable"}, {"db3", "sqlite:///b.db"}}
-		for i, w := range want {
-			if cfg.dbs[i] != w {
-				t.Errorf("db %d = %+v, want %+v", i, cfg.dbs[i], w)
-			}
-		}
-	})
-	for _, c := range []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"an unknown flag is refused", []string{"--nope"}, "flag provided but not defined"},
-		{"an unsupported URL is refused", []string{"--db", "mysql://h/db"}, "not supported"},
-		{"an id given twice is refused", []string{"--db", "a=x.db", "--db", "a=y.db"}, "given twice"},
-		{"--demo never serves another database", []string{"--demo", "--db", "x.db"}, "--demo"},
-		{"a stray argument is refused", []string{"serve"}, "unexpected argument"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := parseConfig(c.args, env(nil), io.Discard)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("err = %v, want it to mention %q", err, c.want)
-			}
-		})
+// loadOptions is config.Load and newOptions for args and vars, the log
+// written to logs.
+func loadOptions(t *testing.T, args []string, vars map[string]string, logs io.Writer) options {
+	t.Helper()
+	cfg, err := config.Load(args, env(vars), logs)
+	if err != nil {
+		t.Fatalf("%v: %v", args, err)
 	}
+	opts, err := newOptions(cfg, env(vars), logs)
+	if err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	return opts
+}
+
+// TestOptionsMapTheConfiguration: each setting reaches the option of the
+// part it configures (config's own tests cover reading them).
+func TestOptionsMapTheConfiguration(t *testing.T) {
+	t.Run("by default: the handler's safe defaults, GraphiQL, metrics, no auth, no tracing", func(t *testing.T) {
+		o := loadOptions(t, nil, nil, io.Discard)
+		if g := o.graphql; g.MaxDepth != graph.DefaultMaxDepth || g.MaxAliases != graph.DefaultMaxAliases ||
+			g.ComplexityLimit != graph.DefaultComplexityLimit || g.DisableIntrospection || g.Logger != o.logger {
+			t.Errorf("graphql = %+v", g)
+		}
+		if h := o.http; h.RequestTimeout != httpserver.DefaultRequestTimeout || h.CORSOrigins != nil || h.Auth != nil || h.Logger != o.logger {
+			t.Errorf("http = %+v", h)
+		}
+		if o.noPlayground || o.noMetrics || o.tracing || o.logger == nil || o.metricsOps != nil {
+			t.Errorf("options = %+v", o)
+		}
+		if o.addr != "127.0.0.1:8080" || o.http.ShutdownGrace != 10*time.Second || o.demo {
+			t.Errorf("options = %+v", o)
+		}
+		wantDB := db.Options{ID: "default", URL: "agno.db", Schema: "ai", Table: "agno_sessions", CountCacheTTL: time.Second, StatementTimeout: 30 * time.Second}
+		if len(o.dbs) != 1 || o.dbs[0] != wantDB {
+			t.Errorf("dbs = %+v, want [%+v]", o.dbs, wantDB)
+		}
+	})
+	t.Run("every setting reaches its part", func(t *testing.T) {
+		o := loadOptions(t, []string{"--max-depth", "7", "--max-aliases", "8", "--max-complexity", "900", "--request-timeout", "5s",
+			"--no-introspection", "--no-playground", "--no-metrics", "--cors-origin", "https://a.example", "--metrics-operation", "page",
+			"--security-key", "k", "--db-schema", "s", "--session-table", "t", "--db-max-conns", "3", "--count-cache-ttl", "0",
+			"--db-statement-timeout", "1s", "--db", "a.db", "--db", "pg=postgres://h/db", "--addr", ":1", "--shutdown-grace", "2s"},
+			map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, io.Discard)
+		g, h := o.graphql, o.http
+		if g.MaxDepth != 7 || g.MaxAliases != 8 || g.ComplexityLimit != 900 || !g.DisableIntrospection {
+			t.Errorf("graphql = %+v", g)
+		}
+		if h.RequestTimeout != 5*time.Second || !slices.Equal(h.CORSOrigins, []string{"https://a.example"}) || h.Auth == nil {
+			t.Errorf("http = %+v", h)
+		}
+		if !o.noPlayground || !o.noMetrics || !o.tracing || o.addr != ":1" || o.http.ShutdownGrace != 2*time.Second || !slices.Equal(o.metricsOps, []string{"page"}) {
+			t.Errorf("options = %+v", o)
+		}
+		store := db.Options{Schema: "s", Table: "t", MaxConns: 3, StatementTimeout: time.Second}
+		a, pg := store, store
+		a.ID, a.URL, pg.ID, pg.URL = "default", "a.db", "pg", "postgres://h/db"
+		if !slices.Equal(o.dbs, []db.Options{a, pg}) {
+			t.Errorf("dbs = %+v", o.dbs)
+		}
+	})
+	t.Run("--demo leaves the one store's URL to the demo file", func(t *testing.T) {
+		o := loadOptions(t, []string{"--demo", "--session-table", "t"}, nil, io.Discard)
+		if !o.demo || len(o.dbs) != 1 || o.dbs[0].ID != "default" || o.dbs[0].URL != "" || o.dbs[0].Table != "t" {
+			t.Errorf("demo = %v, dbs = %+v", o.demo, o.dbs)
+		}
+	})
 }
 
 // TestRunFailsWithOneLineOnAForeignTable: a database that answers but whose
@@ -107,11 +120,7 @@ func TestRunFailsWithOneLineOnAForeignTable(t *testing.T) {
 }
 
 func TestDemoServesSessions(t *testing.T) {
-	cfg, err := parseConfig([]string{"--demo"}, env(nil), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), cfg)
+	a, err := newApp(context.Background(), loadOptions(t, []string{"--demo"}, nil, io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,75 +223,16 @@ func TestMigrateIndexesCreatesThemOnce(t *testing.T) {
 	if strings.Contains(out.String(), "created in") || strings.Count(out.String(), "exists") != 10 {
 		t.Errorf("second run:\n%s", out.String())
 	}
-}
-
-func TestParseConfigGraphQLFlags(t *testing.T) {
-	t.Run("defaults are the handler's safe defaults, with GraphiQL and no CORS", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(nil), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := graph.Options{MaxDepth: graph.DefaultMaxDepth, MaxAliases: graph.DefaultMaxAliases, ComplexityLimit: graph.DefaultComplexityLimit}
-		if !reflect.DeepEqual(cfg.graphql, want) || cfg.http.RequestTimeout != httpserver.DefaultRequestTimeout || cfg.http.CORSOrigins != nil || cfg.noPlayground {
-			t.Errorf("graphql = %+v, http = %+v, noPlayground = %v", cfg.graphql, cfg.http, cfg.noPlayground)
-		}
-	})
-	vars := map[string]string{
-		"SESSIONGRAPH_MAX_DEPTH": "7", "SESSIONGRAPH_MAX_ALIASES": "8", "SESSIONGRAPH_MAX_COMPLEXITY": "900",
-		"SESSIONGRAPH_REQUEST_TIMEOUT": "5s", "SESSIONGRAPH_NO_INTROSPECTION": "true", "SESSIONGRAPH_NO_PLAYGROUND": "1",
-		"SESSIONGRAPH_CORS_ORIGINS": "https://a.example, https://*.b.example",
-	}
-	t.Run("environment variables are the fallback of flags", func(t *testing.T) {
-		cfg, err := parseConfig(nil, env(vars), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := graph.Options{MaxDepth: 7, MaxAliases: 8, ComplexityLimit: 900, DisableIntrospection: true}
-		if !reflect.DeepEqual(cfg.graphql, want) || cfg.http.RequestTimeout != 5*time.Second ||
-			!reflect.DeepEqual(cfg.http.CORSOrigins, []string{"https://a.example", "https://*.b.example"}) || !cfg.noPlayground {
-			t.Errorf("graphql = %+v, http = %+v, noPlayground = %v", cfg.graphql, cfg.http, cfg.noPlayground)
-		}
-	})
-	t.Run("flags win over the environment, repeated --cors-origin over the whole list", func(t *testing.T) {
-		cfg, err := parseConfig([]string{"--max-depth", "9", "--no-introspection=false", "--cors-origin", "http://localhost:5173", "--cors-origin", "*"}, env(vars), io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.graphql.MaxDepth != 9 || cfg.graphql.MaxAliases != 8 || cfg.graphql.DisableIntrospection ||
-			!reflect.DeepEqual(cfg.http.CORSOrigins, []string{"http://localhost:5173", "*"}) {
-			t.Errorf("graphql = %+v, http = %+v", cfg.graphql, cfg.http)
-		}
-	})
-	for _, c := range []struct {
-		name string
-		args []string
-		env  map[string]string
-		want string
-	}{
-		{"a zero depth is refused", []string{"--max-depth", "0"}, nil, "must be positive"},
-		{"a negative complexity is refused", []string{"--max-complexity", "-1"}, nil, "must be positive"},
-		{"a zero request timeout is refused", []string{"--request-timeout", "0s"}, nil, "must be positive"},
-		{"a malformed environment value names its variable", nil, map[string]string{"SESSIONGRAPH_MAX_ALIASES": "lots"}, "SESSIONGRAPH_MAX_ALIASES"},
-		{"an origin with a path is refused", []string{"--cors-origin", "https://a.example/"}, nil, "not * or scheme://host"},
-		{"an origin without a scheme is refused", nil, map[string]string{"SESSIONGRAPH_CORS_ORIGINS": "a.example"}, "SESSIONGRAPH_CORS_ORIGINS"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := parseConfig(c.args, env(c.env), io.Discard)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("err = %v, want it to mention %q", err, c.want)
-			}
-		})
+	out.Reset()
+	if err := run(context.Background(), []string{"migrate-indexes", "--help"}, env(nil), &out); err != nil || !strings.Contains(out.String(), "--db URL") {
+		t.Errorf("migrate-indexes --help: %v\n%s", err, out.String())
 	}
 }
 
 // serveApp serves the app configured by args on a fresh SQLite file.
 func serveApp(t *testing.T, args ...string) string {
 	t.Helper()
-	cfg, err := parseConfig(append(args, "--db", filepath.Join(t.TempDir(), "agno.db")), env(nil), io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), cfg)
+	a, err := newApp(context.Background(), loadOptions(t, append(args, "--db", filepath.Join(t.TempDir(), "agno.db")), nil, io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,8 @@ type Target struct {
 // ParseURL accepts the database URLs Agno users already have: postgres:// and
 // postgresql:// URLs, SQLAlchemy's postgresql+psycopg:// (and +psycopg2,
 // +asyncpg), sqlite:///relative.db, sqlite:////absolute.db, and a plain file
-// path for SQLite.
+// path for SQLite. Its errors never contain the URL's password: they quote
+// no more of the URL than its scheme, or the URL with the password redacted.
 func ParseURL(raw string) (Target, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -34,7 +35,8 @@ func ParseURL(raw string) (Target, error) {
 	scheme, rest, hasScheme := strings.Cut(raw, "://")
 	if !hasScheme {
 		if strings.Contains(raw, ":") && !strings.ContainsAny(raw, `/\.`) {
-			return Target{}, fmt.Errorf("database URL %q has no scheme (postgres://, sqlite:///) and is not a file path", raw)
+			// Not quoted: "user:password@host" lands here.
+			return Target{}, errors.New("database URL has no scheme (postgres://, sqlite:///) and is not a file path")
 		}
 		return Target{Dialect: SQLite, DSN: raw}, nil
 	}
@@ -43,11 +45,7 @@ func ParseURL(raw string) (Target, error) {
 	case "postgres", "postgresql":
 		u, err := url.Parse("postgres://" + rest)
 		if err != nil {
-			var uerr *url.Error
-			if errors.As(err, &uerr) {
-				err = uerr.Err // url.Error quotes the whole URL, password included
-			}
-			return Target{}, fmt.Errorf("database URL is not a valid postgres URL: %w", err)
+			return Target{}, fmt.Errorf("database URL is not a valid postgres URL: %w", postgresURLError(rest))
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
 			return Target{}, fmt.Errorf("postgres URL %q names no host", redact(u))
@@ -61,11 +59,25 @@ func ParseURL(raw string) (Target, error) {
 		path, ok := strings.CutPrefix(rest, "/")
 		path, _, _ = strings.Cut(path, "?")
 		if !ok || path == "" {
-			return Target{}, fmt.Errorf("sqlite URL %q must look like sqlite:///file.db or sqlite:////abs/file.db", raw)
+			return Target{}, errors.New("sqlite URL must look like sqlite:///file.db or sqlite:////abs/file.db")
 		}
 		return Target{Dialect: SQLite, DSN: path}, nil
 	}
 	return Target{}, fmt.Errorf("database URL scheme %q is not supported (use postgres://, postgresql+psycopg://, sqlite:/// or a file path)", scheme)
+}
+
+// postgresURLError says what is wrong with a postgres URL (after its
+// "scheme://") that url.Parse refuses, without quoting its password. The
+// url.Error's own text holds the whole URL, and its inner error may quote
+// part of the userinfo (an escape, or a password with a "/" read as a
+// port), so the URL is parsed again without everything up to its last "@".
+func postgresURLError(rest string) error {
+	at := strings.LastIndex(rest, "@")
+	_, err := url.Parse("postgres://" + rest[at+1:])
+	if at >= 0 && err == nil {
+		return errors.New("its user or password is not valid URL text (percent-encode it: @ as %40, / as %2F, % as %25)")
+	}
+	return errors.Unwrap(err) // the *url.Error's cause, without the URL
 }
 
 // Redacted returns the target for logs, without a password.
