@@ -13,12 +13,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -66,129 +64,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	defer a.Close()
 	return a.Serve(ctx)
-}
-
-// defaultGCPercent is the garbage collector's target (GOGC) when the
-// environment sets none. A request allocates a few hundred kilobytes and
-// keeps almost none of them, so the live heap is small and, at Go's default
-// of 100, the collector ran dozens of times a second under load and took
-// about a tenth of the server's CPU. At 300 one session's run tree is
-// served about 12% faster; the peak RSS of a 10,000-session load run
-// (sgbench a–d) grows from about 113 to 145 MB (at 400 it reached 202 MB
-// for the same rate). docs/performance.md has the runs.
-const defaultGCPercent = 300
-
-// tuneGC sets the collector's target to defaultGCPercent unless GOGC is
-// set, and, unless GOMEMLIMIT is set, a soft memory limit of 90% of the
-// container's (cgroup) memory limit when there is one, so that a request
-// holding a large live heap makes the collector work harder before the
-// kernel's OOM killer would step in, whatever GOGC allows.
-func tuneGC(getenv func(string) string, logger *slog.Logger) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		// Set reads GOMEMLIMIT and AUTOMEMLIMIT itself, logs what it sets
-		// and leaves the limit alone where there is none.
-		_, _ = memlimit.Set(memlimit.WithProvider(memlimit.FromCgroup), memlimit.WithLogger(logger))
-	}
-}
-
-// migrateIndexes creates the recommended indexes on every configured
-// database (`sessiongraph migrate-indexes --db URL`), reporting each one.
-func migrateIndexes(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := config.Load(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if cfg.Demo {
-		return errors.New("migrate-indexes works on a --db, not on --demo")
-	}
-	for _, d := range cfg.DBs {
-		s, err := db.Open(ctx, db.Options{ID: d.ID, URL: d.URL.Reveal(), Schema: cfg.DBSchema, Table: cfg.SessionTable})
-		if err != nil {
-			return err
-		}
-		err = s.CreateIndexes(ctx, func(ix db.Index, took time.Duration, created bool) {
-			state := "exists"
-			if created {
-				state = "created in " + took.Round(time.Millisecond).String()
-			}
-			fmt.Fprintf(stderr, "%s: %s %s — %s\n", d.ID, ix.Name, state, ix.Purpose)
-		})
-		s.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// options are the configuration mapped onto the options of the server's parts.
-type options struct {
-	addr string
-	demo bool
-	// dbs are the stores' options; under demo, the one store's, whose URL
-	// is the file prepareDemo writes.
-	dbs          []db.Options
-	graphql      graph.Options      // limits and introspection of the executor
-	http         httpserver.Options // body cap, deadline, shutdown grace, CORS and authentication
-	metricsOps   []string           // operation names metrics label by name
-	noPlayground bool
-	logger       *slog.Logger // --log-format, from --log-level up
-	noMetrics    bool         // no /metrics
-	tracing      bool         // the OTEL_* environment asks for traces (telemetry.TracingEnabled)
-}
-
-// newOptions maps the configuration onto the options of the server's parts:
-// the stores, the GraphQL executor, the HTTP layer, the logger (writing to
-// stderr) and tracing.
-func newOptions(cfg config.Config, getenv func(string) string, stderr io.Writer) (options, error) {
-	logger, err := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	if err != nil {
-		return options{}, err
-	}
-	authenticator, err := cfg.Authenticator()
-	if err != nil {
-		return options{}, err
-	}
-	o := options{
-		addr: cfg.Addr,
-		demo: cfg.Demo,
-		graphql: graph.Options{
-			MaxDepth:             cfg.MaxDepth,
-			MaxAliases:           cfg.MaxAliases,
-			ComplexityLimit:      cfg.MaxComplexity,
-			DisableIntrospection: cfg.NoIntrospection,
-			Logger:               logger,
-		},
-		http: httpserver.Options{
-			RequestTimeout: cfg.RequestTimeout,
-			ShutdownGrace:  cfg.ShutdownGrace,
-			CORSOrigins:    cfg.CORSOrigins,
-			Auth:           authenticator,
-			Logger:         logger,
-		},
-		metricsOps:   cfg.MetricsOperations,
-		noPlayground: cfg.NoPlayground,
-		logger:       logger,
-		noMetrics:    cfg.NoMetrics,
-		tracing:      telemetry.TracingEnabled(getenv),
-	}
-	store := db.Options{Schema: cfg.DBSchema, Table: cfg.SessionTable, MaxConns: cfg.DBMaxConns,
-		CountCacheTTL: cfg.CountCacheTTL, StatementTimeout: cfg.DBStatementTimeout}
-	if cfg.Demo {
-		store.ID = "default"
-		o.dbs = append(o.dbs, store)
-	}
-	for _, d := range cfg.DBs {
-		store.ID, store.URL = d.ID, d.URL.Reveal()
-		o.dbs = append(o.dbs, store)
-	}
-	return o, nil
 }
 
 // app is a configured server: its stores and HTTP handler.
