@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sessiongraph/internal/gqlinline"
 	"sessiongraph/models"
 	"strconv"
 	"sync/atomic"
@@ -4284,7 +4285,7 @@ func (ec *executionContext) _AgentRun_metrics(ctx context.Context, field graphql
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_AgentRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4795,7 +4796,7 @@ func (ec *executionContext) _ComponentInfo_model(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.ModelInfo { return obj.Model }, ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.ModelInfo { return obj.Model }, ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo)
 }
 func (ec *executionContext) fieldContext_ComponentInfo_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4896,7 +4897,7 @@ func (ec *executionContext) _DeleteSessionsPayload_deletedSessionIds(ctx context
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.DeletedSessionIds }, ec.marshalNString2ᚕstringᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.DeletedSessionIds }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_deletedSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
@@ -4907,7 +4908,7 @@ func (ec *executionContext) _DeleteSessionsPayload_notFoundSessionIds(ctx contex
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.NotFoundSessionIds }, ec.marshalNString2ᚕstringᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.NotFoundSessionIds }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_notFoundSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
@@ -4974,7 +4975,7 @@ func (ec *executionContext) _Message_toolCalls(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.ToolCall { return obj.ToolCalls() }, ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.ToolCall { return obj.ToolCalls() }, ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ)
 }
 func (ec *executionContext) fieldContext_Message_toolCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5001,7 +5002,7 @@ func (ec *executionContext) _Message_metrics(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.MessageMetrics { return obj.Metrics() }, ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.MessageMetrics { return obj.Metrics() }, ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics)
 }
 func (ec *executionContext) fieldContext_Message_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5056,7 +5057,7 @@ func (ec *executionContext) _MessageMetrics_durationSeconds(ctx context.Context,
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
@@ -5067,7 +5068,7 @@ func (ec *executionContext) _MessageMetrics_timeToFirstTokenSeconds(ctx context.
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
@@ -5765,7 +5766,7 @@ func (ec *executionContext) _RunConnection_edges(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.RunEdge { return obj.Edges }, ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.RunEdge { return obj.Edges }, ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ)
 }
 func (ec *executionContext) fieldContext_RunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5785,7 +5786,7 @@ func (ec *executionContext) _RunConnection_nodes(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []models.Run { return obj.Nodes }, ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []models.Run { return obj.Nodes }, ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ)
 }
 func (ec *executionContext) fieldContext_RunConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5805,7 +5806,7 @@ func (ec *executionContext) _RunConnection_pageInfo(ctx context.Context, field g
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
 }
 func (ec *executionContext) fieldContext_RunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5913,7 +5914,7 @@ func (ec *executionContext) _RunMetrics_cost(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
@@ -5924,7 +5925,7 @@ func (ec *executionContext) _RunMetrics_durationSeconds(ctx context.Context, fie
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
@@ -5935,7 +5936,7 @@ func (ec *executionContext) _RunMetrics_timeToFirstTokenSeconds(ctx context.Cont
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_RunMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
@@ -5953,7 +5954,7 @@ func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field 
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.SessionEdge { return obj.Edges }, ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.SessionEdge { return obj.Edges }, ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ)
 }
 func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5973,7 +5974,7 @@ func (ec *executionContext) _SessionConnection_nodes(ctx context.Context, field 
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []models.Session { return obj.Nodes }, ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []models.Session { return obj.Nodes }, ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ)
 }
 func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5993,7 +5994,7 @@ func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, fie
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
 }
 func (ec *executionContext) fieldContext_SessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6117,7 +6118,7 @@ func (ec *executionContext) _SessionMetrics_cost(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_SessionMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionMetrics", field, false, false, "Float")
@@ -6142,7 +6143,7 @@ func (ec *executionContext) _SessionSummary_topics(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.Topics }, ec.marshalNString2ᚕstringᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.Topics }, ec.marshalNString2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext_SessionSummary_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionSummary", field, false, false, "String")
@@ -6216,7 +6217,7 @@ func (ec *executionContext) _StepResult_metrics(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_StepResult_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6336,7 +6337,7 @@ func (ec *executionContext) _TeamRun_metrics(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_TeamRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6935,7 +6936,7 @@ func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, 
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds() }, ec.marshalOFloat2ᚖfloat64)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds() }, ec.marshalOFloat2ᚖfloat64)
 }
 func (ec *executionContext) fieldContext_ToolExecution_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "Float")
@@ -7006,7 +7007,7 @@ func (ec *executionContext) _WorkflowInfo_steps(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []*models.WorkflowStepInfo { return obj.Steps }, ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.WorkflowStepInfo { return obj.Steps }, ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ)
 }
 func (ec *executionContext) fieldContext_WorkflowInfo_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7133,7 +7134,7 @@ func (ec *executionContext) _WorkflowRun_metrics(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
 }
 func (ec *executionContext) fieldContext_WorkflowRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7704,7 +7705,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []string { return obj.Locations }, ec.marshalN__DirectiveLocation2ᚕstringᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.Locations }, ec.marshalN__DirectiveLocation2ᚕstringᚄ)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -7845,7 +7846,7 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7893,7 +7894,7 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7941,7 +7942,7 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Types() }, ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Types() }, ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7961,7 +7962,7 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.QueryType() }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.QueryType() }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7981,7 +7982,7 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.MutationType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.MutationType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8001,7 +8002,7 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.SubscriptionType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.SubscriptionType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8021,7 +8022,7 @@ func (ec *executionContext) ___Schema_directives(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Directive { return obj.Directives() }, ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Directive { return obj.Directives() }, ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8129,7 +8130,7 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Interfaces() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Interfaces() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8149,7 +8150,7 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.PossibleTypes() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.PossibleTypes() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8257,7 +8258,7 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 	if err != nil {
 		return graphql.Null
 	}
-	return resolveInline(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.OfType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.OfType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9135,7 +9136,7 @@ var agentRunImplementors = []string{"AgentRun", "Run", "Node"}
 func (ec *executionContext) _AgentRun(ctx context.Context, sel ast.SelectionSet, obj *models.AgentRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentRunImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9263,7 +9264,7 @@ var agentSessionImplementors = []string{"AgentSession", "Session", "Node"}
 func (ec *executionContext) _AgentSession(ctx context.Context, sel ast.SelectionSet, obj *models.AgentSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentSessionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9386,7 +9387,7 @@ var componentInfoImplementors = []string{"ComponentInfo"}
 func (ec *executionContext) _ComponentInfo(ctx context.Context, sel ast.SelectionSet, obj *models.ComponentInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentInfoImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9434,7 +9435,7 @@ var createSessionPayloadImplementors = []string{"CreateSessionPayload"}
 func (ec *executionContext) _CreateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.CreateSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSessionPayloadImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9472,7 +9473,7 @@ var databaseImplementors = []string{"Database"}
 func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet, obj *models.Database) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, databaseImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9515,7 +9516,7 @@ var deleteSessionPayloadImplementors = []string{"DeleteSessionPayload"}
 func (ec *executionContext) _DeleteSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.DeleteSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionPayloadImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9553,7 +9554,7 @@ var deleteSessionsPayloadImplementors = []string{"DeleteSessionsPayload"}
 func (ec *executionContext) _DeleteSessionsPayload(ctx context.Context, sel ast.SelectionSet, obj *models.DeleteSessionsPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionsPayloadImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9596,7 +9597,7 @@ var messageImplementors = []string{"Message"}
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *models.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9684,7 +9685,7 @@ var messageMetricsImplementors = []string{"MessageMetrics"}
 func (ec *executionContext) _MessageMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.MessageMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageMetricsImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9742,7 +9743,7 @@ var modelInfoImplementors = []string{"ModelInfo"}
 func (ec *executionContext) _ModelInfo(ctx context.Context, sel ast.SelectionSet, obj *models.ModelInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelInfoImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9788,7 +9789,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -9856,7 +9857,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *models.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -9996,7 +9997,7 @@ var renameSessionPayloadImplementors = []string{"RenameSessionPayload"}
 func (ec *executionContext) _RenameSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.RenameSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, renameSessionPayloadImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10034,7 +10035,7 @@ var runConnectionImplementors = []string{"RunConnection"}
 func (ec *executionContext) _RunConnection(ctx context.Context, sel ast.SelectionSet, obj *models.RunConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runConnectionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10082,7 +10083,7 @@ var runEdgeImplementors = []string{"RunEdge"}
 func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, obj *models.RunEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runEdgeImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10120,7 +10121,7 @@ var runMetricsImplementors = []string{"RunMetrics"}
 func (ec *executionContext) _RunMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.RunMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, runMetricsImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10198,7 +10199,7 @@ var sessionConnectionImplementors = []string{"SessionConnection"}
 func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.SelectionSet, obj *models.SessionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionConnectionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10246,7 +10247,7 @@ var sessionEdgeImplementors = []string{"SessionEdge"}
 func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionSet, obj *models.SessionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionEdgeImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10284,7 +10285,7 @@ var sessionMetricsImplementors = []string{"SessionMetrics"}
 func (ec *executionContext) _SessionMetrics(ctx context.Context, sel ast.SelectionSet, obj *models.SessionMetrics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionMetricsImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10352,7 +10353,7 @@ var sessionSummaryImplementors = []string{"SessionSummary"}
 func (ec *executionContext) _SessionSummary(ctx context.Context, sel ast.SelectionSet, obj *models.SessionSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionSummaryImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10395,7 +10396,7 @@ var stepResultImplementors = []string{"StepResult"}
 func (ec *executionContext) _StepResult(ctx context.Context, sel ast.SelectionSet, obj *models.StepResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, stepResultImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10468,7 +10469,7 @@ var teamRunImplementors = []string{"TeamRun", "Run", "Node"}
 func (ec *executionContext) _TeamRun(ctx context.Context, sel ast.SelectionSet, obj *models.TeamRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamRunImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10601,7 +10602,7 @@ var teamSessionImplementors = []string{"TeamSession", "Session", "Node"}
 func (ec *executionContext) _TeamSession(ctx context.Context, sel ast.SelectionSet, obj *models.TeamSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamSessionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10724,7 +10725,7 @@ var toolCallImplementors = []string{"ToolCall"}
 func (ec *executionContext) _ToolCall(ctx context.Context, sel ast.SelectionSet, obj *models.ToolCall) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolCallImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10772,7 +10773,7 @@ var toolExecutionImplementors = []string{"ToolExecution"}
 func (ec *executionContext) _ToolExecution(ctx context.Context, sel ast.SelectionSet, obj *models.ToolExecution) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolExecutionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10840,7 +10841,7 @@ var updateSessionPayloadImplementors = []string{"UpdateSessionPayload"}
 func (ec *executionContext) _UpdateSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *models.UpdateSessionPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSessionPayloadImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10878,7 +10879,7 @@ var workflowInfoImplementors = []string{"WorkflowInfo"}
 func (ec *executionContext) _WorkflowInfo(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowInfoImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -10926,7 +10927,7 @@ var workflowRunImplementors = []string{"WorkflowRun", "Run", "Node"}
 func (ec *executionContext) _WorkflowRun(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowRun) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowRunImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11064,7 +11065,7 @@ var workflowSessionImplementors = []string{"WorkflowSession", "Session", "Node"}
 func (ec *executionContext) _WorkflowSession(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowSessionImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11182,7 +11183,7 @@ var workflowStepInfoImplementors = []string{"WorkflowStepInfo"}
 func (ec *executionContext) _WorkflowStepInfo(ctx context.Context, sel ast.SelectionSet, obj *models.WorkflowStepInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowStepInfoImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11225,7 +11226,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11278,7 +11279,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11326,7 +11327,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11384,7 +11385,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11442,7 +11443,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11500,7 +11501,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := newInlineFieldSet(fields)
+	out := gqlinline.NewFieldSet(fields)
 	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
 	for i, field := range fields {
 		switch field.Name {
@@ -11610,7 +11611,7 @@ func (ec *executionContext) marshalNCreateSessionPayload2ᚖsessiongraphᚋmodel
 }
 
 func (ec *executionContext) marshalNDatabase2ᚕᚖsessiongraphᚋmodelsᚐDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Database) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDatabase2ᚖsessiongraphᚋmodelsᚐDatabase(ctx, sel, v[i])
@@ -11774,7 +11775,7 @@ func (ec *executionContext) marshalNJSON2ᚕsessiongraphᚋmodelsᚐJSONᚄ(ctx 
 }
 
 func (ec *executionContext) marshalNMessage2ᚕᚖsessiongraphᚋmodelsᚐMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Message) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMessage2ᚖsessiongraphᚋmodelsᚐMessage(ctx, sel, v[i])
@@ -11798,7 +11799,7 @@ func (ec *executionContext) marshalNMessage2ᚖsessiongraphᚋmodelsᚐMessage(c
 }
 
 func (ec *executionContext) marshalNNode2ᚕsessiongraphᚋmodelsᚐNode(ctx context.Context, sel ast.SelectionSet, v []models.Node) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2sessiongraphᚋmodelsᚐNode(ctx, sel, v[i])
@@ -11847,7 +11848,7 @@ func (ec *executionContext) marshalNRun2sessiongraphᚋmodelsᚐRun(ctx context.
 }
 
 func (ec *executionContext) marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Run) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRun2sessiongraphᚋmodelsᚐRun(ctx, sel, v[i])
@@ -11871,7 +11872,7 @@ func (ec *executionContext) marshalNRunConnection2ᚖsessiongraphᚋmodelsᚐRun
 }
 
 func (ec *executionContext) marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.RunEdge) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRunEdge2ᚖsessiongraphᚋmodelsᚐRunEdge(ctx, sel, v[i])
@@ -11913,7 +11914,7 @@ func (ec *executionContext) marshalNSession2sessiongraphᚋmodelsᚐSession(ctx 
 }
 
 func (ec *executionContext) marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []models.Session) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSession2sessiongraphᚋmodelsᚐSession(ctx, sel, v[i])
@@ -11937,7 +11938,7 @@ func (ec *executionContext) marshalNSessionConnection2ᚖsessiongraphᚋmodels�
 }
 
 func (ec *executionContext) marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.SessionEdge) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSessionEdge2ᚖsessiongraphᚋmodelsᚐSessionEdge(ctx, sel, v[i])
@@ -11981,7 +11982,7 @@ func (ec *executionContext) marshalNSessionType2sessiongraphᚋmodelsᚐSessionT
 }
 
 func (ec *executionContext) marshalNStepResult2ᚕᚖsessiongraphᚋmodelsᚐStepResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.StepResult) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStepResult2ᚖsessiongraphᚋmodelsᚐStepResult(ctx, sel, v[i])
@@ -12048,7 +12049,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.ToolCall) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNToolCall2ᚖsessiongraphᚋmodelsᚐToolCall(ctx, sel, v[i])
@@ -12072,7 +12073,7 @@ func (ec *executionContext) marshalNToolCall2ᚖsessiongraphᚋmodelsᚐToolCall
 }
 
 func (ec *executionContext) marshalNToolExecution2ᚕᚖsessiongraphᚋmodelsᚐToolExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.ToolExecution) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNToolExecution2ᚖsessiongraphᚋmodelsᚐToolExecution(ctx, sel, v[i])
@@ -12109,7 +12110,7 @@ func (ec *executionContext) marshalNUpdateSessionPayload2ᚖsessiongraphᚋmodel
 }
 
 func (ec *executionContext) marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.WorkflowStepInfo) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkflowStepInfo2ᚖsessiongraphᚋmodelsᚐWorkflowStepInfo(ctx, sel, v[i])
@@ -12137,7 +12138,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -12181,7 +12182,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -12209,7 +12210,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -12237,7 +12238,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -12451,7 +12452,7 @@ func (ec *executionContext) marshalORunStatus2ᚕsessiongraphᚋmodelsᚐRunStat
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRunStatus2sessiongraphᚋmodelsᚐRunStatus(ctx, sel, v[i])
@@ -12548,7 +12549,7 @@ func (ec *executionContext) marshalOSessionType2ᚕsessiongraphᚋmodelsᚐSessi
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSessionType2sessiongraphᚋmodelsᚐSessionType(ctx, sel, v[i])
@@ -12643,7 +12644,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -12662,7 +12663,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -12681,7 +12682,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -12700,7 +12701,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInline(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
+	ret := gqlinline.MarshalSlice(ctx, len(v), func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

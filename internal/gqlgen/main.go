@@ -17,13 +17,13 @@
 //     generated from, before generating it) sets DisableConcurrency, which gqlgen
 //     itself sets on the Mutation root, on every object below the root;
 //   - list marshalling, for which gqlgen has no switch, is rewritten from
-//     graphql.MarshalSliceConcurrently to marshalSliceInline (graph/inline.go),
+//     graphql.MarshalSliceConcurrently to gqlinline.MarshalSlice,
 //     which keeps its per-element field context and panic recovery. Generation
 //     fails if gqlgen's output no longer has the expected call;
 //   - an object that resolves no field concurrently starts from an empty
 //     DeferredGroup instead of building one (its path, a field set, a map)
 //     that nothing can fill (dropUnusedDeferredGroups);
-//   - such an object collects its fields' values in graph.inlineFieldSet,
+//   - such an object collects its fields' values in gqlinline.FieldSet,
 //     which writes them without FieldSet.MarshalGQL's allocations
 //     (inlineFieldSets);
 //   - a leaf field that cannot fail (a getter without context or error,
@@ -32,7 +32,7 @@
 //     graphql.ResolveField, which builds a field context, a context, closures
 //     and a boxed result for it (inlineLeafFields);
 //   - any other field with such a getter and a slice or pointer value goes
-//     through graph.resolveInline: its field context and recover, without
+//     through gqlinline.ResolveField: its field context and recover, without
 //     ResolveField's closures and boxed result (inlineLeafFields).
 package main
 
@@ -40,14 +40,21 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
+	"reflect"
 	"regexp"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
+	"golang.org/x/tools/go/ast/astutil"
+
+	"sessiongraph/internal/gqlinline"
 )
 
 func main() {
@@ -81,10 +88,46 @@ func generate() error {
 	if src, err = inlineFieldSets(dropUnusedDeferredGroups(src)); err != nil {
 		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
-	if src, err = format.Source(src); err != nil {
-		return err
+	if src, err = formatExec(src); err != nil {
+		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
 	return os.WriteFile(cfg.Exec.Filename, src, 0o644)
+}
+
+// gqlinlinePath is the import path of the package whose calls the passes
+// put into the executor.
+var gqlinlinePath = reflect.TypeFor[gqlinline.FieldSet]().PkgPath()
+
+// formatExec formats the rewritten executor, importing gqlinline if the
+// passes put a call to it in.
+func formatExec(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	if callsGqlinline(f) {
+		astutil.AddImport(fset, f, gqlinlinePath)
+	}
+	var out bytes.Buffer
+	if err := format.Node(&out, fset, f); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// callsGqlinline reports whether f refers to something of gqlinline's.
+func callsGqlinline(f *ast.File) bool {
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "gqlinline" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // inlineBelowRoot resolves the fields of every non-root object inline.
@@ -111,7 +154,7 @@ func rewriteSlices(src []byte) ([]byte, error) {
 	if n == 0 || bytes.Count(src, []byte("MarshalSliceConcurrently")) != n {
 		return nil, fmt.Errorf("gqlgen's list marshalling is not the expected graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, …) call; update internal/gqlgen")
 	}
-	return bytes.ReplaceAll(src, sliceCall, []byte("marshalSliceInline(ctx, len(v), ")), nil
+	return bytes.ReplaceAll(src, sliceCall, []byte("gqlinline.MarshalSlice(ctx, len(v), ")), nil
 }
 
 // newDeferredGroup is the first statement of every object's marshalling:
@@ -141,7 +184,7 @@ var belowRoot = []byte("var deferred graphql.DeferredGroup // below the root not
 var newFieldSet = []byte("\tout := graphql.NewFieldSet(fields)\n")
 
 // inlineFieldSets has the objects below the root collect their fields'
-// values in a graph.inlineFieldSet instead of a graphql.FieldSet: the same
+// values in a gqlinline.FieldSet instead of a graphql.FieldSet: the same
 // Values and Invalids, nothing to dispatch, and written without
 // FieldSet.MarshalGQL's allocations. A generated call to anything else of
 // FieldSet's (Concurrently, NewView) would not compile.
@@ -150,7 +193,7 @@ func inlineFieldSets(src []byte) ([]byte, error) {
 	n := 0
 	for i, f := range funcs {
 		if bytes.Contains(f, belowRoot) && bytes.Count(f, newFieldSet) == 1 && !bytes.Contains(f, []byte("Concurrently")) {
-			funcs[i] = bytes.Replace(f, newFieldSet, []byte("\tout := newInlineFieldSet(fields)\n"), 1)
+			funcs[i] = bytes.Replace(f, newFieldSet, []byte("\tout := gqlinline.NewFieldSet(fields)\n"), 1)
 			n++
 		}
 	}
@@ -197,7 +240,7 @@ var cannotFail = regexp.MustCompile(`^marshal(N(String2string|Boolean2bool|Int2i
 // getter nulls the enclosing object or list element instead of the field
 // alone). Any other such field whose value is a slice or a pointer (never a
 // nil interface, which ResolveField treats apart) goes through
-// graph.resolveInline: the same field context and recover, without
+// gqlinline.ResolveField: the same field context and recover, without
 // ResolveField's closures, interceptor call and boxed result.
 func inlineLeafFields(src []byte) ([]byte, error) {
 	leaves, others := 0, 0
@@ -211,7 +254,7 @@ func inlineLeafFields(src []byte) ([]byte, error) {
 		case bytes.HasPrefix(typ, []byte("[]")) || bytes.HasPrefix(typ, []byte("*")):
 			others++
 			return []byte(fmt.Sprintf("%s\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n"+
-				"\treturn resolveInline(ctx, ec.OperationContext, fc, func() %s { return %s }, ec.%s)\n}", head, fieldContext, typ, getter, marshal))
+				"\treturn gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() %s { return %s }, ec.%s)\n}", head, fieldContext, typ, getter, marshal))
 		}
 		return m
 	})

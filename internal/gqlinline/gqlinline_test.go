@@ -1,4 +1,4 @@
-package graph
+package gqlinline
 
 import (
 	"bytes"
@@ -10,16 +10,16 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// TestMarshalSliceInline checks what the generated list marshalling relies
-// on: each element sees a field context with its own index under the
-// list's, and a panicking element is null and reported at its own path
-// while the others are marshalled.
-func TestMarshalSliceInline(t *testing.T) {
+// TestMarshalSlice checks what the generated list marshalling relies on:
+// each element sees a field context with its own index under the list's,
+// and a panicking element is null and reported at its own path while the
+// others are marshalled.
+func TestMarshalSlice(t *testing.T) {
 	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
 		func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "list"}}})
 	var paths []string
-	ret := marshalSliceInline(ctx, 3, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := MarshalSlice(ctx, 3, func(ctx context.Context, i int) graphql.Marshaler {
 		paths = append(paths, graphql.GetFieldContext(ctx).Path().String())
 		if i == 1 {
 			panic("element 1")
@@ -38,11 +38,10 @@ func TestMarshalSliceInline(t *testing.T) {
 	}
 }
 
-// TestInlineFieldSetWritesAsFieldSet checks that an object below the root
-// is written byte for byte as gqlgen's FieldSet writes it: fields in order
-// under their aliases, a repeated alias once (the first value), an empty
-// selection as {}.
-func TestInlineFieldSetWritesAsFieldSet(t *testing.T) {
+// TestFieldSetWritesAsGraphqlFieldSet checks that an object is written
+// byte for byte as gqlgen's FieldSet writes it: fields in order under their
+// aliases, a repeated alias once (the first value), an empty selection as {}.
+func TestFieldSetWritesAsGraphqlFieldSet(t *testing.T) {
 	field := func(alias string) graphql.CollectedField {
 		return graphql.CollectedField{Field: &ast.Field{Alias: alias, Name: alias}}
 	}
@@ -56,7 +55,7 @@ func TestInlineFieldSetWritesAsFieldSet(t *testing.T) {
 		{"repeated alias", []graphql.CollectedField{field("a"), field("b"), field("a"), field("c"), field("b")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, got := graphql.NewFieldSet(tc.fields), newInlineFieldSet(tc.fields)
+			want, got := graphql.NewFieldSet(tc.fields), NewFieldSet(tc.fields)
 			for i := range tc.fields {
 				v := graphql.MarshalString(fmt.Sprintf("value %d of %s", i, tc.fields[i].Alias))
 				if i%3 == 2 {
@@ -68,17 +67,17 @@ func TestInlineFieldSetWritesAsFieldSet(t *testing.T) {
 			want.MarshalGQL(&wantBuf)
 			got.MarshalGQL(&gotBuf)
 			if gotBuf.String() != wantBuf.String() {
-				t.Errorf("inlineFieldSet wrote\n%s\nFieldSet writes\n%s", gotBuf.String(), wantBuf.String())
+				t.Errorf("gqlinline.FieldSet wrote\n%s\ngraphql.FieldSet writes\n%s", gotBuf.String(), wantBuf.String())
 			}
 		})
 	}
 }
 
-// TestResolveInline checks what resolveInline keeps of graphql.ResolveField:
+// TestResolveField checks what ResolveField keeps of graphql.ResolveField:
 // the value is marshalled under the field's own context (so its errors
 // have the field in their path) and recorded in it, and a panic in the
 // getter or the marshalling nulls the field alone, reported at its path.
-func TestResolveInline(t *testing.T) {
+func TestResolveField(t *testing.T) {
 	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
 		func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
 	oc := &graphql.OperationContext{RecoverFunc: func(_ context.Context, r any) error { return fmt.Errorf("recovered: %v", r) }}
@@ -90,7 +89,7 @@ func TestResolveInline(t *testing.T) {
 
 	fc := field()
 	var path string
-	got := resolveInline(ctx, oc, fc, func() []int { return []int{1, 2} },
+	got := ResolveField(ctx, oc, fc, func() []int { return []int{1, 2} },
 		func(ctx context.Context, _ ast.SelectionSet, v []int) graphql.Marshaler {
 			path = graphql.GetFieldContext(ctx).Path().String()
 			return graphql.MarshalInt(len(v))
@@ -110,7 +109,7 @@ func TestResolveInline(t *testing.T) {
 	} {
 		t.Run("a panic in the "+name, func(t *testing.T) {
 			ctx := graphql.WithResponseContext(ctx, graphql.DefaultErrorPresenter, func(_ context.Context, r any) error { return fmt.Errorf("%v", r) })
-			got := resolveInline(ctx, oc, field(), get, func(context.Context, ast.SelectionSet, *int) graphql.Marshaler { panic("boom") })
+			got := ResolveField(ctx, oc, field(), get, func(context.Context, ast.SelectionSet, *int) graphql.Marshaler { panic("boom") })
 			if got != graphql.Null {
 				t.Errorf("got %v, want null", got)
 			}

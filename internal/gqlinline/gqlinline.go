@@ -1,4 +1,10 @@
-package graph
+// Package gqlinline holds what internal/gqlgen's passes put in place of parts
+// of gqlgen's runtime in the generated executor (graph/generated.go): the
+// same work done on the caller's goroutine, without what gqlgen allocates for
+// concurrency that the generated code below the root no longer uses. Each
+// function keeps what the generated code relies on from the one it
+// replaces; the tests beside it check that against gqlgen's own.
+package gqlinline
 
 import (
 	"context"
@@ -8,14 +14,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// marshalSliceInline marshals a list's elements one after another on the
-// calling goroutine. internal/gqlgen puts it in place of gqlgen's
+// MarshalSlice marshals a list's elements one after another on the calling
+// goroutine. internal/gqlgen puts it in place of gqlgen's
 // graphql.MarshalSliceConcurrently, which starts a goroutine per element: no
 // element below the root does I/O, so those goroutines only cost. It keeps
 // what MarshalSliceConcurrently gives each element: a field context carrying
 // its index (for error paths and fc.Result), and a recovered panic nulls that
 // element alone, reported like a resolver's error.
-func marshalSliceInline(ctx context.Context, n int, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+func MarshalSlice(ctx context.Context, n int, marshal func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, n)
 	if n == 0 {
 		return ret
@@ -41,30 +47,30 @@ func marshalElement(ctx context.Context, i int, marshal func(ctx context.Context
 	return marshal(ctx, i)
 }
 
-// inlineFieldSet is graphql.FieldSet for an object below the root, put in
-// its place by internal/gqlgen: the generated code fills the same Values and
-// counts the same Invalids, but no field is resolved concurrently, so there
-// is nothing to dispatch, and it writes itself without what
-// FieldSet.MarshalGQL allocates for every object (gqlgen v0.17.98: a map of
-// the aliases written, and a copy of each CollectedField escaping through
-// an iterator), about a sixth of the allocations of a session's run tree.
-type inlineFieldSet struct {
+// FieldSet is graphql.FieldSet for an object none of whose fields is
+// resolved concurrently, put in its place by internal/gqlgen: the generated
+// code fills the same Values and counts the same Invalids, but there is
+// nothing to dispatch, and it writes itself without what
+// FieldSet.MarshalGQL allocates for every object (a map of the aliases
+// written, and a copy of each CollectedField escaping through an iterator).
+type FieldSet struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32
 }
 
-func newInlineFieldSet(fields []graphql.CollectedField) *inlineFieldSet {
-	return &inlineFieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
+// NewFieldSet is graphql.NewFieldSet for a FieldSet.
+func NewFieldSet(fields []graphql.CollectedField) *FieldSet {
+	return &FieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 }
 
 // Dispatch does nothing: every field's value is set when it is collected.
-func (*inlineFieldSet) Dispatch(context.Context) {}
+func (*FieldSet) Dispatch(context.Context) {}
 
 // MarshalGQL writes the object as FieldSet.MarshalGQL does: the fields in
 // order under their aliases, a repeated alias only the first time. An alias
 // is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*), so it needs no escaping.
-func (s *inlineFieldSet) MarshalGQL(w io.Writer) {
+func (s *FieldSet) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
 	first := true
 	for i := range s.fields {
@@ -95,14 +101,14 @@ func repeated(fields []graphql.CollectedField, alias string) bool {
 	return false
 }
 
-// resolveInline is graphql.ResolveField, for the fields internal/gqlgen
-// puts it in: a getter that takes no context and cannot fail, a slice or
-// pointer value, no interceptors (handlerExtensions installs none). Like
-// ResolveField it resolves under the field's context, so the value's
-// elements and fields report errors at their own paths, records the value in
-// it, and a panic nulls the field alone, reported like a resolver's error;
-// it skips ResolveField's closures, interceptor call and boxed result.
-func resolveInline[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext,
+// ResolveField is graphql.ResolveField, for the fields internal/gqlgen puts
+// it in: a getter that takes no context and cannot fail, a slice or pointer
+// value, no field interceptors (graph's handlerExtensions installs none).
+// Like graphql.ResolveField it resolves under the field's context, so the
+// value's elements and fields report errors at their own paths, records the
+// value in it, and a panic nulls the field alone, reported like a resolver's
+// error; it skips ResolveField's closures, interceptor call and boxed result.
+func ResolveField[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext,
 	get func() T, marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler) (ret graphql.Marshaler) {
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer func() {
