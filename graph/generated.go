@@ -9137,7 +9137,7 @@ func (ec *executionContext) _AgentRun(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentRunImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9265,7 +9265,7 @@ func (ec *executionContext) _AgentSession(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, agentSessionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9388,7 +9388,7 @@ func (ec *executionContext) _ComponentInfo(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, componentInfoImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9436,7 +9436,7 @@ func (ec *executionContext) _CreateSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, createSessionPayloadImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9474,7 +9474,7 @@ func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, databaseImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9517,7 +9517,7 @@ func (ec *executionContext) _DeleteSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionPayloadImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9555,7 +9555,7 @@ func (ec *executionContext) _DeleteSessionsPayload(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteSessionsPayloadImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9598,7 +9598,7 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9686,7 +9686,7 @@ func (ec *executionContext) _MessageMetrics(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageMetricsImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9744,7 +9744,7 @@ func (ec *executionContext) _ModelInfo(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, modelInfoImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9790,7 +9790,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -9858,7 +9858,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -9909,7 +9909,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -9998,7 +9998,7 @@ func (ec *executionContext) _RenameSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, renameSessionPayloadImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10036,7 +10036,7 @@ func (ec *executionContext) _RunConnection(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, runConnectionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10084,7 +10084,7 @@ func (ec *executionContext) _RunEdge(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, runEdgeImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10122,7 +10122,7 @@ func (ec *executionContext) _RunMetrics(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, runMetricsImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10200,7 +10200,7 @@ func (ec *executionContext) _SessionConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionConnectionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10248,7 +10248,7 @@ func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionEdgeImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10286,7 +10286,7 @@ func (ec *executionContext) _SessionMetrics(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionMetricsImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10354,7 +10354,7 @@ func (ec *executionContext) _SessionSummary(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionSummaryImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10397,7 +10397,7 @@ func (ec *executionContext) _StepResult(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, stepResultImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10470,7 +10470,7 @@ func (ec *executionContext) _TeamRun(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamRunImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10603,7 +10603,7 @@ func (ec *executionContext) _TeamSession(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamSessionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10726,7 +10726,7 @@ func (ec *executionContext) _ToolCall(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolCallImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10774,7 +10774,7 @@ func (ec *executionContext) _ToolExecution(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, toolExecutionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10842,7 +10842,7 @@ func (ec *executionContext) _UpdateSessionPayload(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateSessionPayloadImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10880,7 +10880,7 @@ func (ec *executionContext) _WorkflowInfo(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowInfoImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -10928,7 +10928,7 @@ func (ec *executionContext) _WorkflowRun(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowRunImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11066,7 +11066,7 @@ func (ec *executionContext) _WorkflowSession(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowSessionImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11184,7 +11184,7 @@ func (ec *executionContext) _WorkflowStepInfo(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, workflowStepInfoImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11227,7 +11227,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11280,7 +11280,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11328,7 +11328,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11386,7 +11386,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11444,7 +11444,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11502,7 +11502,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := gqlinline.NewFieldSet(fields)
-	var deferred graphql.DeferredGroup // below the root nothing is deferred (internal/gqlgen)
+	var deferred graphql.DeferredGroup // nothing here can be deferred (internal/gqlgen dropUnusedDeferredGroups)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
