@@ -21,9 +21,11 @@
 // each putting code of internal/gqlinline or a direct call in place of part
 // of gqlgen's runtime (passes.go says what each changes and why):
 // inlineSlices, dropUnusedDeferredGroups, inlineFieldSets, inlineLeafFields
-// and inlineResolveField. A pass that finds nothing to change (gqlgen's
-// output changed shape) is skipped with a warning, and that part of the
-// executor is as gqlgen wrote it.
+// and inlineResolveField. SESSIONGRAPH_GQLGEN_PASSES chooses them: unset,
+// empty or "all" runs every pass, "none" none (the executor is gqlgen's own),
+// a comma-separated list of names those alone. A pass that finds nothing to
+// change (gqlgen's output changed shape) is skipped with a warning, and that
+// part of the executor is as gqlgen wrote it.
 package main
 
 import (
@@ -31,21 +33,30 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen"
 	"github.com/99designs/gqlgen/codegen/config"
 )
 
+// passesEnv names the environment variable that chooses the passes.
+const passesEnv = "SESSIONGRAPH_GQLGEN_PASSES"
+
 func main() {
 	warnf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "gqlgen: warning: "+format+"\n", args...) }
-	if err := generate(warnf); err != nil {
+	if err := generate(os.Getenv(passesEnv), warnf); err != nil {
 		fmt.Fprintln(os.Stderr, "gqlgen:", err)
 		os.Exit(1)
 	}
 }
 
-func generate(warnf func(format string, args ...any)) error {
+func generate(spec string, warnf func(format string, args ...any)) error {
+	ps, err := choosePasses(spec)
+	if err != nil {
+		return err
+	}
 	cfg, err := config.LoadConfigFromDefaultLocations()
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no gqlgen.yml in this directory or above it")
@@ -60,16 +71,38 @@ func generate(warnf func(format string, args ...any)) error {
 	if err != nil {
 		return err
 	}
-	src, counts, err := applyPasses(stock, passes)
+	src, counts, err := applyPasses(stock, ps)
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
-	for i, p := range passes {
+	for i, p := range ps {
 		if counts[i] == 0 {
 			warnf("pass %s found nothing to change: that part of the executor is as gqlgen wrote it (has gqlgen's output changed?)", p.name)
 		}
 	}
 	return os.WriteFile(cfg.Exec.Filename, src, 0o644)
+}
+
+// choosePasses returns the passes spec (SESSIONGRAPH_GQLGEN_PASSES) names.
+func choosePasses(spec string) ([]pass, error) {
+	switch strings.TrimSpace(spec) {
+	case "", "all":
+		return passes, nil
+	case "none":
+		return nil, nil
+	}
+	names := strings.Split(spec, ",")
+	for i, name := range names {
+		names[i] = strings.TrimSpace(name)
+		if !slices.ContainsFunc(passes, func(p pass) bool { return p.name == names[i] }) {
+			known := make([]string, len(passes))
+			for j, p := range passes {
+				known[j] = p.name
+			}
+			return nil, fmt.Errorf("%s: no pass %q; the passes are %s (or all, or none)", passesEnv, names[i], strings.Join(known, ", "))
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(passes), func(p pass) bool { return !slices.Contains(names, p.name) }), nil
 }
 
 // inlineBelowRoot resolves the fields of every non-root object inline.
