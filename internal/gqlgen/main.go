@@ -24,8 +24,10 @@
 // and inlineResolveField. SESSIONGRAPH_GQLGEN_PASSES chooses them: unset,
 // empty or "all" runs every pass, "none" none (the executor is gqlgen's own),
 // a comma-separated list of names those alone. A pass that finds nothing to
-// change (gqlgen's output changed shape) is skipped with a warning, and that
-// part of the executor is as gqlgen wrote it.
+// change (gqlgen's output changed shape) is skipped with a warning; if the
+// rewritten executor does not build, each pass whose output does not build is
+// left out with a warning and the rest kept. Either way that part of the
+// executor is as gqlgen wrote it.
 package main
 
 import (
@@ -33,6 +35,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 
@@ -64,6 +67,9 @@ func generate(spec string, warnf func(format string, args ...any)) error {
 	if err != nil {
 		return err
 	}
+	// gqlgen builds what it wrote; here that is done once the passes ran.
+	validate := !cfg.SkipValidation
+	cfg.SkipValidation = true
 	if err := api.Generate(cfg, api.AddPlugin(inlineBelowRoot{})); err != nil {
 		return err
 	}
@@ -71,16 +77,16 @@ func generate(spec string, warnf func(format string, args ...any)) error {
 	if err != nil {
 		return err
 	}
-	src, counts, err := applyPasses(stock, ps)
-	if err != nil {
+	build := func(src []byte) error {
+		if err := os.WriteFile(cfg.Exec.Filename, src, 0o644); err != nil || !validate {
+			return err
+		}
+		return goBuild(cfg)
+	}
+	if err := rewriteExec(stock, ps, build, warnf); err != nil {
 		return fmt.Errorf("%s: %w", cfg.Exec.Filename, err)
 	}
-	for i, p := range ps {
-		if counts[i] == 0 {
-			warnf("pass %s found nothing to change: that part of the executor is as gqlgen wrote it (has gqlgen's output changed?)", p.name)
-		}
-	}
-	return os.WriteFile(cfg.Exec.Filename, src, 0o644)
+	return nil
 }
 
 // choosePasses returns the passes spec (SESSIONGRAPH_GQLGEN_PASSES) names.
@@ -103,6 +109,67 @@ func choosePasses(spec string) ([]pass, error) {
 		}
 	}
 	return slices.DeleteFunc(slices.Clone(passes), func(p pass) bool { return !slices.Contains(names, p.name) }), nil
+}
+
+// rewriteExec has build write and build the executor as ps rewrite stock,
+// gqlgen's own. A pass that changes nothing is reported to warnf. If the
+// result does not build while stock does, the passes are tried again one
+// at a time from stock, and each whose addition does not build is reported
+// and left out.
+func rewriteExec(stock []byte, ps []pass, build func(src []byte) error, warnf func(format string, args ...any)) error {
+	src, counts, err := applyPasses(stock, ps)
+	if err != nil {
+		return err
+	}
+	var applied []pass
+	for i, p := range ps {
+		if counts[i] == 0 {
+			warnf("pass %s found nothing to change: that part of the executor is as gqlgen wrote it (has gqlgen's output changed? see docs/development.md)", p.name)
+			continue
+		}
+		applied = append(applied, p)
+	}
+	err = build(src)
+	if err == nil || len(applied) == 0 {
+		return err
+	}
+	if err := build(stock); err != nil {
+		return err
+	}
+	var kept []pass
+	for _, p := range applied {
+		try := append(slices.Clip(kept), p)
+		src, _, err := applyPasses(stock, try)
+		if err == nil {
+			err = build(src)
+		}
+		if err != nil {
+			warnf("pass %s left out: the executor it rewrites does not build (has gqlgen's output changed? see docs/development.md): %v", p.name, err)
+			continue
+		}
+		kept = try
+	}
+	if src, _, err = applyPasses(stock, kept); err != nil {
+		return err
+	}
+	return build(src)
+}
+
+// goBuild builds the packages gqlgen writes, as gqlgen's own validation does.
+func goBuild(cfg *config.Config) error {
+	dirs := []string{cfg.Exec.Dir()}
+	if cfg.Model.IsDefined() {
+		dirs = append(dirs, cfg.Model.Dir())
+	}
+	if cfg.Resolver.IsDefined() {
+		dirs = append(dirs, cfg.Resolver.Dir())
+	}
+	slices.Sort(dirs)
+	out, err := exec.Command("go", append([]string{"build"}, slices.Compact(dirs)...)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return nil
 }
 
 // inlineBelowRoot resolves the fields of every non-root object inline.
