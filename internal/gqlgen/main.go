@@ -27,7 +27,8 @@
 // change (gqlgen's output changed shape) is skipped with a warning; if the
 // rewritten executor does not build, each pass whose output does not build is
 // left out with a warning and the rest kept. Either way that part of the
-// executor is as gqlgen wrote it.
+// executor is as gqlgen wrote it, and the header of the executor, which
+// lists the passes that changed it, leaves the pass out.
 package main
 
 import (

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +106,35 @@ func TestRewriteExecLeavesOutWhatDoesNotBuild(t *testing.T) {
 				t.Errorf("built %d times, want at most %d", builtTimes, tc.maxBuilds)
 			}
 		})
+	}
+}
+
+// TestExecutorHasEveryPass checks, in the header of graph/generated.go, that
+// every pass changed something when it was last generated: a pass that a
+// gqlgen upgrade made find nothing, or left out because its output did not
+// build, only warns during go generate.
+func TestExecutorHasEveryPass(t *testing.T) {
+	const exec = "../../graph/generated.go"
+	src, err := os.ReadFile(exec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, header, found := strings.Cut(string(src), headerTitle+"\n")
+	if !found {
+		t.Fatalf("%s has no header of internal/gqlgen's passes: generated with %s=none?", exec, passesEnv)
+	}
+	changed := map[string]int{}
+	for line := range strings.Lines(header) {
+		var name string
+		var n int
+		if _, err := fmt.Sscanf(line, "//\t%s %d\n", &name, &n); err != nil {
+			break
+		}
+		changed[name] = n
+	}
+	for _, p := range passes {
+		if changed[p.name] == 0 {
+			t.Errorf("%s: pass %s changed nothing (generated with %s set? has gqlgen's output changed? see docs/development.md)", exec, p.name, passesEnv)
+		}
 	}
 }
