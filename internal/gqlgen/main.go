@@ -28,7 +28,8 @@
 // rewritten executor does not build, each pass whose output does not build is
 // left out with a warning and the rest kept. Either way that part of the
 // executor is as gqlgen wrote it, and the header of the executor, which
-// lists the passes that changed it, leaves the pass out.
+// lists the passes that changed it, leaves the pass out. docs/development.md
+// has the table of passes and the gqlgen upgrade checklist.
 package main
 
 import (
