@@ -40,10 +40,11 @@ func inlineSlices(src []byte) ([]byte, int) {
 
 // newDeferredGroup is the first statement of every object's marshalling:
 // it computes the object's path and allocates a field set and a map for its
-// @defer'd fields. Only fields resolved concurrently can be deferred, so in
-// an object that passes the group to none (everything below the root) it
-// stays empty, and the zero DeferredGroup, which the generated code only
-// asks for its length, does the same without those allocations.
+// @defer'd fields. Only fields resolved concurrently below the root can be
+// deferred, so in an object that hands the group to no field (with
+// inlineBelowRoot, every object) it stays empty, and the zero
+// DeferredGroup, which the generated code only asks for its length, does
+// the same without those allocations.
 var newDeferredGroup = []byte("\tdeferred := graphql.NewDeferredGroup(ctx)\n")
 
 func dropUnusedDeferredGroups(src []byte) ([]byte, int) {
