@@ -145,8 +145,8 @@ var cannotFail = regexp.MustCompile(`^marshal(N(String2string|Boolean2bool|Int2i
 // inlineLeafFields has each leaf field whose getter and marshaller cannot
 // fail call the marshaller directly instead of graphql.ResolveField, which
 // builds a field context, a context, closures and a boxed result for it.
-// What it loses is what it cannot use: field interceptors (the handler has
-// none, see graph.handlerExtensions), a field context no error will ask
+// What it loses is what it cannot use: field interceptors (graph's server
+// has none, see TestNoFieldInterceptors), a field context no error will ask
 // for, and a recover of its own (a panic in such a getter nulls the
 // enclosing object or list element instead of the field alone).
 func inlineLeafFields(src []byte) ([]byte, int) {

@@ -103,7 +103,7 @@ func repeated(fields []graphql.CollectedField, alias string) bool {
 
 // ResolveField is graphql.ResolveField, for the fields internal/gqlgen puts
 // it in: a getter that takes no context and cannot fail, a slice or pointer
-// value, no field interceptors (graph's handlerExtensions installs none).
+// value, no field interceptors (graph's server has none).
 // Like graphql.ResolveField it resolves under the field's context, so the
 // value's elements and fields report errors at their own paths, records the
 // value in it, and a panic nulls the field alone, reported like a resolver's
