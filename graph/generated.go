@@ -4,7 +4,6 @@
 //	dropUnusedDeferredGroups 37
 //	inlineFieldSets 36
 //	inlineLeafFields 169
-//	inlineResolveField 35
 //	inlineSlices 21
 
 package graph
@@ -4288,11 +4287,23 @@ func (ec *executionContext) fieldContext_AgentRun_modelProvider(_ context.Contex
 }
 
 func (ec *executionContext) _AgentRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.AgentRun) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AgentRun_metrics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentRun_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
+			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgentRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4799,11 +4810,23 @@ func (ec *executionContext) fieldContext_ComponentInfo_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _ComponentInfo_model(ctx context.Context, field graphql.CollectedField, obj *models.ComponentInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ComponentInfo_model(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.ModelInfo { return obj.Model }, ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComponentInfo_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.ModelInfo) graphql.Marshaler {
+			return ec.marshalOModelInfo2ᚖsessiongraphᚋmodelsᚐModelInfo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ComponentInfo_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4900,22 +4923,46 @@ func (ec *executionContext) fieldContext_DeleteSessionPayload_clientMutationId(_
 }
 
 func (ec *executionContext) _DeleteSessionsPayload_deletedSessionIds(ctx context.Context, field graphql.CollectedField, obj *models.DeleteSessionsPayload) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_DeleteSessionsPayload_deletedSessionIds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.DeletedSessionIds }, ec.marshalNString2ᚕstringᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSessionsPayload_deletedSessionIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedSessionIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_deletedSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeleteSessionsPayload_notFoundSessionIds(ctx context.Context, field graphql.CollectedField, obj *models.DeleteSessionsPayload) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_DeleteSessionsPayload_notFoundSessionIds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.NotFoundSessionIds }, ec.marshalNString2ᚕstringᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteSessionsPayload_notFoundSessionIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotFoundSessionIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_DeleteSessionsPayload_notFoundSessionIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteSessionsPayload", field, false, false, "String")
@@ -4978,11 +5025,23 @@ func (ec *executionContext) fieldContext_Message_toolArgs(_ context.Context, fie
 }
 
 func (ec *executionContext) _Message_toolCalls(ctx context.Context, field graphql.CollectedField, obj *models.Message) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Message_toolCalls(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.ToolCall { return obj.ToolCalls() }, ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_toolCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToolCalls(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.ToolCall) graphql.Marshaler {
+			return ec.marshalNToolCall2ᚕᚖsessiongraphᚋmodelsᚐToolCallᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_Message_toolCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5005,11 +5064,23 @@ func (ec *executionContext) fieldContext_Message_fromHistory(_ context.Context, 
 }
 
 func (ec *executionContext) _Message_metrics(ctx context.Context, field graphql.CollectedField, obj *models.Message) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Message_metrics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.MessageMetrics { return obj.Metrics() }, ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.MessageMetrics) graphql.Marshaler {
+			return ec.marshalOMessageMetrics2ᚖsessiongraphᚋmodelsᚐMessageMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Message_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5060,22 +5131,46 @@ func (ec *executionContext) fieldContext_MessageMetrics_totalTokens(_ context.Co
 }
 
 func (ec *executionContext) _MessageMetrics_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.MessageMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageMetrics_durationSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMetrics_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MessageMetrics_timeToFirstTokenSeconds(ctx context.Context, field graphql.CollectedField, obj *models.MessageMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_MessageMetrics_timeToFirstTokenSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MessageMetrics_timeToFirstTokenSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeToFirstTokenSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_MessageMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageMetrics", field, false, false, "Float")
@@ -5769,11 +5864,23 @@ func (ec *executionContext) fieldContext_RenameSessionPayload_clientMutationId(_
 }
 
 func (ec *executionContext) _RunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.RunEdge { return obj.Edges }, ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.RunEdge) graphql.Marshaler {
+			return ec.marshalNRunEdge2ᚕᚖsessiongraphᚋmodelsᚐRunEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RunConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5789,11 +5896,23 @@ func (ec *executionContext) fieldContext_RunConnection_edges(_ context.Context, 
 }
 
 func (ec *executionContext) _RunConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunConnection_nodes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []models.Run { return obj.Nodes }, ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []models.Run) graphql.Marshaler {
+			return ec.marshalNRun2ᚕsessiongraphᚋmodelsᚐRunᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RunConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5809,11 +5928,23 @@ func (ec *executionContext) fieldContext_RunConnection_nodes(_ context.Context, 
 }
 
 func (ec *executionContext) _RunConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RunConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5917,33 +6048,69 @@ func (ec *executionContext) fieldContext_RunMetrics_cacheWriteTokens(_ context.C
 }
 
 func (ec *executionContext) _RunMetrics_cost(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunMetrics_cost(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMetrics_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RunMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RunMetrics_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunMetrics_durationSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMetrics_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RunMetrics_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RunMetrics_timeToFirstTokenSeconds(ctx context.Context, field graphql.CollectedField, obj *models.RunMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RunMetrics_timeToFirstTokenSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.TimeToFirstTokenSeconds }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunMetrics_timeToFirstTokenSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeToFirstTokenSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_RunMetrics_timeToFirstTokenSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RunMetrics", field, false, false, "Float")
@@ -5957,11 +6124,23 @@ func (ec *executionContext) fieldContext_RunMetrics_raw(_ context.Context, field
 }
 
 func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SessionConnection_edges(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.SessionEdge { return obj.Edges }, ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.SessionEdge) graphql.Marshaler {
+			return ec.marshalNSessionEdge2ᚕᚖsessiongraphᚋmodelsᚐSessionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5977,11 +6156,23 @@ func (ec *executionContext) fieldContext_SessionConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _SessionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SessionConnection_nodes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []models.Session { return obj.Nodes }, ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []models.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚕsessiongraphᚋmodelsᚐSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5997,11 +6188,23 @@ func (ec *executionContext) fieldContext_SessionConnection_nodes(_ context.Conte
 }
 
 func (ec *executionContext) _SessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *models.SessionConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SessionConnection_pageInfo(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.PageInfo { return obj.PageInfo }, ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖsessiongraphᚋmodelsᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6121,11 +6324,23 @@ func (ec *executionContext) fieldContext_SessionMetrics_reasoningTokens(_ contex
 }
 
 func (ec *executionContext) _SessionMetrics_cost(ctx context.Context, field graphql.CollectedField, obj *models.SessionMetrics) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SessionMetrics_cost(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.Cost }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionMetrics_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_SessionMetrics_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionMetrics", field, false, false, "Float")
@@ -6146,11 +6361,23 @@ func (ec *executionContext) fieldContext_SessionSummary_summary(_ context.Contex
 }
 
 func (ec *executionContext) _SessionSummary_topics(ctx context.Context, field graphql.CollectedField, obj *models.SessionSummary) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SessionSummary_topics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.Topics }, ec.marshalNString2ᚕstringᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionSummary_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_SessionSummary_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionSummary", field, false, false, "String")
@@ -6220,11 +6447,23 @@ func (ec *executionContext) fieldContext_StepResult_error(_ context.Context, fie
 }
 
 func (ec *executionContext) _StepResult_metrics(ctx context.Context, field graphql.CollectedField, obj *models.StepResult) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_StepResult_metrics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepResult_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
+			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_StepResult_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6340,11 +6579,23 @@ func (ec *executionContext) fieldContext_TeamRun_modelProvider(_ context.Context
 }
 
 func (ec *executionContext) _TeamRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.TeamRun) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_TeamRun_metrics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamRun_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
+			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_TeamRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6939,11 +7190,23 @@ func (ec *executionContext) fieldContext_ToolExecution_childRunId(_ context.Cont
 }
 
 func (ec *executionContext) _ToolExecution_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *models.ToolExecution) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ToolExecution_durationSeconds(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *float64 { return obj.DurationSeconds() }, ec.marshalOFloat2ᚖfloat64)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ToolExecution_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_ToolExecution_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ToolExecution", field, true, false, "Float")
@@ -7010,11 +7273,23 @@ func (ec *executionContext) fieldContext_WorkflowInfo_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _WorkflowInfo_steps(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowInfo) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkflowInfo_steps(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []*models.WorkflowStepInfo { return obj.Steps }, ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkflowInfo_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.WorkflowStepInfo) graphql.Marshaler {
+			return ec.marshalNWorkflowStepInfo2ᚕᚖsessiongraphᚋmodelsᚐWorkflowStepInfoᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_WorkflowInfo_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7137,11 +7412,23 @@ func (ec *executionContext) fieldContext_WorkflowRun_modelProvider(_ context.Con
 }
 
 func (ec *executionContext) _WorkflowRun_metrics(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowRun) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_WorkflowRun_metrics(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *models.RunMetrics { return obj.Metrics() }, ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkflowRun_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.RunMetrics) graphql.Marshaler {
+			return ec.marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_WorkflowRun_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7708,11 +7995,23 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Directive_locations(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []string { return obj.Locations }, ec.marshalN__DirectiveLocation2ᚕstringᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Directive_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -7849,11 +8148,23 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Field_type(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Field_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7897,11 +8208,23 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___InputValue_type(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.Type }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___InputValue_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7945,11 +8268,23 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_types(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Types() }, ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Schema_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
+			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7965,11 +8300,23 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_queryType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.QueryType() }, ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Schema_queryType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueryType(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7985,11 +8332,23 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.MutationType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Schema_mutationType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MutationType(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8005,11 +8364,23 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.SubscriptionType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Schema_subscriptionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubscriptionType(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8025,11 +8396,23 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_directives(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Directive { return obj.Directives() }, ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Schema_directives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Directives(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
+			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8133,11 +8516,23 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_interfaces(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.Interfaces() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Type_interfaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interfaces(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
+			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8153,11 +8548,23 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() []introspection.Type { return obj.PossibleTypes() }, ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Type_possibleTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleTypes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
+			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8261,11 +8668,23 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_ofType(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	return gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() *introspection.Type { return obj.OfType() }, ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext___Type_ofType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfType(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
+			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

@@ -10,7 +10,7 @@ import (
 )
 
 func TestChoosePasses(t *testing.T) {
-	all := []string{"inlineSlices", "dropUnusedDeferredGroups", "inlineFieldSets", "inlineLeafFields", "inlineResolveField"}
+	all := []string{"inlineSlices", "dropUnusedDeferredGroups", "inlineFieldSets", "inlineLeafFields"}
 	for _, tc := range []struct {
 		name, spec string
 		want       []string

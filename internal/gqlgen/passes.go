@@ -22,7 +22,6 @@ var passes = []pass{
 	{"dropUnusedDeferredGroups", dropUnusedDeferredGroups},
 	{"inlineFieldSets", inlineFieldSets},
 	{"inlineLeafFields", inlineLeafFields},
-	{"inlineResolveField", inlineResolveField},
 }
 
 // sliceCall is gqlgen's list marshalling call with its generated arguments:
@@ -101,13 +100,13 @@ var getterField = regexp.MustCompile(`(func \(ec \*executionContext\) _\w+\(ctx 
 \t\tec\.OperationContext,
 \t\tfield,
 \t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
-\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)
+\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)
 \t\t\},
 \t\tfunc\(ctx context\.Context\) \(any, error\) \{
 \t\t\treturn (obj\.\w+(?:\(\))?), nil
 \t\t\},
 \t\tnil,
-\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{
+\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{
 \t\t\treturn ec\.(marshal[NO][^(]+)\(ctx, selections, v\)
 \t\t\},
 \t\ttrue,
@@ -117,7 +116,7 @@ var getterField = regexp.MustCompile(`(func \(ec \*executionContext\) _\w+\(ctx 
 
 // getterFieldParts are getterField's submatches.
 type getterFieldParts struct {
-	head, fieldContext, getter, typ, marshal []byte
+	head, getter, marshal []byte
 }
 
 // eachGetterField has rewrite rewrite each getter field function of src;
@@ -126,7 +125,7 @@ func eachGetterField(src []byte, rewrite func(getterFieldParts) []byte) ([]byte,
 	n := 0
 	out := getterField.ReplaceAllFunc(src, func(m []byte) []byte {
 		sub := getterField.FindSubmatch(m)
-		r := rewrite(getterFieldParts{head: sub[1], fieldContext: sub[2], getter: sub[3], typ: sub[4], marshal: sub[5]})
+		r := rewrite(getterFieldParts{head: sub[1], getter: sub[2], marshal: sub[3]})
 		if r == nil {
 			return m
 		}
@@ -155,21 +154,5 @@ func inlineLeafFields(src []byte) ([]byte, int) {
 			return nil
 		}
 		return fmt.Appendf(nil, "%s\treturn ec.%s(ctx, field.Selections, %s)\n}", f.head, f.marshal, f.getter)
-	})
-}
-
-// inlineResolveField has each other field whose getter cannot fail and
-// whose value is a slice or a pointer (never a nil interface, which
-// ResolveField treats apart) go through gqlinline.ResolveField: the same
-// field context and recover as graphql.ResolveField, without its closures,
-// interceptor call and boxed result.
-func inlineResolveField(src []byte) ([]byte, int) {
-	return eachGetterField(src, func(f getterFieldParts) []byte {
-		if cannotFail.Match(f.marshal) || !(bytes.HasPrefix(f.typ, []byte("[]")) || bytes.HasPrefix(f.typ, []byte("*"))) {
-			return nil
-		}
-		return fmt.Appendf(nil, "%s\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n"+
-			"\treturn gqlinline.ResolveField(ctx, ec.OperationContext, fc, func() %s { return %s }, ec.%s)\n}",
-			f.head, f.fieldContext, f.typ, f.getter, f.marshal)
 	})
 }

@@ -28,7 +28,6 @@ var tinyCounts = map[string]int{
 	"dropUnusedDeferredGroups": 9,
 	"inlineFieldSets":          8,
 	"inlineLeafFields":         28,
-	"inlineResolveField":       14,
 }
 
 const (

@@ -11,7 +11,6 @@ import (
 	"io"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // MarshalSlice marshals a list's elements one after another on the calling
@@ -99,25 +98,4 @@ func repeated(fields []graphql.CollectedField, alias string) bool {
 		}
 	}
 	return false
-}
-
-// ResolveField is graphql.ResolveField, for the fields internal/gqlgen puts
-// it in: a getter that takes no context and cannot fail, a slice or pointer
-// value, no field interceptors (graph's server has none).
-// Like graphql.ResolveField it resolves under the field's context, so the
-// value's elements and fields report errors at their own paths, records the
-// value in it, and a panic nulls the field alone, reported like a resolver's
-// error; it skips ResolveField's closures, interceptor call and boxed result.
-func ResolveField[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext,
-	get func() T, marshal func(context.Context, ast.SelectionSet, T) graphql.Marshaler) (ret graphql.Marshaler) {
-	ctx = graphql.WithFieldContext(ctx, fc)
-	defer func() {
-		if r := recover(); r != nil {
-			oc.Error(ctx, oc.Recover(ctx, r))
-			ret = graphql.Null
-		}
-	}()
-	v := get()
-	fc.Result = v
-	return marshal(ctx, fc.Field.Selections, v)
 }
