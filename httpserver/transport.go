@@ -93,7 +93,11 @@ func (t graphQLTransport) readParams(w http.ResponseWriter, r *http.Request) *gr
 			name string
 			into *map[string]any
 		}{{"variables", &params.Variables}, {"extensions", &params.Extensions}} {
-			if v := query.Get(p.name); v != "" && decodeJSON([]byte(v), p.into) != nil {
+			v := query.Get(p.name)
+			if v == "" {
+				continue
+			}
+			if _, err := decodeJSON([]byte(v), p.into); err != nil {
 				t.s.refuse(w, r, http.StatusBadRequest, models.BadUserInput, p.name+" must be a JSON object")
 				return nil
 			}
@@ -113,22 +117,35 @@ func (t graphQLTransport) readParams(w http.ResponseWriter, r *http.Request) *gr
 	case err != nil:
 		t.s.refuse(w, r, http.StatusBadRequest, models.BadUserInput, "request body could not be read")
 		return nil
-	case !json.Valid(body):
+	}
+	switch rest, err := decodeJSON(body, params); {
+	case isSyntaxError(err) || len(bytes.Trim(rest, " \t\r\n")) > 0:
 		t.s.refuse(w, r, http.StatusBadRequest, models.BadUserInput, "request body is not valid JSON")
 		return nil
-	}
-	if err := decodeJSON(body, params); err != nil {
+	case err != nil:
 		t.s.refuse(w, r, http.StatusBadRequest, models.BadUserInput, "request body is not a GraphQL request: "+notAGraphQLRequest(err))
 		return nil
 	}
 	return params
 }
 
-// decodeJSON decodes valid JSON as gqlgen decodes GraphQL requests, numbers as json.Number.
-func decodeJSON(data []byte, v any) error {
+// decodeJSON decodes the JSON value data starts with into v, as gqlgen
+// decodes GraphQL requests (numbers as json.Number), and returns what
+// follows the value. The decoder reads the whole value before it fills v,
+// so a value that is not JSON is a syntax error (isSyntaxError), and one
+// that is JSON but does not fit v a type error, with rest past the value.
+func decodeJSON(data []byte, v any) (rest []byte, err error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	return dec.Decode(v)
+	err = dec.Decode(v)
+	return data[dec.InputOffset():], err
+}
+
+// isSyntaxError reports whether err, from decodeJSON, says its data is not
+// JSON at all (nothing, cut short, or malformed).
+func isSyntaxError(err error) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // notAGraphQLRequest says what is wrong with a JSON body that does not
