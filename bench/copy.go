@@ -52,7 +52,7 @@ func CopyInto(ctx context.Context, pgURL, schema, table string, spec Spec) (Copy
 	if target.Dialect != db.Postgres {
 		return CopyReport{}, fmt.Errorf("CopyInto needs a PostgreSQL URL, got a %s one", target.Dialect)
 	}
-	store, err := db.Open(ctx, db.Options{URL: pgURL, Schema: schema, Table: table})
+	store, err := db.Open(ctx, db.Options{URL: pgURL, Schema: schema, Table: table, CreateLayout: db.LayoutV2})
 	if err != nil {
 		return CopyReport{}, err
 	}

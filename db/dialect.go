@@ -67,31 +67,40 @@ const pgStoredName = `(CASE WHEN jsonb_typeof(session_data -> 'session_name') = 
 // sqliteEncoding is 1 when a row's JSON columns are double-encoded and 0
 // when they are plain, as the first column that tells says: one holding a
 // JSON string (double-encoded) or a document (plain); NULL when none tells.
-// Small columns are asked first, runs last, so that a long runs text is
-// rarely parsed. (The inner CASE keeps json_type off invalid JSON, on which
-// it fails.)
-var sqliteEncoding = func() string {
+// Small columns are asked first, runs (when the table has Agno 2's runs
+// column) last, so that a long runs text is rarely parsed. (The inner CASE
+// keeps json_type off invalid JSON, on which it fails.)
+func sqliteEncoding(legacyRuns bool) string {
+	cols := []string{"session_data", "metadata", "summary", "agent_data", "team_data", "workflow_data"}
+	if legacyRuns {
+		cols = append(cols, "runs")
+	}
 	var b strings.Builder
 	b.WriteString("(CASE")
-	for _, c := range []string{"session_data", "metadata", "summary", "agent_data", "team_data", "workflow_data", "runs"} {
+	for _, c := range cols {
 		typ := "(CASE WHEN json_valid(" + c + ") THEN json_type(" + c + ") END)"
 		b.WriteString(" WHEN " + typ + " IN ('object', 'array') THEN 0 WHEN " + typ + " = 'text' THEN 1")
 	}
 	b.WriteString(" END)")
 	return b.String()
-}()
+}
 
 // sqliteTableEncoding is sqliteEncoding of the newest row of the table
 // ({table}) that tells; NULL when none does.
-var sqliteTableEncoding = `(SELECT ` + sqliteEncoding + ` FROM {table} WHERE ` + sqliteEncoding + ` IS NOT NULL
+func sqliteTableEncoding(legacyRuns bool) string {
+	enc := sqliteEncoding(legacyRuns)
+	return `(SELECT ` + enc + ` FROM {table} WHERE ` + enc + ` IS NOT NULL
 	ORDER BY created_at DESC, session_id DESC LIMIT 1)`
+}
 
 // sqliteIsDoubleEncoded is true when the row's JSON columns are
 // double-encoded; when none tells (they are all null), when the table's
 // are; when nothing tells, true: every Agno version reads double-encoded
 // values, and Agno up to 2.9 writes them. Queries using it must replace
 // {table}.
-var sqliteIsDoubleEncoded = "COALESCE(" + sqliteEncoding + ", " + sqliteTableEncoding + ", 1)"
+func sqliteIsDoubleEncoded(legacyRuns bool) string {
+	return "COALESCE(" + sqliteEncoding(legacyRuns) + ", " + sqliteTableEncoding(legacyRuns) + ", 1)"
+}
 
 // pgEditData: jsonb_set and - on an object.
 func pgEditData(set, remove []string) (string, int) {
@@ -113,7 +122,11 @@ func pgEditData(set, remove []string) (string, int) {
 // double-encoded row holds inside a JSON string: it stays double-encoded.
 // Appending an empty string drops the JSON subtype, without which json_quote
 // would return the document unquoted.
-func sqliteEditData(set, remove []string) (string, int) {
+func sqliteEditData(legacyRuns bool) func(set, remove []string) (string, int) {
+	return func(set, remove []string) (string, int) { return sqliteEdit(legacyRuns, set, remove) }
+}
+
+func sqliteEdit(legacyRuns bool, set, remove []string) (string, int) {
 	edit := func(doc string) string {
 		if len(set) > 0 {
 			doc = "json_set(" + doc
@@ -138,7 +151,7 @@ func sqliteEditData(set, remove []string) (string, int) {
 		return expr + ` ELSE session_data END)`, 0
 	}
 	return expr + `
-		WHEN ` + sqliteIsDoubleEncoded + ` THEN json_quote(` + edit("'{}'") + ` || '')
+		WHEN ` + sqliteIsDoubleEncoded(legacyRuns) + ` THEN json_quote(` + edit("'{}'") + ` || '')
 		ELSE ` + edit("'{}'") + ` END)`, 4
 }
 
@@ -182,38 +195,51 @@ const pgNameRuns = `(CASE
 		WHERE jsonb_typeof(e) = 'object' AND (cut IS NULL OR i <= cut))
 	END)`
 
-var dialects = map[Dialect]dialectSQL{
-	Postgres: {
-		nameKey:      `lower(COALESCE(` + pgStoredName + `, '') COLLATE "C")`,
-		tieKey:       `session_id COLLATE "C"`,
-		userKey:      `COALESCE(user_id, '') COLLATE "C"`,
-		nameContains: `strpos(lower(` + pgStoredName + ` COLLATE "C"), ?) > 0`,
-		jsonParam:    `CAST(? AS jsonb)`,
-		editData:     pgEditData,
-		dataEditable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
-		docValue:     `CAST(? AS jsonb)`,
-		insertDoc:    `CAST(? AS jsonb)`,
-		nameRuns:     pgNameRuns,
-	},
-	SQLite: {
+// dialectFor returns the fragments of a dialect for a sessions table with
+// or without Agno 2's runs column (a table Agno 3 created has none; its runs
+// are rows of the runs table, and what names need of them is read there).
+func dialectFor(d Dialect, legacyRuns bool) dialectSQL {
+	if d == Postgres {
+		sql := dialectSQL{
+			nameKey:      `lower(COALESCE(` + pgStoredName + `, '') COLLATE "C")`,
+			tieKey:       `session_id COLLATE "C"`,
+			userKey:      `COALESCE(user_id, '') COLLATE "C"`,
+			nameContains: `strpos(lower(` + pgStoredName + ` COLLATE "C"), ?) > 0`,
+			jsonParam:    `CAST(? AS jsonb)`,
+			editData:     pgEditData,
+			dataEditable: `(session_data IS NULL OR jsonb_typeof(session_data) IN ('object', 'null'))`,
+			docValue:     `CAST(? AS jsonb)`,
+			insertDoc:    `CAST(? AS jsonb)`,
+			nameRuns:     "NULL",
+		}
+		if legacyRuns {
+			sql.nameRuns = pgNameRuns
+		}
+		return sql
+	}
+	sql := dialectSQL{
 		nameKey:      `lower(COALESCE(` + sqliteStoredName + `, ''))`,
 		tieKey:       `session_id`,
 		userKey:      `COALESCE(user_id, '')`,
 		nameContains: `instr(lower(` + sqliteStoredName + `), ?) > 0`,
 		jsonParam:    `?`,
-		editData:     sqliteEditData,
+		editData:     sqliteEditData(legacyRuns),
 		dataEditable: `(session_data IS NULL OR (json_valid(session_data) AND (json_type(session_data) IN ('object', 'null') OR
 			(json_type(session_data) = 'text' AND json_valid(session_data ->> '$') AND json_type(session_data ->> '$') = 'object'))))`,
 		// The row's encoding: the double-encoded form, else the plain one.
-		docValue: `(CASE WHEN ` + sqliteIsDoubleEncoded + ` THEN ? ELSE ? END)`,
+		docValue: `(CASE WHEN ` + sqliteIsDoubleEncoded(legacyRuns) + ` THEN ? ELSE ? END)`,
 		// The table's encoding: the one of the newest row that tells, else
 		// double-encoded as Agno 2.9 writes (every Agno version reads it).
-		insertWith: `WITH enc(double_encoded) AS MATERIALIZED (SELECT COALESCE(` + sqliteTableEncoding + `, 1)) `,
+		insertWith: `WITH enc(double_encoded) AS MATERIALIZED (SELECT COALESCE(` + sqliteTableEncoding(legacyRuns) + `, 1)) `,
 		insertDoc:  `(CASE WHEN (SELECT double_encoded FROM enc) THEN ? ELSE ? END)`,
+		nameRuns:   "NULL",
+	}
+	if legacyRuns {
 		// SQLite reads the whole JSON text to look into it anyway: hand over
 		// runs, but only of rows whose name must be derived.
-		nameRuns: `(CASE WHEN ` + sqliteStoredName + ` IS NULL THEN runs END)`,
-	},
+		sql.nameRuns = `(CASE WHEN ` + sqliteStoredName + ` IS NULL THEN runs END)`
+	}
+	return sql
 }
 
 // decodeColumn turns a stored JSON column into the logical document: on

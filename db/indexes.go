@@ -25,7 +25,7 @@ type Index struct {
 func (s *Store) RecommendedIndexes() []Index {
 	created := s.orderKey(models.SessionOrderFieldCreatedAt)
 	updated := s.orderKey(models.SessionOrderFieldUpdatedAt)
-	name, tie := s.orderKey(models.SessionOrderFieldName), s.sql.tieKey
+	name, tie := s.orderKey(models.SessionOrderFieldName), s.sql().tieKey
 	idx := func(suffix, purpose string, exprs ...string) Index {
 		return Index{Name: "sg_" + s.table + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", ")}
 	}

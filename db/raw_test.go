@@ -20,13 +20,13 @@ func TestRawBindsAsGorm(t *testing.T) {
 		"postgres": testpg.NewDatabase(t),
 	} {
 		t.Run(name, func(t *testing.T) {
-			s, err := Open(ctx, Options{URL: url})
+			s, err := Open(ctx, Options{URL: url, CreateLayout: LayoutV2})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = s.Close() })
 			first := 100
-			list, listArgs := s.selectList(models.SessionColumns{RunsWindow: &models.RunsRequest{First: &first}})
+			list, listArgs := s.selectList(s.lay(), models.SessionColumns{RunsWindow: &models.RunsRequest{First: &first}})
 			cases := []struct {
 				name  string
 				query string

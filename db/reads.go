@@ -42,8 +42,8 @@ func (s *Store) raw(ctx context.Context, query string, vars ...any) *gorm.DB {
 // selectList returns the select list of a session row and its parameters:
 // every scalar column, the JSON columns cols asks for (NULL in place of the
 // others), name_runs and runs_window.
-func (s *Store) selectList(cols models.SessionColumns) (string, []any) {
-	columns := s.selectColumns(cols)
+func (s *Store) selectList(l *layout, cols models.SessionColumns) (string, []any) {
+	columns := s.selectColumns(l, cols)
 	if cols.RunsWindow == nil || cols.Runs {
 		return columns + ", NULL", nil
 	}
@@ -55,20 +55,20 @@ func (s *Store) selectList(cols models.SessionColumns) (string, []any) {
 
 // selectColumns is selectList up to name_runs, which depends only on which
 // columns cols reads: built once for each combination.
-func (s *Store) selectColumns(cols models.SessionColumns) string {
+func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	json := []struct {
 		name string
 		read bool
 	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
-		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs}, {"summary", cols.Summary},
-		{s.sql.nameRuns, cols.NameRuns && !cols.Runs}}
+		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs && l.legacyRuns}, {"summary", cols.Summary},
+		{l.sql.nameRuns, cols.NameRuns && !cols.Runs && l.legacyRuns}}
 	mask := 0
 	for i, c := range json {
 		if c.read {
 			mask |= 1 << i
 		}
 	}
-	if cached := s.selectLists[mask].Load(); cached != nil {
+	if cached := l.selectLists[mask].Load(); cached != nil {
 		return *cached
 	}
 	var b strings.Builder
@@ -84,13 +84,21 @@ func (s *Store) selectColumns(cols models.SessionColumns) string {
 		}
 	}
 	list := b.String()
-	s.selectLists[mask].Store(&list)
+	l.selectLists[mask].Store(&list)
 	return list
 }
 
-// columnsFor adapts cols to the backend: SQLite reads the JSON text whole
-// to look into it anyway, so a runs window becomes the runs column.
-func (s *Store) columnsFor(cols models.SessionColumns) models.SessionColumns {
+// columnsFor returns what the sessions statement reads of cols in layout l.
+// With a runs table, runs come from it (see attachRuns) and the statement
+// reads the legacy runs column whole, when there is one, for them to be
+// merged with. Without one, SQLite reads the JSON text whole to look into
+// it anyway, so a runs window becomes the runs column.
+func (s *Store) columnsFor(l *layout, cols models.SessionColumns) models.SessionColumns {
+	if l.runsTable {
+		cols.Runs = l.legacyRuns && (cols.Runs || cols.RunsWindow != nil || cols.NameRuns)
+		cols.RunsWindow, cols.NameRuns = nil, false
+		return cols
+	}
 	if cols.RunsWindow != nil && s.dialect == SQLite {
 		cols.Runs, cols.RunsWindow = true, nil
 	}
@@ -207,30 +215,31 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 		return nil, err
 	}
 	defer release()
-	cols = s.columnsFor(cols)
-	list, args := s.selectList(cols)
+	l := s.lay()
+	read := s.columnsFor(l, cols)
+	list, args := s.selectList(l, read)
 	w := &where{}
 	w.add("session_id = ?", sessionID)
 	scope(ctx, w)
-	var row *models.SessionRow
-	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...), func(rows scanner) error {
-		if row != nil { // session_id is the key: never
+	var rows []models.SessionRow
+	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...), func(sc scanner) error {
+		if len(rows) > 0 { // session_id is the key: never
 			return nil
 		}
-		r, err := s.scanRow(rows, cols)
-		row = &r
+		r, err := s.scanRow(sc, read)
+		rows = append(rows, r)
 		return err
 	})
 	if err != nil {
 		return nil, internal("reading a session", err)
 	}
-	if row == nil {
+	if len(rows) == 0 || (typ != nil && rows[0].EffectiveType() != *typ) {
 		return nil, nil
 	}
-	if typ != nil && row.EffectiveType() != *typ {
-		return nil, nil
+	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
+		return nil, err
 	}
-	return row, nil
+	return &rows[0], nil
 }
 
 func wrapRowsErr(op string, err error) error {
@@ -307,7 +316,7 @@ func (s *Store) addFilters(w *where, f *models.SessionFilter) {
 		w.add("user_id = ?", *f.UserID)
 	}
 	if f.NameContains != nil && *f.NameContains != "" {
-		w.add(s.sql.nameContains, asciiLower(*f.NameContains))
+		w.add(s.sql().nameContains, asciiLower(*f.NameContains))
 	}
 	if f.CreatedAfter != nil {
 		w.add("created_at >= ?", models.EpochSecondsAtOrAfter(*f.CreatedAfter))
@@ -339,11 +348,11 @@ func (s *Store) orderKey(field models.SessionOrderField) string {
 	case models.SessionOrderFieldUpdatedAt:
 		return "COALESCE(updated_at, created_at)"
 	case models.SessionOrderFieldName:
-		return s.sql.nameKey
+		return s.sql().nameKey
 	case models.SessionOrderFieldSessionID:
-		return s.sql.tieKey
+		return s.sql().tieKey
 	case models.SessionOrderFieldUserID:
-		return s.sql.userKey
+		return s.sql().userKey
 	}
 	return "created_at"
 }
@@ -361,8 +370,9 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	if err != nil {
 		return models.SessionPage{}, err
 	}
-	cols = s.columnsFor(cols)
-	list, listArgs := s.selectList(cols)
+	l := s.lay()
+	read := s.columnsFor(l, cols)
+	list, listArgs := s.selectList(l, read)
 	branches := s.listBranches(filter)
 	for _, w := range branches {
 		scope(ctx, w)
@@ -392,7 +402,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		// as Agno's created_at index) seek to the cursor; the row comparison
 		// is exact.
 		for _, w := range branches {
-			w.add(fmt.Sprintf("%s %s= ? AND (%s, %s) %s (?, ?)", key, op, key, s.sql.tieKey, op), k, k, c.SessionID)
+			w.add(fmt.Sprintf("%s %s= ? AND (%s, %s) %s (?, ?)", key, op, key, s.sql().tieKey, op), k, k, c.SessionID)
 		}
 	}
 	dir := "DESC"
@@ -407,7 +417,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	args := append([]any(nil), listArgs...)
 	for i, w := range branches {
 		branch := fmt.Sprintf("SELECT t.*, %s AS order_key, %s AS tie_key FROM %s t%s ORDER BY %s %s, %s %s LIMIT %d",
-			key, s.sql.tieKey, s.from, w.sql(), key, dir, s.sql.tieKey, dir, limit+1)
+			key, s.sql().tieKey, s.from, w.sql(), key, dir, s.sql().tieKey, dir, limit+1)
 		if len(branches) > 1 {
 			if i > 0 {
 				inner += " UNION ALL "
@@ -422,7 +432,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	var out models.SessionPage
 	err = s.queryRows(ctx, query, args, func(rows scanner) error {
 		var k, tie any
-		row, err := s.scanRow(rows, cols, &k, &tie)
+		row, err := s.scanRow(rows, read, &k, &tie)
 		if err != nil {
 			return err
 		}
@@ -442,6 +452,9 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	more := len(out.Rows) > limit
 	if more {
 		out.Rows, out.Keys = out.Rows[:limit], out.Keys[:limit]
+	}
+	if err := s.attachRuns(ctx, l, out.Rows, cols); err != nil {
+		return models.SessionPage{}, err
 	}
 	if fromEnd {
 		slices.Reverse(out.Rows)

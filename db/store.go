@@ -29,6 +29,12 @@ type Options struct {
 	URL    string // see ParseURL
 	Schema string // PostgreSQL schema of the sessions table; "ai" when empty
 	Table  string // the sessions table; "agno_sessions" when empty
+	// RunsTable is Agno 3's runs table; when empty, named as Agno names it:
+	// agno_runs, or <Table>_runs when the sessions table is not agno_sessions.
+	RunsTable string
+	// CreateLayout is the layout created when the sessions table is missing
+	// (LayoutV3 when empty, as current Agno creates).
+	CreateLayout Layout
 	// MaxConns caps the connection pool; 0 means DefaultMaxConns().
 	MaxConns int
 	// CountCacheTTL is how long a totalCount answer is reused (see
@@ -67,13 +73,15 @@ type Store struct {
 	schema  string
 	table   string
 	from    string // the quoted, qualified table name for SQL
-	sql     dialectSQL
-	counts  countCache
-	slots   *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
+	// runsTable is the runs table's name, runsFrom its quoted, qualified name.
+	runsTable    string
+	runsFrom     string
+	createLayout Layout
+	layoutState  layoutState
+	counts       countCache
+	slots        *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
-	// selectLists caches selectList's column lists, by selectMask.
-	selectLists [1 << 8]atomic.Pointer[string]
 
 	// ready is set once Init has succeeded: the database answered and holds
 	// an Agno sessions table. Until then every call first tries Init again
@@ -116,14 +124,22 @@ func New(opts Options) (*Store, error) {
 	if opts.Table == "" {
 		opts.Table = "agno_sessions"
 	}
-	if !identPattern.MatchString(opts.Schema) || !identPattern.MatchString(opts.Table) {
-		return nil, fmt.Errorf("schema %q and table %q must be plain SQL identifiers", opts.Schema, opts.Table)
+	if opts.RunsTable == "" {
+		opts.RunsTable = agnoRunsTableName(opts.Table)
+	}
+	if !identPattern.MatchString(opts.Schema) || !identPattern.MatchString(opts.Table) || !identPattern.MatchString(opts.RunsTable) {
+		return nil, fmt.Errorf("schema %q, table %q and runs table %q must be plain SQL identifiers", opts.Schema, opts.Table, opts.RunsTable)
+	}
+	createLayout, err := ParseLayout(string(opts.CreateLayout))
+	if err != nil {
+		return nil, err
 	}
 	target, err := ParseURL(opts.URL)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
+		runsTable: opts.RunsTable, createLayout: createLayout,
 		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove}
 	switch {
 	case opts.SliceRunsAbove == 0:
@@ -132,7 +148,7 @@ func New(opts Options) (*Store, error) {
 		s.smallRunsBytes = -1
 	}
 	s.from = s.qualify(s.table)
-	s.sql = dialects[s.dialect]
+	s.runsFrom = s.qualify(s.runsTable)
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}
 	var dialector gorm.Dialector
 	if s.dialect == Postgres {
@@ -183,6 +199,9 @@ func (s *Store) Init(ctx context.Context) error {
 		return err
 	}
 	if err := s.ensureTable(ctx); err != nil {
+		return err
+	}
+	if err := s.detectLayout(ctx); err != nil {
 		return err
 	}
 	s.ready.Store(true)
@@ -271,7 +290,9 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Describe returns the database as the API lists it.
 func (s *Store) Describe() models.Database {
-	return models.Database{ID: s.id, Dialect: string(s.dialect), SessionTable: s.qualifiedName()}
+	d := models.Database{ID: s.id, Dialect: string(s.dialect), SessionTable: s.qualifiedName()}
+	s.describeLayout(&d)
+	return d
 }
 
 // WithSessionDefaults returns a PostgreSQL URL that sets the session parameters

@@ -102,7 +102,7 @@ func TestOpenCreatesAgnosTable(t *testing.T) {
 func TestOpenNeverAltersAnExistingTable(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "agno.db")
-	first, err := db.Open(ctx, db.Options{URL: path})
+	first, err := db.Open(ctx, db.Options{URL: path, CreateLayout: db.LayoutV2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestTraceStatements(t *testing.T) {
 		"postgres": testpg.NewDatabase(t),
 	} {
 		t.Run(name, func(t *testing.T) {
-			s, err := Open(ctx, Options{ID: "traced", URL: url})
+			s, err := Open(ctx, Options{ID: "traced", URL: url, CreateLayout: LayoutV2})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -86,8 +87,10 @@ func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput)
 	if err != nil {
 		return nil, err
 	}
+	l := s.lay()
+	columns, docs := insertColumns(l, row)
 	args := []any{row.SessionID, row.SessionType, row.AgentID, row.TeamID, row.WorkflowID, row.UserID}
-	for _, doc := range []json.RawMessage{row.SessionData, row.AgentData, row.TeamData, row.WorkflowData, row.Metadata, row.Runs, row.Summary} {
+	for _, doc := range docs {
 		docArgs, err := s.docArgs(doc)
 		if err != nil {
 			return nil, err
@@ -95,10 +98,10 @@ func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput)
 		args = append(args, docArgs...)
 	}
 	args = append(args, row.CreatedAt, *row.UpdatedAt)
-	returning, _ := s.selectList(models.AllColumns)
-	query := s.sql.insertWith + fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?) ON CONFLICT (session_id) DO NOTHING RETURNING %s",
-		s.from, strings.Join(sessionColumns, ", "), placeholders(7, s.sql.insertDoc), returning)
-	created, err := s.writeRow(ctx, "creating a session", query, args)
+	returning, _ := s.selectList(l, s.columnsFor(l, models.AllColumns))
+	query := l.sql.insertWith + fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?) ON CONFLICT (session_id) DO NOTHING RETURNING %s",
+		s.from, strings.Join(columns, ", "), placeholders(len(docs), l.sql.insertDoc), returning)
+	created, err := s.writeRow(ctx, l, "creating a session", query, args)
 	if created == nil && err == nil {
 		err = models.Errorf(models.Conflict, "a session with id %q already exists; use updateSession to change it", sessionID)
 	}
@@ -131,7 +134,8 @@ func (s *Store) UpdateSession(ctx context.Context, sessionID string, typ *models
 		return nil, err
 	}
 	defer release()
-	set, err := s.updateSet(edit)
+	l := s.lay()
+	set, err := s.updateSet(l, edit)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +146,11 @@ func (s *Store) UpdateSession(ctx context.Context, sessionID string, typ *models
 	}
 	scope(ctx, w)
 	if set.changesData {
-		w.add(s.sql.dataEditable)
+		w.add(l.sql.dataEditable)
 	}
-	returning, _ := s.selectList(models.AllColumns)
+	returning, _ := s.selectList(l, s.columnsFor(l, models.AllColumns))
 	query := fmt.Sprintf("UPDATE %s SET %s%s RETURNING %s", s.from, strings.Join(set.assignments, ", "), w.sql(), returning)
-	row, err := s.writeRow(ctx, "updating a session", query, append(set.args, w.args...))
+	row, err := s.writeRow(ctx, l, "updating a session", query, append(set.args, w.args...))
 	if row != nil || err != nil {
 		return row, err
 	}
@@ -169,7 +173,7 @@ type setClause struct {
 
 // updateSet returns the SET clause of edit: the session_data keys it sets
 // or removes (editData), the columns it replaces, and updated_at = now.
-func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
+func (s *Store) updateSet(l *layout, edit models.SessionEdit) (setClause, error) {
 	var c setClause
 	var setKeys, removeKeys []string
 	var setDocs []json.RawMessage
@@ -191,7 +195,7 @@ func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
 		removeKeys = append(removeKeys, "session_state")
 	}
 	if len(setKeys)+len(removeKeys) > 0 {
-		expr, copies := s.sql.editData(setKeys, removeKeys)
+		expr, copies := l.sql.editData(setKeys, removeKeys)
 		c.assignments, c.changesData = append(c.assignments, "session_data = "+expr), true
 		for range copies {
 			for _, doc := range setDocs {
@@ -217,10 +221,10 @@ func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
 	var err error
 	switch {
 	case edit.Metadata != nil:
-		err = column("metadata", s.sql.docValue, edit.Metadata)
+		err = column("metadata", l.sql.docValue, edit.Metadata)
 	case edit.ClearMetadata:
 		// Agno stores no metadata as null, but a WorkflowSession turns it into {}.
-		err = column("metadata", "CASE WHEN "+effectiveType+" = 'workflow' THEN "+s.sql.docValue+" ELSE "+s.sql.docValue+" END",
+		err = column("metadata", "CASE WHEN "+effectiveType+" = 'workflow' THEN "+l.sql.docValue+" ELSE "+l.sql.docValue+" END",
 			json.RawMessage("{}"), json.RawMessage("null"))
 	}
 	if err != nil {
@@ -232,7 +236,7 @@ func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
 	}
 	if summary != nil {
 		// Workflow sessions have no summary: Agno's PATCH ignores one.
-		if err := column("summary", "CASE WHEN "+effectiveType+" = 'workflow' THEN summary ELSE "+s.sql.docValue+" END", summary); err != nil {
+		if err := column("summary", "CASE WHEN "+effectiveType+" = 'workflow' THEN summary ELSE "+l.sql.docValue+" END", summary); err != nil {
 			return c, err
 		}
 	}
@@ -243,7 +247,7 @@ func (s *Store) updateSet(edit models.SessionEdit) (setClause, error) {
 // writeRow runs a write that returns at most one session row (RETURNING
 // selectList(AllColumns)); nil when it wrote none. Counts are refreshed: a
 // write may change what a filter matches.
-func (s *Store) writeRow(ctx context.Context, op, query string, args []any) (*models.SessionRow, error) {
+func (s *Store) writeRow(ctx context.Context, l *layout, op, query string, args []any) (*models.SessionRow, error) {
 	defer s.counts.invalidate()
 	query = strings.ReplaceAll(query, "{table}", s.from) // see sqliteTableEncoding
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
@@ -254,11 +258,18 @@ func (s *Store) writeRow(ctx context.Context, op, query string, args []any) (*mo
 	if !rows.Next() {
 		return nil, wrapRowsErr(op, rows.Err())
 	}
-	row, err := s.scanRow(rows, models.AllColumns)
+	row, err := s.scanRow(rows, s.columnsFor(l, models.AllColumns))
 	if err != nil {
 		return nil, internal(op, err)
 	}
-	return &row, nil
+	if err := rows.Close(); err != nil {
+		return nil, internal(op, err)
+	}
+	out := []models.SessionRow{row}
+	if err := s.attachRuns(ctx, l, out, models.AllColumns); err != nil {
+		return nil, err
+	}
+	return &out[0], nil
 }
 
 // docArgs returns the parameters of docValue and insertDoc for a JSON
@@ -309,14 +320,38 @@ func (s *Store) DeleteSession(ctx context.Context, sessionID string, typ *models
 	}
 	scope(ctx, w)
 	defer s.counts.invalidate()
-	res := s.db.WithContext(ctx).Exec("DELETE FROM "+s.from+w.sql(), w.args...)
-	if res.Error != nil {
-		return internal("deleting a session", res.Error)
+	l := s.lay()
+	var deleted int64
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec("DELETE FROM "+s.from+w.sql(), w.args...)
+		if res.Error != nil || res.RowsAffected == 0 || !l.runsTable {
+			deleted = res.RowsAffected
+			return res.Error
+		}
+		deleted = res.RowsAffected
+		return s.deleteRuns(tx, []string{sessionID})
+	})
+	if err != nil {
+		return internal("deleting a session", err)
 	}
-	if res.RowsAffected == 0 {
+	if deleted == 0 {
 		return models.Errorf(models.NotFound, "session %q not found", sessionID)
 	}
 	return nil
+}
+
+// deleteRuns deletes the runs-table rows of deleted sessions, in the
+// transaction that deleted them, as Agno 3's delete_session does: on SQLite
+// the foreign key only cascades on connections that enabled it.
+func (s *Store) deleteRuns(tx *gorm.DB, sessionIDs []string) error {
+	if len(sessionIDs) == 0 {
+		return nil
+	}
+	args := make([]any, len(sessionIDs))
+	for i, id := range sessionIDs {
+		args[i] = id
+	}
+	return tx.Exec("DELETE FROM "+s.runsFrom+" WHERE session_id IN ("+placeholders(len(sessionIDs), "?")+")", args...).Error
 }
 
 // DeleteSessions deletes the sessions with the given ids in one transaction.
@@ -358,20 +393,26 @@ func (s *Store) DeleteSessions(ctx context.Context, ids []string, types []models
 	}
 	gone := map[string]bool{}
 	defer s.counts.invalidate()
+	l := s.lay()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		rows, err := tx.Raw(query, args...).Rows()
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		var ids []string
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
+				rows.Close()
 				return err
 			}
 			gone[id] = true
+			ids = append(ids, id)
 		}
-		return rows.Err()
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil || !l.runsTable {
+			return err
+		}
+		return s.deleteRuns(tx, ids)
 	})
 	if err != nil {
 		return nil, nil, internal("deleting sessions", err)
@@ -395,22 +436,40 @@ func placeholders(n int, one string) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }
 
+// insertColumns returns the columns a new row of r is written in, in
+// layout l, and its JSON columns' values in their order: the runs column
+// only where the table has it.
+func insertColumns(l *layout, r models.SessionRow) ([]string, []json.RawMessage) {
+	docs := []json.RawMessage{r.SessionData, r.AgentData, r.TeamData, r.WorkflowData, r.Metadata, r.Summary}
+	if !l.legacyRuns {
+		return sessionColumns, docs
+	}
+	columns := slices.Insert(slices.Clone(sessionColumns), 11, "runs")
+	return columns, slices.Insert(docs, 5, r.Runs)
+}
+
 // InsertRows writes rows as Agno would (for fixtures and the demo dataset),
 // JSON columns in the backend's encoding: jsonb on PostgreSQL, on SQLite
-// double-encoded like Agno up to 2.9 or plain like later Agno.
+// double-encoded like Agno up to 2.9 or plain like later Agno. Where the
+// sessions table has no runs column (Agno 3's layout), each row's runs go
+// to the runs table as Agno 3's migration would put them there (see
+// models.RunRowsOf); otherwise into the runs column, as Agno 2 wrote them.
 func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQLiteEncoding) error {
 	release, err := s.enter(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(sessionColumns, ", "),
-		placeholders(7, s.sql.jsonParam))
+	l := s.lay()
+	columns, _ := insertColumns(l, models.SessionRow{})
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?, ?, ?, ?, ?, ?, %s, ?, ?)", s.from, strings.Join(columns, ", "),
+		placeholders(len(columns)-8, l.sql.jsonParam))
 	defer s.counts.invalidate()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, r := range rows {
+			_, docs := insertColumns(l, r)
 			args := []any{r.SessionID, r.SessionType, r.AgentID, r.TeamID, r.WorkflowID, r.UserID}
-			for _, doc := range []json.RawMessage{r.SessionData, r.AgentData, r.TeamData, r.WorkflowData, r.Metadata, r.Runs, r.Summary} {
+			for _, doc := range docs {
 				v, err := s.encodeColumn(doc, enc)
 				if err != nil {
 					return fmt.Errorf("session %q: %w", r.SessionID, err)
@@ -421,9 +480,52 @@ func (s *Store) InsertRows(ctx context.Context, rows []models.SessionRow, enc SQ
 			if err := tx.Exec(query, args...).Error; err != nil {
 				return fmt.Errorf("inserting session %q: %w", r.SessionID, err)
 			}
+			if l.legacyRuns {
+				continue
+			}
+			if !l.runsTable {
+				return fmt.Errorf("inserting session %q: the database has neither a runs column nor a runs table", r.SessionID)
+			}
+			runs, err := models.RunRowsOf(r)
+			if err != nil {
+				return err
+			}
+			if err := s.insertRuns(tx, runs); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// InsertRuns writes rows of the runs table as Agno 3 writes them (run_data
+// is plain JSON on SQLite, whatever the sessions table's encoding), in one
+// transaction. The sessions must exist.
+func (s *Store) InsertRuns(ctx context.Context, runs []models.RunRow) error {
+	release, err := s.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if !s.lay().runsTable {
+		return fmt.Errorf("the database has no runs table %s", s.qualifiedRunsName())
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.insertRuns(tx, runs) })
+}
+
+func (s *Store) insertRuns(tx *gorm.DB, runs []models.RunRow) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s, %s, ?, ?)", s.runsFrom, strings.Join(runColumns, ", "),
+		placeholders(len(runColumns)-3, "?"), s.lay().sql.jsonParam)
+	for _, r := range runs {
+		if err := tx.Exec(query, r.RunID, r.SessionID, r.RunType, r.AgentID, r.TeamID, r.WorkflowID, r.UserID,
+			r.ParentRunID, r.Status, r.RunIndex, string(r.RunData), r.CreatedAt, r.UpdatedAt).Error; err != nil {
+			return fmt.Errorf("inserting run %q of session %q: %w", r.RunID, r.SessionID, err)
+		}
+	}
+	return nil
 }
 
 // encodeColumn returns a JSON column's stored value: nil for SQL NULL, else text.

@@ -114,6 +114,9 @@ func TestCreateSession(t *testing.T) {
 
 				stored := storedRow(t, b, id)
 				for column, want := range c.want {
+					if column == "runs" && !b.store.Describe().LegacyRunsColumn {
+						continue // Agno 3's sessions table has no runs column
+					}
 					if column == "session_id" || column == "session_type" || strings.HasSuffix(column, "_id") {
 						if want == sqlNull {
 							wantEqual(t, column, text(stored[column]), sqlNull)

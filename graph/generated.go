@@ -3,7 +3,7 @@
 // Rewritten by internal/gqlgen (docs/development.md); places each pass changed:
 //	dropUnusedDeferredGroups 37
 //	inlineFieldSets 36
-//	inlineLeafFields 169
+//	inlineLeafFields 171
 //	inlineSlices 21
 
 package graph
@@ -108,9 +108,11 @@ type ComplexityRoot struct {
 	}
 
 	Database struct {
-		Dialect      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		SessionTable func(childComplexity int) int
+		Dialect          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LegacyRunsColumn func(childComplexity int) int
+		RunsTable        func(childComplexity int) int
+		SessionTable     func(childComplexity int) int
 	}
 
 	DeleteSessionPayload struct {
@@ -746,6 +748,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Database.ID(childComplexity), true
+	case "Database.legacyRunsColumn":
+		if e.ComplexityRoot.Database.LegacyRunsColumn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Database.LegacyRunsColumn(childComplexity), true
+	case "Database.runsTable":
+		if e.ComplexityRoot.Database.RunsTable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Database.RunsTable(childComplexity), true
 	case "Database.sessionTable":
 		if e.ComplexityRoot.Database.SessionTable == nil {
 			break
@@ -2844,6 +2858,17 @@ type Database {
   dialect: String!
   "The sessions table read, with its schema on PostgreSQL (e.g. ` + "`" + `ai.agno_sessions` + "`" + `)."
   sessionTable: String!
+  """
+  Agno 3's runs table, with its schema on PostgreSQL (e.g. ` + "`" + `ai.agno_runs` + "`" + `); null when the
+  database has none (written by Agno 2 only). Detected again every few seconds, so a database
+  Agno 3 upgrades while the server runs is served as upgraded.
+  """
+  runsTable: String
+  """
+  Whether the sessions table still has Agno 2's ` + "`" + `runs` + "`" + ` column (a database Agno 2 wrote, before
+  or after Agno 3 upgraded it). Runs in it are merged with the runs table's as Agno 3 merges them.
+  """
+  legacyRunsColumn: Boolean!
 }
 
 "The root of all reads."
@@ -3142,6 +3167,10 @@ func (ec *executionContext) childFields_Database(ctx context.Context, field grap
 		return ec.fieldContext_Database_dialect(ctx, field)
 	case "sessionTable":
 		return ec.fieldContext_Database_sessionTable(ctx, field)
+	case "runsTable":
+		return ec.fieldContext_Database_runsTable(ctx, field)
+	case "legacyRunsColumn":
+		return ec.fieldContext_Database_legacyRunsColumn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Database", field.Name)
 }
@@ -4906,6 +4935,20 @@ func (ec *executionContext) _Database_sessionTable(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Database_sessionTable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Database", field, false, false, "String")
+}
+
+func (ec *executionContext) _Database_runsTable(ctx context.Context, field graphql.CollectedField, obj *models.Database) (ret graphql.Marshaler) {
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RunsTable)
+}
+func (ec *executionContext) fieldContext_Database_runsTable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Database", field, false, false, "String")
+}
+
+func (ec *executionContext) _Database_legacyRunsColumn(ctx context.Context, field graphql.CollectedField, obj *models.Database) (ret graphql.Marshaler) {
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.LegacyRunsColumn)
+}
+func (ec *executionContext) fieldContext_Database_legacyRunsColumn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Database", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _DeleteSessionPayload_deletedSessionId(ctx context.Context, field graphql.CollectedField, obj *models.DeleteSessionPayload) (ret graphql.Marshaler) {
@@ -9917,6 +9960,16 @@ func (ec *executionContext) _Database(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "sessionTable":
 			out.Values[i] = ec._Database_sessionTable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runsTable":
+			out.Values[i] = ec._Database_runsTable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "legacyRunsColumn":
+			out.Values[i] = ec._Database_legacyRunsColumn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

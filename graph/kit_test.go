@@ -24,8 +24,16 @@ type servedBackend struct {
 	h     http.Handler
 }
 
-// fixtureBackends loads testdata/sessions.json into the three backends.
+// fixtureBackends loads testdata/sessions.json into the three backends, in
+// Agno 2's layout, Agno 3's and their mix (see agnotest.EveryLayout).
 func fixtureBackends(t *testing.T) []servedBackend {
+	t.Helper()
+	return serveBackends(agnotest.EveryLayout(t, fixtureRows(t)))
+}
+
+// legacyBackends loads testdata/sessions.json into the three backends in
+// Agno 2's layout only, for tests of the runs column itself.
+func legacyBackends(t *testing.T) []servedBackend {
 	t.Helper()
 	return serveBackends(agnotest.Backends(t, fixtureRows(t)))
 }

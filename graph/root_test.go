@@ -190,10 +190,21 @@ func TestDatabasesField(t *testing.T) {
 	t.Run("lists the one configured database as default", func(t *testing.T) {
 		eachBackend(t, bs, func(t *testing.T, b servedBackend) {
 			want := map[string]any{"id": "default", "dialect": "sqlite", "sessionTable": "agno_sessions"}
-			if b.name == "postgres" {
+			schema := ""
+			if strings.HasPrefix(b.name, "postgres") {
 				want = map[string]any{"id": "default", "dialect": "postgres", "sessionTable": "ai.agno_sessions"}
+				schema = "ai."
 			}
-			data := mustQuery(t, b.h, `{ databases { id dialect sessionTable } }`, nil)
+			// Agno 2's layout has the runs column only, Agno 3's the runs table
+			// only, a database Agno 3 upgraded both.
+			want["runsTable"], want["legacyRunsColumn"] = nil, true
+			switch {
+			case strings.HasSuffix(b.name, " v3"):
+				want["runsTable"], want["legacyRunsColumn"] = schema+"agno_runs", false
+			case strings.HasSuffix(b.name, " mixed"):
+				want["runsTable"] = schema + "agno_runs"
+			}
+			data := mustQuery(t, b.h, `{ databases { id dialect sessionTable runsTable legacyRunsColumn } }`, nil)
 			wantEqual(t, "databases", data["databases"], []any{want})
 		})
 	})
@@ -403,7 +414,7 @@ func TestSecondDatabase(t *testing.T) {
 		t.Run("databases lists both, the first as default", func(t *testing.T) {
 			data := mustQuery(t, h, `{ databases { id dialect } }`, nil)
 			first := "sqlite"
-			if b.name == "postgres" {
+			if strings.HasPrefix(b.name, "postgres") {
 				first = "postgres"
 			}
 			wantEqual(t, "databases", data["databases"], []any{

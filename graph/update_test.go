@@ -162,7 +162,7 @@ func TestUpdateSession(t *testing.T) {
 	}
 	sqlNullData := models.SessionRow{SessionID: "sql-null-data", SessionType: "agent", AgentID: ptrTo("a"), UserID: ptrTo("u"),
 		CreatedAt: 1757000000, UpdatedAt: ptrTo(int64(1757000001)), Metadata: rawJSON(`{"k": 1}`), Runs: rawJSON(`[]`)}
-	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+	eachBackend(t, legacyBackends(t), func(t *testing.T, b servedBackend) {
 		for i, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				// Each case updates its own copy of the session.
@@ -295,7 +295,7 @@ func TestUpdateSessionRefusals(t *testing.T) {
 // order, and the last update's state and metadata are stored.
 func TestUpdateSessionRacingRunAppends(t *testing.T) {
 	const rounds = 25
-	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+	eachBackend(t, legacyBackends(t), func(t *testing.T, b servedBackend) {
 		appendRun := `UPDATE "ai"."agno_sessions" SET runs = runs || jsonb_build_array(CAST($1 AS jsonb)), updated_at = $2 WHERE session_id = $3`
 		switch b.name {
 		case "sqlite double-encoded":

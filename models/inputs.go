@@ -40,6 +40,10 @@ type Database struct {
 	ID           string `json:"id"`
 	Dialect      string `json:"dialect"`
 	SessionTable string `json:"sessionTable"`
+	// RunsTable is Agno 3's runs table, nil when the database has none.
+	RunsTable *string `json:"runsTable"`
+	// LegacyRunsColumn says the sessions table still has Agno 2's runs column.
+	LegacyRunsColumn bool `json:"legacyRunsColumn"`
 }
 
 // CreateSessionInput is the input of createSession: Agno's POST /sessions.

@@ -37,6 +37,10 @@ type SessionRow struct {
 	// NameRuns, read instead of Runs when only a name must be derived, holds
 	// the runs (or their parts) that Agno's name derivation looks at.
 	NameRuns json.RawMessage
+	// RunsProblem is what was left out of Runs because it could not be
+	// read when the Store put Runs together (from Agno 3's runs table and
+	// the legacy column): reported with the runs, as corrupt data is.
+	RunsProblem error
 }
 
 // SessionColumns says which JSON columns of a session row to read; the

@@ -322,6 +322,9 @@ func (s *SessionCore) topLevelRuns() ([]*runCore, error) {
 			return
 		}
 		s.runs, s.runsErr = s.decodeRuns(s.row.Runs)
+		if s.runsErr == nil {
+			s.runsErr = s.row.RunsProblem
+		}
 	})
 	return s.runs, s.runsErr
 }

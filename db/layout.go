@@ -1,0 +1,112 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"sessiongraph/models"
+)
+
+// layout is where a database keeps runs, as last detected: Agno 2 keeps
+// them in the sessions table's runs column, Agno 3 in a runs table of its
+// own, and a database Agno 3 upgraded keeps both (the column frozen, before
+// and after Agno's own migration copied it into the table).
+type layout struct {
+	// legacyRuns: the sessions table has Agno 2's runs column.
+	legacyRuns bool
+	// runsTable: the runs table exists.
+	runsTable bool
+	// sql holds the fragments for this layout.
+	sql dialectSQL
+	// selectLists caches selectList's column lists, by selectMask.
+	selectLists [1 << 8]atomic.Pointer[string]
+}
+
+// Layout names where a database keeps runs.
+type Layout string
+
+// The layouts a Store creates when the sessions table is missing.
+const (
+	// LayoutV3 is Agno 3's: a sessions table without a runs column, and a runs table.
+	LayoutV3 Layout = "v3"
+	// LayoutV2 is Agno 2's: the runs of a session in the sessions table's runs column.
+	LayoutV2 Layout = "v2"
+)
+
+// ParseLayout reads "v2" or "v3" ("" is v3, as current Agno creates).
+func ParseLayout(s string) (Layout, error) {
+	switch Layout(s) {
+	case "", LayoutV3:
+		return LayoutV3, nil
+	case LayoutV2:
+		return LayoutV2, nil
+	}
+	return "", fmt.Errorf("layout %q: want v2 or v3", s)
+}
+
+// relayoutEvery is how often the layout is detected again, so that a
+// database Agno 3 upgrades (it creates the runs table on its first save)
+// is served as upgraded without a restart.
+const relayoutEvery = 2 * time.Second
+
+// layoutState is a Store's current layout and when it was detected.
+type layoutState struct {
+	current  atomic.Pointer[layout]
+	at       atomic.Int64 // unix nanoseconds of the last detection
+	detectMu sync.Mutex
+}
+
+// lay returns the Store's current layout, detecting it again in the
+// background when it is older than relayoutEvery (requests never wait for
+// it, and its catalog queries are not theirs).
+func (s *Store) lay() *layout {
+	l := s.layoutState.current.Load()
+	if time.Since(time.Unix(0, s.layoutState.at.Load())) > relayoutEvery && s.layoutState.detectMu.TryLock() {
+		go func() {
+			defer s.layoutState.detectMu.Unlock()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = s.detectLayout(ctx) // on failure the last layout stays, and is tried again
+		}()
+	}
+	if l == nil { // before Init; Init always detects
+		return &layout{legacyRuns: true, sql: dialectFor(s.dialect, true)}
+	}
+	return l
+}
+
+// sql returns the SQL fragments of the current layout.
+func (s *Store) sql() *dialectSQL { return &s.lay().sql }
+
+// detectLayout reads which of the runs column and the runs table exist.
+func (s *Store) detectLayout(ctx context.Context) error {
+	sessionCols, err := s.tableColumns(ctx, s.table)
+	if err != nil {
+		return err
+	}
+	runCols, err := s.tableColumns(ctx, s.runsTable)
+	if err != nil {
+		return err
+	}
+	legacy, table := sessionCols["runs"], len(runCols) > 0
+	s.layoutState.at.Store(time.Now().UnixNano())
+	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table {
+		return nil
+	}
+	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, sql: dialectFor(s.dialect, legacy)})
+	return nil
+}
+
+// RunsTable returns the runs table's name (with its schema on PostgreSQL)
+// when the database has one, "" otherwise.
+func (s *Store) describeLayout(d *models.Database) {
+	l := s.lay()
+	d.LegacyRunsColumn = l.legacyRuns
+	if l.runsTable {
+		name := s.qualifiedRunsName()
+		d.RunsTable = &name
+	}
+}

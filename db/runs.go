@@ -1,0 +1,310 @@
+package db
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"sessiongraph/models"
+)
+
+// What a branch of the runs statement reads for one session (see attachRuns).
+const (
+	branchAll    = iota // every run, to merge with the legacy column or to read whole
+	branchWindow        // the runs of one runs(first|last: n) connection, with their count
+	branchName          // the runs deriving a name reads: up to the first that decides it
+)
+
+// runBranch is one session's part of the runs statement.
+type runBranch struct {
+	kind int
+	row  int // index of the session in the rows
+}
+
+// attachRuns reads, in one statement, the runs of the sessions in rows that
+// cols asks for from the runs table, and sets them on the rows as the rows
+// of Agno 2 carried them (see models.SessionRow): Runs, the whole list,
+// merged with the legacy runs column as Agno 3 merges them; RunsWindow, the
+// runs of one connection, first or last n in SQL through the (session_id,
+// run_index) index; NameRuns, the runs a derived name reads. A session with
+// runs left in the legacy column reads all its runs, to merge them. Without
+// a runs table it does nothing: the sessions statement read the column.
+func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.SessionRow, cols models.SessionColumns) error {
+	if !l.runsTable || len(rows) == 0 || !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns) {
+		return nil
+	}
+	var branches []runBranch
+	for i := range rows {
+		r := &rows[i]
+		legacy := l.legacyRuns && models.HasLegacyRuns(r.Runs)
+		switch {
+		case cols.Runs || legacy:
+			branches = append(branches, runBranch{branchAll, i})
+		default:
+			if cols.RunsWindow != nil {
+				branches = append(branches, runBranch{branchWindow, i})
+			}
+			if cols.NameRuns && r.NeedsDerivedName() {
+				branches = append(branches, runBranch{branchName, i})
+			}
+		}
+	}
+	read := make([][]runRead, len(branches))
+	totals := make([]int, len(branches))
+	if len(branches) > 0 {
+		query, args := s.runsQuery(rows, branches, cols.RunsWindow)
+		err := s.queryRows(ctx, query, args, func(sc scanner) error {
+			var (
+				b     int
+				rr    runRead
+				total sql.NullInt64
+			)
+			if err := sc.Scan(&b, &rr.id, &rr.typ, &rr.data, &rr.pos, &total); err != nil {
+				return err
+			}
+			if b < 0 || b >= len(branches) {
+				return fmt.Errorf("runs statement: branch %d out of range", b)
+			}
+			rr.data = s.decodeColumn(rr.data)
+			read[b] = append(read[b], rr)
+			totals[b] = int(total.Int64)
+			return nil
+		})
+		if err != nil {
+			return internal("reading runs", err)
+		}
+	}
+	loaded := func(r *models.SessionRow) *models.SessionColumns {
+		c := cols
+		if r.Loaded != nil {
+			c = *r.Loaded
+		}
+		c.Runs, c.RunsWindow, c.NameRuns = false, nil, cols.NameRuns
+		r.Loaded = &c
+		return r.Loaded
+	}
+	for i := range rows {
+		loaded(&rows[i])
+	}
+	for bi, b := range branches {
+		r := &rows[b.row]
+		runs := read[bi]
+		slices.SortFunc(runs, func(x, y runRead) int { return x.pos - y.pos })
+		switch b.kind {
+		case branchAll:
+			table := make([]models.TableRun, 0, len(runs))
+			var problem error
+			for _, rr := range runs {
+				if s.dialect == SQLite && !gjson.ValidBytes(rr.data) {
+					problem = models.Errorf(models.DataCorrupt, "run %q of session %q cannot be read", rr.id, r.SessionID)
+					continue
+				}
+				table = append(table, models.TableRun{RunID: rr.id, RunType: rr.typ, Data: rr.data})
+			}
+			var err error
+			r.Runs, err = models.MergeRuns(r.SessionID, r.Runs, r.ValidJSON, table, r.EffectiveType() == models.SessionTypeWorkflow)
+			r.RunsProblem = cmp.Or(err, problem)
+			r.Loaded.Runs = true
+		case branchWindow:
+			r.RunsWindow, r.RunsWindowFor = s.windowOf(runs, totals[bi], cols.RunsWindow), cols.RunsWindow
+		case branchName:
+			var buf bytes.Buffer
+			buf.WriteByte('[')
+			for i, rr := range runs {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				buf.Write(rr.data)
+			}
+			buf.WriteByte(']')
+			r.NameRuns = buf.Bytes()
+		}
+	}
+	return nil
+}
+
+// runRead is one run row as the runs statement returns it.
+type runRead struct {
+	id, typ string
+	data    []byte
+	pos     int // the run's position in its branch, from 1
+}
+
+// windowOf builds the window object models reads (see
+// models.SessionCore.windowConnection) from a window branch's runs: their
+// indexes are their positions among the matching runs. A run that is not
+// an object (or, on SQLite, not valid JSON) is left out and counted as bad.
+func (s *Store) windowOf(runs []runRead, total int, q *models.RunsRequest) []byte {
+	_, fromEnd := q.Limit()
+	var b bytes.Buffer
+	items := make([]runRead, 0, len(runs))
+	bad := 0
+	for _, rr := range runs {
+		if t := bytes.TrimSpace(rr.data); len(t) == 0 || t[0] != '{' || (s.dialect == SQLite && !gjson.ValidBytes(t)) {
+			bad++
+			continue
+		}
+		items = append(items, rr)
+	}
+	if fromEnd { // read newest first: stored order is the reverse
+		slices.Reverse(items)
+	}
+	b.WriteString(`{"type":"array","total":` + strconv.Itoa(total) + `,"bad":` + strconv.Itoa(bad) + `,"items":[`)
+	for i, rr := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		index := rr.pos - 1
+		if fromEnd {
+			index = total - rr.pos
+		}
+		b.WriteString("[" + strconv.Itoa(index) + ",")
+		b.Write(rr.data)
+		b.WriteByte(']')
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// runOrder is the order Agno 3 reads a session's runs in (and the
+// (session_id, run_index) index serves); each backend sorts NULL run_index
+// where Agno's query on it does.
+const runOrder = "run_index, created_at, run_id"
+
+// runOrderDesc is runOrder reversed.
+const runOrderDesc = "run_index DESC, created_at DESC, run_id DESC"
+
+// runsQuery returns the statement of attachRuns: one branch per session and
+// kind, each served by the (session_id, run_index) index, joined with
+// UNION ALL. Each row carries its branch, the run's id, type and run_data,
+// its position in the branch and, for windows, the count of matching runs.
+func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window *models.RunsRequest) (string, []any) {
+	var q strings.Builder
+	var args []any
+	for bi, b := range branches {
+		r := &rows[b.row]
+		if bi > 0 {
+			q.WriteString(" UNION ALL ")
+		}
+		workflow := r.EffectiveType() == models.SessionTypeWorkflow
+		switch b.kind {
+		case branchAll:
+			fmt.Fprintf(&q, "SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?",
+				bi, runOrder, s.runsFrom)
+			args = append(args, r.SessionID)
+		case branchWindow:
+			conds, condArgs := s.runFilterSQL(window.Filter, workflow)
+			n, fromEnd := window.Limit()
+			order := runOrder
+			if fromEnd {
+				order = runOrderDesc
+			}
+			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
+				"(SELECT count(*) FROM %s WHERE session_id = ?%s) AS total FROM %s WHERE session_id = ?%s ORDER BY %s LIMIT %d) w%d",
+				bi, order, s.runsFrom, conds, s.runsFrom, conds, order, n+1, bi)
+			args = append(args, r.SessionID)
+			args = append(args, condArgs...)
+			args = append(args, r.SessionID)
+			args = append(args, condArgs...)
+		case branchName:
+			only := ""
+			if workflow {
+				only = " AND run_type = 'workflow'"
+			}
+			fmt.Fprintf(&q, "SELECT b, run_id, run_type, run_data, pos, total FROM (SELECT %d AS b, run_id, run_type, %s AS run_data, row_number() OVER (ORDER BY %s) AS pos, "+
+				"sum(%s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?%s) n%d "+
+				"WHERE COALESCE(decided, 0) = 0",
+				bi, s.nameRunData(), runOrder, s.decidesName(r.EffectiveType()), runOrder, s.runsFrom, only, bi)
+			args = append(args, r.SessionID)
+		}
+	}
+	return q.String(), args
+}
+
+// runFilterSQL is a RunFilter on the runs table's columns (which Agno copies
+// from run_data), and for workflow sessions only workflow runs, as Agno 3
+// reads them.
+func (s *Store) runFilterSQL(f *models.RunFilter, workflow bool) (string, []any) {
+	var conds []string
+	var args []any
+	if workflow {
+		conds = append(conds, "run_type = 'workflow'")
+	}
+	if f != nil {
+		if f.Status != nil {
+			if len(f.Status) == 0 {
+				conds = append(conds, "1 = 0")
+			} else {
+				conds = append(conds, "status IN ("+placeholders(len(f.Status), "?")+")")
+				for _, st := range f.Status {
+					args = append(args, string(st))
+				}
+			}
+		}
+		if after := f.CreatedAfterEpoch(); after != nil {
+			conds = append(conds, "created_at >= ?")
+			args = append(args, *after)
+		}
+		if before := f.CreatedBeforeEpoch(); before != nil {
+			conds = append(conds, "created_at <= ?")
+			args = append(args, *before)
+		}
+		if f.TopLevel != nil {
+			if *f.TopLevel {
+				conds = append(conds, "COALESCE(parent_run_id, '') = ''")
+			} else {
+				conds = append(conds, "COALESCE(parent_run_id, '') <> ''")
+			}
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(conds, " AND "), args
+}
+
+// nameRunData is what a name branch reads of a run: on PostgreSQL only
+// what Agno's name derivation looks at (agent_id, input, user messages), so
+// that a list of names ships no whole runs; SQLite reads the JSON text
+// whole anyway.
+func (s *Store) nameRunData() string {
+	if s.dialect == SQLite {
+		return "run_data"
+	}
+	return `jsonb_build_object('agent_id', run_data -> 'agent_id', 'input', run_data -> 'input',
+		'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
+			FROM jsonb_path_query(run_data, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
+			WHERE m ->> 'role' = 'user'))`
+}
+
+// decidesName is 1 for a run that certainly decides a derived name (see
+// models.deriveSessionName): one with an input (for a team, a leader's run:
+// no agent_id). Runs that decide it otherwise (a user message without an
+// input) are read too; the derivation then stops where Agno stops.
+func (s *Store) decidesName(typ models.SessionType) string {
+	if s.dialect == SQLite {
+		cond := `json_valid(run_data) AND COALESCE(json_type(run_data, '$.input'), 'null') <> 'null'`
+		if typ == models.SessionTypeTeam {
+			cond += ` AND NOT COALESCE(json_type(run_data, '$.agent_id') = 'text' AND run_data ->> '$.agent_id' <> '', 0)`
+		}
+		if typ == models.SessionTypeWorkflow {
+			cond = "1" // the first run decides
+		}
+		return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+	}
+	cond := `COALESCE(jsonb_typeof(run_data -> 'input'), 'null') <> 'null'`
+	if typ == models.SessionTypeTeam {
+		cond += ` AND NOT COALESCE(jsonb_typeof(run_data -> 'agent_id') = 'string' AND run_data ->> 'agent_id' <> '', false)`
+	}
+	if typ == models.SessionTypeWorkflow {
+		cond = "true"
+	}
+	return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+}
