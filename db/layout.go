@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +21,9 @@ type layout struct {
 	legacyRuns bool
 	// runsTable: the runs table exists.
 	runsTable bool
+	// migrated: Agno 3's migration has copied the legacy column's runs into
+	// the runs table (it records the sessions table as version 3.x).
+	migrated bool
 	// sql holds the fragments for this layout.
 	sql dialectSQL
 	// selectLists caches selectList's column lists, by selectMask.
@@ -92,12 +97,40 @@ func (s *Store) detectLayout(ctx context.Context) error {
 		return err
 	}
 	legacy, table := sessionCols["runs"], len(runCols) > 0
+	migrated := false
+	if legacy && table {
+		if migrated, err = s.migratedByAgno(ctx); err != nil {
+			return err
+		}
+	}
 	s.layoutState.at.Store(time.Now().UnixNano())
-	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table {
+	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table && old.migrated == migrated {
 		return nil
 	}
-	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, sql: dialectFor(s.dialect, legacy)})
+	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, migrated: migrated, sql: dialectFor(s.dialect, legacy)})
 	return nil
+}
+
+// migratedByAgno reports whether agno_schema_versions records the sessions
+// table at version 3 or later, which Agno's MigrationManager does once it
+// has copied every run of the legacy column into the runs table.
+func (s *Store) migratedByAgno(ctx context.Context) (bool, error) {
+	cols, err := s.tableColumns(ctx, "agno_schema_versions")
+	if err != nil || !cols["version"] {
+		return false, err
+	}
+	var versions []string
+	if err := s.db.WithContext(ctx).Raw("SELECT version FROM "+s.qualify("agno_schema_versions")+" WHERE table_name = ?", s.table).
+		Scan(&versions).Error; err != nil {
+		return false, fmt.Errorf("reading agno_schema_versions: %w", err)
+	}
+	for _, v := range versions {
+		major, _, _ := strings.Cut(v, ".")
+		if n, err := strconv.Atoi(major); err == nil && n >= 3 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // RunsTable returns the runs table's name (with its schema on PostgreSQL)

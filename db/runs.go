@@ -20,6 +20,7 @@ const (
 	branchAll    = iota // every run, to merge with the legacy column or to read whole
 	branchWindow        // the runs of one runs(first|last: n) connection, with their count
 	branchName          // the runs deriving a name reads: up to the first that decides it
+	branchLast          // when the session's runs were last created or updated
 )
 
 // runBranch is one session's part of the runs statement.
@@ -37,12 +38,18 @@ type runBranch struct {
 // runs left in the legacy column reads all its runs, to merge them. Without
 // a runs table it does nothing: the sessions statement read the column.
 func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.SessionRow, cols models.SessionColumns) error {
-	if !l.runsTable || len(rows) == 0 || !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns) {
+	if !l.runsTable || len(rows) == 0 || !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns || cols.LastActivity) {
 		return nil
 	}
 	var branches []runBranch
 	for i := range rows {
 		r := &rows[i]
+		if cols.LastActivity {
+			branches = append(branches, runBranch{branchLast, i})
+		}
+		if !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns) {
+			continue
+		}
 		legacy := l.legacyRuns && models.HasLegacyRuns(r.Runs)
 		switch {
 		case cols.Runs || legacy:
@@ -66,15 +73,23 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 				rr    runRead
 				total sql.NullInt64
 			)
-			if err := sc.Scan(&b, &rr.id, &rr.typ, &rr.data, &rr.pos, &total); err != nil {
+			var id, typ sql.NullString
+			if err := sc.Scan(&b, &id, &typ, &rr.data, &rr.pos, &total); err != nil {
 				return err
 			}
 			if b < 0 || b >= len(branches) {
 				return fmt.Errorf("runs statement: branch %d out of range", b)
 			}
+			rr.id, rr.typ = id.String, typ.String
+			totals[b] = int(total.Int64)
+			if branches[b].kind == branchLast {
+				if total.Valid {
+					rows[branches[b].row].LastRunAt = &total.Int64
+				}
+				return nil
+			}
 			rr.data = s.decodeColumn(rr.data)
 			read[b] = append(read[b], rr)
-			totals[b] = int(total.Int64)
 			return nil
 		})
 		if err != nil {
@@ -86,7 +101,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		if r.Loaded != nil {
 			c = *r.Loaded
 		}
-		c.Runs, c.RunsWindow, c.NameRuns = false, nil, cols.NameRuns
+		c.Runs, c.RunsWindow, c.NameRuns, c.LastActivity = false, nil, cols.NameRuns, cols.LastActivity
 		r.Loaded = &c
 		return r.Loaded
 	}
@@ -213,6 +228,10 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			args = append(args, condArgs...)
 			args = append(args, r.SessionID)
 			args = append(args, condArgs...)
+		case branchLast:
+			fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, "+
+				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total", bi, s.runsFrom)
+			args = append(args, r.SessionID)
 		case branchName:
 			only := ""
 			if workflow {

@@ -21,7 +21,7 @@ import (
 var rootFieldScopes = map[string]map[string]string{
 	"Query": {
 		"session": auth.ScopeSessionsRead, "sessions": auth.ScopeSessionsRead,
-		"runs": auth.ScopeSessionsRead, "run": auth.ScopeSessionsRead,
+		"runs": auth.ScopeSessionsRead, "run": auth.ScopeSessionsRead, "allRuns": auth.ScopeSessionsRead,
 		"node": auth.ScopeSessionsRead, "nodes": auth.ScopeSessionsRead,
 		"databases": auth.ScopeSessionsRead,
 		// Introspection reads the schema, not data.

@@ -3,7 +3,7 @@
 // Rewritten by internal/gqlgen (docs/development.md); places each pass changed:
 //	dropUnusedDeferredGroups 37
 //	inlineFieldSets 36
-//	inlineLeafFields 171
+//	inlineLeafFields 170
 //	inlineSlices 21
 
 package graph
@@ -67,6 +67,7 @@ type ComplexityRoot struct {
 		ParentRunID   func(childComplexity int) int
 		Raw           func(childComplexity int) int
 		RunID         func(childComplexity int) int
+		Session       func(childComplexity int) int
 		SessionID     func(childComplexity int) int
 		Status        func(childComplexity int) int
 		Tools         func(childComplexity int) int
@@ -74,25 +75,26 @@ type ComplexityRoot struct {
 	}
 
 	AgentSession struct {
-		Agent         func(childComplexity int) int
-		AgentID       func(childComplexity int) int
-		ChatHistory   func(childComplexity int) int
-		ComponentID   func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Data          func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Metadata      func(childComplexity int) int
-		Metrics       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NameIsDerived func(childComplexity int) int
-		Runs          func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
-		SessionID     func(childComplexity int) int
-		State         func(childComplexity int) int
-		Summary       func(childComplexity int) int
-		TotalTokens   func(childComplexity int) int
-		Type          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		UserID        func(childComplexity int) int
+		Agent          func(childComplexity int) int
+		AgentID        func(childComplexity int) int
+		ChatHistory    func(childComplexity int) int
+		ComponentID    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Data           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastActivityAt func(childComplexity int) int
+		Metadata       func(childComplexity int) int
+		Metrics        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		NameIsDerived  func(childComplexity int) int
+		Runs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
+		SessionID      func(childComplexity int) int
+		State          func(childComplexity int) int
+		Summary        func(childComplexity int) int
+		TotalTokens    func(childComplexity int) int
+		Type           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UserID         func(childComplexity int) int
 	}
 
 	ComponentInfo struct {
@@ -172,6 +174,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AllRuns   func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunsFilter, orderBy *models.RunOrder, dbID *string) int
 		Databases func(childComplexity int) int
 		Node      func(childComplexity int, id string) int
 		Nodes     func(childComplexity int, ids []string) int
@@ -268,6 +271,7 @@ type ComplexityRoot struct {
 		ParentRunID   func(childComplexity int) int
 		Raw           func(childComplexity int) int
 		RunID         func(childComplexity int) int
+		Session       func(childComplexity int) int
 		SessionID     func(childComplexity int) int
 		Status        func(childComplexity int) int
 		TeamID        func(childComplexity int) int
@@ -277,25 +281,26 @@ type ComplexityRoot struct {
 	}
 
 	TeamSession struct {
-		ChatHistory   func(childComplexity int) int
-		ComponentID   func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Data          func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Metadata      func(childComplexity int) int
-		Metrics       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NameIsDerived func(childComplexity int) int
-		Runs          func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
-		SessionID     func(childComplexity int) int
-		State         func(childComplexity int) int
-		Summary       func(childComplexity int) int
-		Team          func(childComplexity int) int
-		TeamID        func(childComplexity int) int
-		TotalTokens   func(childComplexity int) int
-		Type          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		UserID        func(childComplexity int) int
+		ChatHistory    func(childComplexity int) int
+		ComponentID    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Data           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastActivityAt func(childComplexity int) int
+		Metadata       func(childComplexity int) int
+		Metrics        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		NameIsDerived  func(childComplexity int) int
+		Runs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
+		SessionID      func(childComplexity int) int
+		State          func(childComplexity int) int
+		Summary        func(childComplexity int) int
+		Team           func(childComplexity int) int
+		TeamID         func(childComplexity int) int
+		TotalTokens    func(childComplexity int) int
+		Type           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UserID         func(childComplexity int) int
 	}
 
 	ToolCall struct {
@@ -343,6 +348,7 @@ type ComplexityRoot struct {
 		ParentRunID   func(childComplexity int) int
 		Raw           func(childComplexity int) int
 		RunID         func(childComplexity int) int
+		Session       func(childComplexity int) int
 		SessionID     func(childComplexity int) int
 		Status        func(childComplexity int) int
 		StepRuns      func(childComplexity int) int
@@ -354,24 +360,25 @@ type ComplexityRoot struct {
 	}
 
 	WorkflowSession struct {
-		ChatHistory   func(childComplexity int) int
-		ComponentID   func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		Data          func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Metadata      func(childComplexity int) int
-		Metrics       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NameIsDerived func(childComplexity int) int
-		Runs          func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
-		SessionID     func(childComplexity int) int
-		State         func(childComplexity int) int
-		TotalTokens   func(childComplexity int) int
-		Type          func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
-		UserID        func(childComplexity int) int
-		Workflow      func(childComplexity int) int
-		WorkflowID    func(childComplexity int) int
+		ChatHistory    func(childComplexity int) int
+		ComponentID    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Data           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		LastActivityAt func(childComplexity int) int
+		Metadata       func(childComplexity int) int
+		Metrics        func(childComplexity int) int
+		Name           func(childComplexity int) int
+		NameIsDerived  func(childComplexity int) int
+		Runs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.RunFilter) int
+		SessionID      func(childComplexity int) int
+		State          func(childComplexity int) int
+		TotalTokens    func(childComplexity int) int
+		Type           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		UserID         func(childComplexity int) int
+		Workflow       func(childComplexity int) int
+		WorkflowID     func(childComplexity int) int
 	}
 
 	WorkflowStepInfo struct {
@@ -404,6 +411,7 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Session(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, userID *string) (models.Session, error)
 	Sessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.SessionFilter, orderBy *models.SessionOrder, dbID *string) (*models.SessionConnection, error)
+	AllRuns(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.RunsFilter, orderBy *models.RunOrder, dbID *string) (*models.RunConnection, error)
 	Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) (*models.RunConnection, error)
 	Run(ctx context.Context, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) (models.Run, error)
 	Databases(ctx context.Context) ([]*models.Database, error)
@@ -553,6 +561,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AgentRun.RunID(childComplexity), true
+	case "AgentRun.session":
+		if e.ComplexityRoot.AgentRun.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentRun.Session(childComplexity), true
 	case "AgentRun.sessionId":
 		if e.ComplexityRoot.AgentRun.SessionID == nil {
 			break
@@ -620,6 +634,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AgentSession.ID(childComplexity), true
+	case "AgentSession.lastActivityAt":
+		if e.ComplexityRoot.AgentSession.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgentSession.LastActivityAt(childComplexity), true
 	case "AgentSession.metadata":
 		if e.ComplexityRoot.AgentSession.Metadata == nil {
 			break
@@ -1009,6 +1029,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.allRuns":
+		if e.ComplexityRoot.Query.AllRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_allRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AllRuns(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*models.RunsFilter), args["orderBy"].(*models.RunOrder), args["dbId"].(*string)), true
 	case "Query.databases":
 		if e.ComplexityRoot.Query.Databases == nil {
 			break
@@ -1451,6 +1482,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TeamRun.RunID(childComplexity), true
+	case "TeamRun.session":
+		if e.ComplexityRoot.TeamRun.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamRun.Session(childComplexity), true
 	case "TeamRun.sessionId":
 		if e.ComplexityRoot.TeamRun.SessionID == nil {
 			break
@@ -1518,6 +1555,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TeamSession.ID(childComplexity), true
+	case "TeamSession.lastActivityAt":
+		if e.ComplexityRoot.TeamSession.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TeamSession.LastActivityAt(childComplexity), true
 	case "TeamSession.metadata":
 		if e.ComplexityRoot.TeamSession.Metadata == nil {
 			break
@@ -1809,6 +1852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkflowRun.RunID(childComplexity), true
+	case "WorkflowRun.session":
+		if e.ComplexityRoot.WorkflowRun.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowRun.Session(childComplexity), true
 	case "WorkflowRun.sessionId":
 		if e.ComplexityRoot.WorkflowRun.SessionID == nil {
 			break
@@ -1888,6 +1937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkflowSession.ID(childComplexity), true
+	case "WorkflowSession.lastActivityAt":
+		if e.ComplexityRoot.WorkflowSession.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkflowSession.LastActivityAt(childComplexity), true
 	case "WorkflowSession.metadata":
 		if e.ComplexityRoot.WorkflowSession.Metadata == nil {
 			break
@@ -2005,6 +2060,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteSessionsInput", ec.unmarshalInputDeleteSessionsInput),
 			graphql.NewInputUnmarshaler("RenameSessionInput", ec.unmarshalInputRenameSessionInput),
 			graphql.NewInputUnmarshaler("RunFilter", ec.unmarshalInputRunFilter),
+			graphql.NewInputUnmarshaler("RunOrder", ec.unmarshalInputRunOrder),
+			graphql.NewInputUnmarshaler("RunsFilter", ec.unmarshalInputRunsFilter),
 			graphql.NewInputUnmarshaler("SessionFilter", ec.unmarshalInputSessionFilter),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
 			graphql.NewInputUnmarshaler("SessionSummaryInput", ec.unmarshalInputSessionSummaryInput),
@@ -2164,6 +2221,8 @@ interface Session implements Node {
   createdAt: DateTime!
   "When the session was last written (` + "`" + `updated_at` + "`" + `, falling back to ` + "`" + `createdAt` + "`" + ` when null)."
   updatedAt: DateTime!
+  "The latest of ` + "`" + `updatedAt` + "`" + `, ` + "`" + `createdAt` + "`" + ` and the times its runs were created or updated (Agno 3 can change a run without writing the session row)."
+  lastActivityAt: DateTime!
   "The runs stored in the session's ` + "`" + `runs` + "`" + ` array, in stored order (team member runs are top-level entries)."
   runs(
     "Return at most this many runs from the start (0..100)."
@@ -2211,6 +2270,8 @@ type AgentSession implements Session & Node {
   createdAt: DateTime!
   "When the session was last written (` + "`" + `updated_at` + "`" + `, falling back to ` + "`" + `createdAt` + "`" + ` when null)."
   updatedAt: DateTime!
+  "The latest of ` + "`" + `updatedAt` + "`" + `, ` + "`" + `createdAt` + "`" + ` and the times its runs were created or updated (Agno 3 can change a run without writing the session row)."
+  lastActivityAt: DateTime!
   "The runs stored in the session's ` + "`" + `runs` + "`" + ` array, in stored order."
   runs(
     "Return at most this many runs from the start (0..100)."
@@ -2264,6 +2325,8 @@ type TeamSession implements Session & Node {
   createdAt: DateTime!
   "When the session was last written (` + "`" + `updated_at` + "`" + `, falling back to ` + "`" + `createdAt` + "`" + ` when null)."
   updatedAt: DateTime!
+  "The latest of ` + "`" + `updatedAt` + "`" + `, ` + "`" + `createdAt` + "`" + ` and the times its runs were created or updated (Agno 3 can change a run without writing the session row)."
+  lastActivityAt: DateTime!
   "The runs stored in the session's ` + "`" + `runs` + "`" + ` array, in stored order: team runs and member runs (` + "`" + `parentRunId` + "`" + ` set)."
   runs(
     "Return at most this many runs from the start (0..100)."
@@ -2317,6 +2380,8 @@ type WorkflowSession implements Session & Node {
   createdAt: DateTime!
   "When the session was last written (` + "`" + `updated_at` + "`" + `, falling back to ` + "`" + `createdAt` + "`" + ` when null)."
   updatedAt: DateTime!
+  "The latest of ` + "`" + `updatedAt` + "`" + `, ` + "`" + `createdAt` + "`" + ` and the times its runs were created or updated (Agno 3 can change a run without writing the session row)."
+  lastActivityAt: DateTime!
   "The workflow runs stored in the session's ` + "`" + `runs` + "`" + ` array, in stored order."
   runs(
     "Return at most this many runs from the start (0..100)."
@@ -2459,6 +2524,8 @@ interface Run implements Node {
   createdAt: DateTime
   "The whole stored run object."
   raw: JSON
+  "The session the run is stored in (for runs read across sessions by ` + "`" + `allRuns` + "`" + `)."
+  session: Session
 }
 
 "A run of an agent (a run with ` + "`" + `agent_id` + "`" + `): an agent session's run, a team member's run or a workflow step's run."
@@ -2504,6 +2571,8 @@ type AgentRun implements Run & Node {
   createdAt: DateTime
   "The whole stored run object."
   raw: JSON
+  "The session the run is stored in (for runs read across sessions by ` + "`" + `allRuns` + "`" + `)."
+  session: Session
   "` + "`" + `agent_id` + "`" + `."
   agentId: String
   "` + "`" + `agent_name` + "`" + `."
@@ -2553,6 +2622,8 @@ type TeamRun implements Run & Node {
   createdAt: DateTime
   "The whole stored run object."
   raw: JSON
+  "The session the run is stored in (for runs read across sessions by ` + "`" + `allRuns` + "`" + `)."
+  session: Session
   "` + "`" + `team_id` + "`" + `."
   teamId: String
   "` + "`" + `team_name` + "`" + `."
@@ -2604,6 +2675,8 @@ type WorkflowRun implements Run & Node {
   createdAt: DateTime
   "The whole stored run object."
   raw: JSON
+  "The session the run is stored in (for runs read across sessions by ` + "`" + `allRuns` + "`" + `)."
+  session: Session
   "` + "`" + `workflow_id` + "`" + `."
   workflowId: String
   "` + "`" + `workflow_name` + "`" + `."
@@ -2800,6 +2873,38 @@ type RunEdge {
   node: Run!
 }
 
+"Which runs ` + "`" + `allRuns` + "`" + ` returns. Filters combine with AND."
+input RunsFilter {
+  "Only runs of sessions of this type."
+  sessionType: SessionType
+  "Only runs of this component: the run's ` + "`" + `agent_id` + "`" + `, ` + "`" + `team_id` + "`" + ` or ` + "`" + `workflow_id` + "`" + ` (per ` + "`" + `sessionType` + "`" + `; any of the three when none is given)."
+  componentId: String
+  "Only runs of sessions of this user."
+  userId: String
+  "Only runs with one of these statuses."
+  status: [RunStatus!]
+  "True: only runs without a parent run; false: only member runs."
+  topLevel: Boolean
+  "Only runs created at or after this time (inclusive)."
+  createdAfter: DateTime
+  "Only runs created at or before this time (inclusive)."
+  createdBefore: DateTime
+}
+
+"What to order runs across sessions by."
+enum RunOrderField {
+  "` + "`" + `created_at` + "`" + `, ties broken by ` + "`" + `run_id` + "`" + `."
+  CREATED_AT
+}
+
+"An order of runs across sessions."
+input RunOrder {
+  "The key."
+  field: RunOrderField!
+  "Ascending or descending."
+  direction: OrderDirection!
+}
+
 "Which sessions to return. Filters combine with AND."
 input SessionFilter {
   "Only sessions of this type."
@@ -2901,6 +3006,28 @@ type Query {
     "The database to read (default: the first configured)."
     dbId: String
   ): SessionConnection!
+  """
+  Runs across sessions, newest first unless ` + "`" + `orderBy` + "`" + ` says otherwise, as a Relay connection with
+  keyset cursors: "every failed run of agent X today". Served by Agno 3's runs table (index-backed
+  at any depth once ` + "`" + `migrate-indexes` + "`" + ` has run); on a database without one, by expanding the
+  sessions' runs columns, which reads every session (see docs/performance.md).
+  """
+  allRuns(
+    "Return at most this many runs from the start (0..100; default 20 when neither ` + "`" + `first` + "`" + ` nor ` + "`" + `last` + "`" + ` is given)."
+    first: Int
+    "Return runs after this cursor."
+    after: String
+    "Return at most this many runs from the end (0..100)."
+    last: Int
+    "Return runs before this cursor."
+    before: String
+    "Which runs to return."
+    filter: RunsFilter
+    "The order of the runs."
+    orderBy: RunOrder = {field: CREATED_AT, direction: DESC}
+    "The database to read (default: the first configured)."
+    dbId: String
+  ): RunConnection!
   "The runs of one session; null with a NOT_FOUND error when the session is absent, of another type than ` + "`" + `type` + "`" + ` or of another user than ` + "`" + `userId` + "`" + `."
   runs(
     "The session's ` + "`" + `session_id` + "`" + `."
@@ -3753,6 +3880,68 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_allRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*models.RunsFilter, error) {
+			return ec.unmarshalORunsFilter2ᚖsessiongraphᚋmodelsᚐRunsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*models.RunOrder, error) {
+			return ec.unmarshalORunOrder2ᚖsessiongraphᚋmodelsᚐRunOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "dbId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dbId"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4460,6 +4649,38 @@ func (ec *executionContext) fieldContext_AgentRun_raw(_ context.Context, field g
 	return graphql.NewScalarFieldContext("AgentRun", field, true, false, "JSON")
 }
 
+func (ec *executionContext) _AgentRun_session(ctx context.Context, field graphql.CollectedField, obj *models.AgentRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentRun_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
+			return ec.marshalOSession2sessiongraphᚋmodelsᚐSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AgentRun_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgentRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AgentRun_agentId(ctx context.Context, field graphql.CollectedField, obj *models.AgentRun) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.AgentID())
 }
@@ -4674,6 +4895,29 @@ func (ec *executionContext) _AgentSession_updatedAt(ctx context.Context, field g
 	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt())
 }
 func (ec *executionContext) fieldContext_AgentSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgentSession", field, true, false, "DateTime")
+}
+
+func (ec *executionContext) _AgentSession_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *models.AgentSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgentSession_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivityAt()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgentSession_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgentSession", field, true, false, "DateTime")
 }
 
@@ -5583,6 +5827,50 @@ func (ec *executionContext) fieldContext_Query_sessions(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_allRuns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_allRuns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AllRuns(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*models.RunsFilter), fc.Args["orderBy"].(*models.RunOrder), fc.Args["dbId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.RunConnection) graphql.Marshaler {
+			return ec.marshalNRunConnection2ᚖsessiongraphᚋmodelsᚐRunConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_allRuns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RunConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_allRuns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_runs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6003,10 +6291,26 @@ func (ec *executionContext) fieldContext_RunConnection_pageInfo(_ context.Contex
 }
 
 func (ec *executionContext) _RunConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *models.RunConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RunConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
 }
 func (ec *executionContext) fieldContext_RunConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RunConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("RunConnection", field, true, false, "Int")
 }
 
 func (ec *executionContext) _RunEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.RunEdge) (ret graphql.Marshaler) {
@@ -6766,6 +7070,38 @@ func (ec *executionContext) fieldContext_TeamRun_raw(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("TeamRun", field, true, false, "JSON")
 }
 
+func (ec *executionContext) _TeamRun_session(ctx context.Context, field graphql.CollectedField, obj *models.TeamRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamRun_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
+			return ec.marshalOSession2sessiongraphᚋmodelsᚐSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TeamRun_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TeamRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TeamRun_teamId(ctx context.Context, field graphql.CollectedField, obj *models.TeamRun) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.TeamID())
 }
@@ -7012,6 +7348,29 @@ func (ec *executionContext) _TeamSession_updatedAt(ctx context.Context, field gr
 	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt())
 }
 func (ec *executionContext) fieldContext_TeamSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TeamSession", field, true, false, "DateTime")
+}
+
+func (ec *executionContext) _TeamSession_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *models.TeamSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TeamSession_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivityAt()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TeamSession_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TeamSession", field, true, false, "DateTime")
 }
 
@@ -7599,6 +7958,38 @@ func (ec *executionContext) fieldContext_WorkflowRun_raw(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("WorkflowRun", field, true, false, "JSON")
 }
 
+func (ec *executionContext) _WorkflowRun_session(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkflowRun_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.Session) graphql.Marshaler {
+			return ec.marshalOSession2sessiongraphᚋmodelsᚐSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WorkflowRun_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WorkflowRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WorkflowRun_workflowId(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowRun) (ret graphql.Marshaler) {
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.WorkflowID())
 }
@@ -7877,6 +8268,29 @@ func (ec *executionContext) _WorkflowSession_updatedAt(ctx context.Context, fiel
 	return ec.marshalNDateTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt())
 }
 func (ec *executionContext) fieldContext_WorkflowSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkflowSession", field, true, false, "DateTime")
+}
+
+func (ec *executionContext) _WorkflowSession_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *models.WorkflowSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkflowSession_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivityAt()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkflowSession_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WorkflowSession", field, true, false, "DateTime")
 }
 
@@ -9165,6 +9579,139 @@ func UnmarshalRunFilter(ctx context.Context, raw any) (models.RunFilter, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRunOrder(ctx context.Context, obj any) (models.RunOrder, error) {
+	var it models.RunOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRunOrderField2sessiongraphᚋmodelsᚐRunOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2sessiongraphᚋmodelsᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRunOrder unmarshals raw into the RunOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRunOrder(ctx context.Context, raw any) (models.RunOrder, error) {
+	var out models.RunOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RunOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRunsFilter(ctx context.Context, obj any) (models.RunsFilter, error) {
+	var it models.RunsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionType", "componentId", "userId", "status", "topLevel", "createdAfter", "createdBefore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionType"))
+			data, err := ec.unmarshalOSessionType2ᚖsessiongraphᚋmodelsᚐSessionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionType = data
+		case "componentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("componentId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ComponentID = data
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORunStatus2ᚕsessiongraphᚋmodelsᚐRunStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "topLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topLevel"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopLevel = data
+		case "createdAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAfter"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAfter = data
+		case "createdBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdBefore"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedBefore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRunsFilter unmarshals raw into the RunsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRunsFilter(ctx context.Context, raw any) (models.RunsFilter, error) {
+	var out models.RunsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RunsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSessionFilter(ctx context.Context, obj any) (models.SessionFilter, error) {
 	var it models.SessionFilter
 	if obj == nil {
@@ -9701,6 +10248,11 @@ func (ec *executionContext) _AgentRun(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "session":
+			out.Values[i] = ec._AgentRun_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "agentId":
 			out.Values[i] = ec._AgentRun_agentId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -9806,6 +10358,11 @@ func (ec *executionContext) _AgentSession(ctx context.Context, sel ast.Selection
 			}
 		case "updatedAt":
 			out.Values[i] = ec._AgentSession_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastActivityAt":
+			out.Values[i] = ec._AgentSession_lastActivityAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10409,6 +10966,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sessions(ctx, field)
+				})
+		case "allRuns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_allRuns(ctx, field)
 				})
 		case "runs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -11044,6 +11607,11 @@ func (ec *executionContext) _TeamRun(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "session":
+			out.Values[i] = ec._TeamRun_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "teamId":
 			out.Values[i] = ec._TeamRun_teamId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11154,6 +11722,11 @@ func (ec *executionContext) _TeamSession(ctx context.Context, sel ast.SelectionS
 			}
 		case "updatedAt":
 			out.Values[i] = ec._TeamSession_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastActivityAt":
+			out.Values[i] = ec._TeamSession_lastActivityAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11502,6 +12075,11 @@ func (ec *executionContext) _WorkflowRun(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "session":
+			out.Values[i] = ec._WorkflowRun_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "workflowId":
 			out.Values[i] = ec._WorkflowRun_workflowId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11617,6 +12195,11 @@ func (ec *executionContext) _WorkflowSession(ctx context.Context, sel ast.Select
 			}
 		case "updatedAt":
 			out.Values[i] = ec._WorkflowSession_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastActivityAt":
+			out.Values[i] = ec._WorkflowSession_lastActivityAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12374,6 +12957,21 @@ func (ec *executionContext) marshalNRunEdge2ᚖsessiongraphᚋmodelsᚐRunEdge(c
 	return ec._RunEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRunOrderField2sessiongraphᚋmodelsᚐRunOrderField(ctx context.Context, v any) (models.RunOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := models.RunOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRunOrderField2sessiongraphᚋmodelsᚐRunOrderField(ctx context.Context, sel ast.SelectionSet, v models.RunOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RunOrderField!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNRunStatus2sessiongraphᚋmodelsᚐRunStatus(ctx context.Context, v any) (models.RunStatus, error) {
 	var res models.RunStatus
 	err := res.UnmarshalGQL(v)
@@ -12910,6 +13508,14 @@ func (ec *executionContext) marshalORunMetrics2ᚖsessiongraphᚋmodelsᚐRunMet
 	return ec._RunMetrics(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORunOrder2ᚖsessiongraphᚋmodelsᚐRunOrder(ctx context.Context, v any) (*models.RunOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRunOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalORunStatus2ᚕsessiongraphᚋmodelsᚐRunStatusᚄ(ctx context.Context, v any) ([]models.RunStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -12960,6 +13566,14 @@ func (ec *executionContext) marshalORunStatus2ᚖsessiongraphᚋmodelsᚐRunStat
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalORunsFilter2ᚖsessiongraphᚋmodelsᚐRunsFilter(ctx context.Context, v any) (*models.RunsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRunsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOSession2sessiongraphᚋmodelsᚐSession(ctx context.Context, sel ast.SelectionSet, v models.Session) graphql.Marshaler {

@@ -28,6 +28,7 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 	}
 	name := requested("name", "nameIsDerived")
 	cols := models.SessionColumns{
+		LastActivity: requested("lastActivityAt"),
 		SessionData:  name || requested("state", "data", "metrics", "totalTokens"),
 		AgentData:    requested("agent"),
 		TeamData:     requested("team"),
@@ -42,6 +43,17 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		} else {
 			cols.Runs = true
 		}
+	}
+	return cols
+}
+
+// runSessionColumns returns the columns the sessions of allRuns' runs are
+// read with: what their session fields select, and their runs when a run's
+// memberRuns (which are other runs of its session) are asked for.
+func runSessionColumns(ctx context.Context) models.SessionColumns {
+	cols := sessionColumns(ctx, "nodes.session", "edges.node.session")
+	if graphql.AnyFieldRequested(ctx, "nodes.memberRuns", "edges.node.memberRuns") {
+		cols.Runs, cols.RunsWindow = true, nil
 	}
 	return cols
 }

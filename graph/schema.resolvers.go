@@ -130,6 +130,24 @@ func (r *queryResolver) Sessions(ctx context.Context, first *int, after *string,
 	return models.NewSessionConnection(store.ID(), page, count), nil
 }
 
+// AllRuns is the resolver for the allRuns field.
+func (r *queryResolver) AllRuns(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.RunsFilter, orderBy *models.RunOrder, dbID *string) (*models.RunConnection, error) {
+	store, err := r.store(dbID)
+	if err != nil {
+		return nil, err
+	}
+	if orderBy == nil {
+		orderBy = &models.DefaultRunOrder
+	}
+	page, err := store.ListRuns(ctx, filter, *orderBy, pageArgs(first, after, last, before), runSessionColumns(ctx))
+	if err != nil {
+		return nil, err
+	}
+	count := func(ctx context.Context) (int, error) { return store.CountRuns(ctx, filter) }
+	conn, err := models.NewRunsConnection(store.ID(), *orderBy, page, count)
+	return runConnection(ctx, conn, err)
+}
+
 // Runs is the resolver for the runs field.
 func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) (*models.RunConnection, error) {
 	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOnly)

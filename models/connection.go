@@ -226,10 +226,20 @@ func (c *SessionConnection) TotalCount(ctx context.Context) (int, error) { retur
 
 // RunConnection is a page of runs (Relay).
 type RunConnection struct {
-	Edges      []*RunEdge `json:"edges"`
-	Nodes      []Run      `json:"nodes"`
-	PageInfo   *PageInfo  `json:"pageInfo"`
-	TotalCount int        `json:"totalCount"`
+	Edges    []*RunEdge `json:"edges"`
+	Nodes    []Run      `json:"nodes"`
+	PageInfo *PageInfo  `json:"pageInfo"`
+	total    int
+	count    func(context.Context) (int, error) // when set, counts instead of total
+}
+
+// TotalCount is how many runs match: known with the page for a session's
+// runs, counted when asked for across sessions.
+func (c *RunConnection) TotalCount(ctx context.Context) (int, error) {
+	if c.count != nil {
+		return c.count(ctx)
+	}
+	return c.total, nil
 }
 
 // RunEdge is a run and its cursor.
@@ -345,7 +355,7 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 }
 
 func newRunConnection(page []*RunCore, total int, hasNext, hasPrev bool) *RunConnection {
-	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), TotalCount: total}
+	conn := &RunConnection{Edges: make([]*RunEdge, len(page)), Nodes: make([]Run, len(page)), total: total}
 	cursors := &cursors{n: len(page), encode: func(i int) string { return encodeRunCursor(page[i]) }}
 	edges := make([]RunEdge, len(page))
 	for i, r := range page {

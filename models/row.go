@@ -41,6 +41,10 @@ type SessionRow struct {
 	// read when the Store put Runs together (from Agno 3's runs table and
 	// the legacy column): reported with the runs, as corrupt data is.
 	RunsProblem error
+	// LastRunAt is the latest created_at or updated_at of the session's rows
+	// in Agno 3's runs table (nil without any), read for LastActivity: Agno
+	// 3 can change a run without writing the session row.
+	LastRunAt *int64
 }
 
 // SessionColumns says which JSON columns of a session row to read; the
@@ -59,11 +63,14 @@ type SessionColumns struct {
 	// RunsWindow asks for the runs of one runs(...) connection only; a
 	// backend that cannot slice in the database reads Runs instead.
 	RunsWindow *RunsRequest
+	// LastActivity asks for when the session's runs in Agno 3's runs table
+	// were last created or updated (see LastRunAt).
+	LastActivity bool
 }
 
 // AllColumns reads every column.
 var AllColumns = SessionColumns{SessionData: true, AgentData: true, TeamData: true, WorkflowData: true,
-	Metadata: true, Summary: true, Runs: true, NameRuns: true}
+	Metadata: true, Summary: true, Runs: true, NameRuns: true, LastActivity: true}
 
 // loaded returns the columns that were read.
 func (r *SessionRow) loaded() SessionColumns {

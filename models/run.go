@@ -59,6 +59,9 @@ func (WorkflowRun) IsNode() {}
 // IsRun marks a Run.
 func (WorkflowRun) IsRun() {}
 
+// Session returns the session the run is stored in.
+func (r *RunCore) Session() Session { return r.session.typed() }
+
 func newRunCore(s *SessionCore, raw json.RawMessage, index int) (*RunCore, error) {
 	doc, err := nestedObject(raw)
 	if err != nil {

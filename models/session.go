@@ -74,14 +74,18 @@ func (WorkflowSession) IsSession() {}
 // NewSession turns a stored row of database dbID into the session of its type.
 func NewSession(dbID string, row SessionRow) Session {
 	core := &SessionCore{dbID: dbID, row: row, typ: row.EffectiveType()}
-	switch core.typ {
+	return core.typed()
+}
+
+// typed returns the session as its type.
+func (s *SessionCore) typed() Session {
+	switch s.typ {
 	case SessionTypeTeam:
-		return &TeamSession{core}
+		return &TeamSession{s}
 	case SessionTypeWorkflow:
-		return &WorkflowSession{core}
-	default:
-		return &AgentSession{core}
+		return &WorkflowSession{s}
 	}
+	return &AgentSession{s}
 }
 
 // Core returns the shared session state.
@@ -150,6 +154,25 @@ func (s *SessionCore) UpdatedAt() time.Time {
 		return s.CreatedAt()
 	}
 	return fromEpoch(*s.row.UpdatedAt)
+}
+
+// LastActivityAt is the latest of updated_at, created_at and the times the
+// session's runs were created or updated in Agno 3's runs table (Agno 2
+// wrote the session row with every run, so its updated_at tells).
+func (s *SessionCore) LastActivityAt() (time.Time, error) {
+	if !s.row.loaded().LastActivity {
+		return time.Time{}, s.notRead("last activity")
+	}
+	at := s.UpdatedAt()
+	if c := s.CreatedAt(); c.After(at) {
+		at = c
+	}
+	if s.row.LastRunAt != nil {
+		if r := fromEpoch(*s.row.LastRunAt); r.After(at) {
+			at = r
+		}
+	}
+	return at, nil
 }
 
 // notRead reports a column a field needs but the request did not read: a
