@@ -214,7 +214,7 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			fmt.Fprintf(&q, "SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?",
 				bi, runOrder, s.runsFrom)
 			args = append(args, r.SessionID)
-		case branchWindow:
+		case branchWindow: // n runs, not n+1: the count says whether there are more
 			conds, condArgs := s.runFilterSQL(window.Filter, workflow)
 			n, fromEnd := window.Limit()
 			order := runOrder
@@ -223,7 +223,7 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			}
 			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"(SELECT count(*) FROM %s WHERE session_id = ?%s) AS total FROM %s WHERE session_id = ?%s ORDER BY %s LIMIT %d) w%d",
-				bi, order, s.runsFrom, conds, s.runsFrom, conds, order, n+1, bi)
+				bi, order, s.runsFrom, conds, s.runsFrom, conds, order, n, bi)
 			args = append(args, r.SessionID)
 			args = append(args, condArgs...)
 			args = append(args, r.SessionID)

@@ -111,15 +111,27 @@ func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
 		total = *t
 	}
 	limit, fromEnd := q.Limit()
-	page, hasNext, hasPrev := runs, false, false
+	page := runs
 	if len(runs) > limit {
 		if fromEnd {
-			page, hasPrev = runs[len(runs)-limit:], true
+			page = runs[len(runs)-limit:]
 		} else {
-			page, hasNext = runs[:limit], true
+			page = runs[:limit]
 		}
 	}
+	// Without cursors, there are more runs exactly when more match than
+	// the page holds (a window may hold n+1 runs, or n and the count).
+	more := len(runs) > limit || total > len(page)+bad(w)
+	hasNext, hasPrev := more && !fromEnd, more && fromEnd
 	return newRunConnection(page, total, hasNext, hasPrev), readErr
+}
+
+// bad is the window's count of elements that are not runs.
+func bad(w object) int {
+	if b := w.int("bad"); b != nil {
+		return *b
+	}
+	return 0
 }
 
 func emptyRunConnection() *RunConnection { return newRunConnection(nil, 0, false, false) }
