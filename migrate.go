@@ -26,7 +26,7 @@ func migrateIndexes(ctx context.Context, args []string, getenv func(string) stri
 		return errors.New("migrate-indexes works on a --db, not on --demo")
 	}
 	for _, d := range cfg.DBs {
-		s, err := db.Open(ctx, db.Options{ID: d.ID, URL: d.URL.Reveal(), Schema: cfg.DBSchema, Table: cfg.SessionTable})
+		s, err := db.Open(ctx, db.Options{ID: d.ID, URL: d.URL.Reveal(), Schema: cfg.DBSchema, Table: cfg.SessionTable, RunsTable: cfg.RunsTable})
 		if err != nil {
 			return err
 		}

@@ -39,6 +39,7 @@ type Config struct {
 	DBs                []DB
 	DBSchema           string
 	SessionTable       string
+	RunsTable          string
 	DBMaxConns         int
 	DBStatementTimeout time.Duration
 	CountCacheTTL      time.Duration

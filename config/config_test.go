@@ -416,7 +416,7 @@ func TestHelp(t *testing.T) {
 func TestEverySettingReachesItsField(t *testing.T) {
 	base := dump(load(t, nil, nil))
 	samples := map[string]string{
-		"addr": ":1", "shutdown-grace": "1m", "db": "x.db", "db-schema": "s", "session-table": "t", "db-max-conns": "3",
+		"addr": ":1", "shutdown-grace": "1m", "db": "x.db", "db-schema": "s", "session-table": "t", "runs-table": "r", "db-max-conns": "3",
 		"db-statement-timeout": "1m", "count-cache-ttl": "1m", "demo": "true", "max-depth": "2", "max-aliases": "2",
 		"max-complexity": "2", "request-timeout": "1m", "no-introspection": "true", "no-playground": "true",
 		"security-key": "k", "jwt-secret": "0123456789abcdef0123456789abcdef", "jwt-public-key": "", "jwt-audience": "", "jwt-issuer": "",

@@ -16,6 +16,7 @@ type Index struct {
 	Name    string
 	Purpose string
 	columns string // the indexed expressions, exactly as the queries write them
+	on      string // the quoted, qualified table
 }
 
 // RecommendedIndexes lists the indexes that let every listing the API
@@ -27,9 +28,9 @@ func (s *Store) RecommendedIndexes() []Index {
 	updated := s.orderKey(models.SessionOrderFieldUpdatedAt)
 	name, tie := s.orderKey(models.SessionOrderFieldName), s.sql().tieKey
 	idx := func(suffix, purpose string, exprs ...string) Index {
-		return Index{Name: "sg_" + s.table + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", ")}
+		return Index{Name: "sg_" + s.table + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", "), on: s.from}
 	}
-	return []Index{
+	return append([]Index{
 		idx("created", "sessions ordered by CREATED_AT (the default), any page", created, tie),
 		idx("updated", "sessions ordered by UPDATED_AT, any page", "("+updated+")", tie),
 		idx("name", "sessions ordered by NAME, any page", "("+name+")", tie),
@@ -40,6 +41,34 @@ func (s *Store) RecommendedIndexes() []Index {
 		idx("agent_created", "filter {componentId} of agents (with or without type) by CREATED_AT", "agent_id", created, tie),
 		idx("team_created", "filter {componentId} of teams by CREATED_AT", "team_id", created, tie),
 		idx("workflow_created", "filter {componentId} of workflows by CREATED_AT", "workflow_id", created, tie),
+	}, s.runIndexes()...)
+}
+
+// runIndexes are the indexes allRuns needs on Agno 3's runs table, when the
+// database has one. Agno indexes each column alone (and session_id with
+// run_index, which serves a session's runs): enough to find the rows of one
+// status or user, not to read them in created_at order, so a filtered page
+// sorts every matching run and a deep page reads every run before it. Each
+// index here is a filter's column, then created_at and the run_id
+// tie-break, so that every page at any depth is read in order from one.
+func (s *Store) runIndexes() []Index {
+	if !s.lay().runsTable {
+		return nil
+	}
+	tie := "run_id"
+	if s.dialect == Postgres {
+		tie = `run_id COLLATE "C"`
+	}
+	idx := func(suffix, purpose string, exprs ...string) Index {
+		return Index{Name: "sg_" + s.runsTable + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", "), on: s.runsFrom}
+	}
+	return []Index{
+		idx("created", "allRuns by CREATED_AT, any page", "created_at", tie),
+		idx("status_created", "allRuns filter {status} by CREATED_AT", "status", "created_at", tie),
+		idx("user_created", "allRuns filter {userId} (and a restricted caller's runs) by CREATED_AT", "user_id", "created_at", tie),
+		idx("agent_created", "allRuns filter {componentId} of agents by CREATED_AT", "agent_id", "created_at", tie),
+		idx("team_created", "allRuns filter {componentId} of teams by CREATED_AT", "team_id", "created_at", tie),
+		idx("workflow_created", "allRuns filter {componentId} of workflows by CREATED_AT", "workflow_id", "created_at", tie),
 	}
 }
 
@@ -69,9 +98,9 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 					return fmt.Errorf("dropping the invalid index %s: %w", ix.Name, err)
 				}
 			}
-			stmt = fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), s.from, ix.columns)
+			stmt = fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), ix.on, ix.columns)
 		} else {
-			stmt = fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), s.from, ix.columns)
+			stmt = fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), ix.on, ix.columns)
 		}
 		// Outside any transaction: CONCURRENTLY cannot run inside one.
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
@@ -79,7 +108,10 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 		}
 		report(ix, time.Since(start), true)
 	}
-	_, err = conn.ExecContext(ctx, "ANALYZE "+s.from)
+	if _, err = conn.ExecContext(ctx, "ANALYZE "+s.from); err != nil || !s.lay().runsTable {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "ANALYZE "+s.runsFrom)
 	return err
 }
 
