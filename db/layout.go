@@ -119,9 +119,12 @@ func (s *Store) migratedByAgno(ctx context.Context) (bool, error) {
 	if err != nil || !cols["version"] {
 		return false, err
 	}
-	var versions []string
-	if err := s.db.WithContext(ctx).Raw("SELECT version FROM "+s.qualify("agno_schema_versions")+" WHERE table_name = ?", s.table).
-		Scan(&versions).Error; err != nil {
+	query := "SELECT version FROM " + s.qualify("agno_schema_versions") + " WHERE table_name = ?"
+	if s.dialect == Postgres {
+		query = strings.Replace(query, "?", "$1", 1)
+	}
+	versions, err := s.catalogStrings(ctx, query, s.table)
+	if err != nil {
 		return false, fmt.Errorf("reading agno_schema_versions: %w", err)
 	}
 	for _, v := range versions {

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -248,4 +249,122 @@ func TestUpgradeWhileServing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLastRunsOfALongSessionReadOnlyThoseRows checks, on PostgreSQL, that
+// runs(last: 5) of a session with 10,000 runs in the runs table reads 5 run
+// rows through Agno's (session_id, run_index) index: the plan of the
+// statement the Store runs scans the table's heap for 5 rows, and counts
+// the session's runs from the index alone.
+func TestLastRunsOfALongSessionReadOnlyThoseRows(t *testing.T) {
+	s := agnotest.OpenPostgres(t, agnotest.V3)
+	if err := s.InsertRows(ctx, []models.SessionRow{sessionWithRuns("long")}, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().ExecContext(ctx, `INSERT INTO ai.agno_runs (run_id, session_id, run_type, agent_id, user_id, status, run_index, run_data, created_at, updated_at)
+		SELECT 'r-' || i, 'long', 'agent', 'a', 'u', 'COMPLETED', i,
+			jsonb_build_object('run_id', 'r-' || i, 'agent_id', 'a', 'status', 'COMPLETED', 'content', repeat('x', 500), 'created_at', 1757000000 + i),
+			1757000000 + i, 1757000000 + i
+		FROM generate_series(0, 9999) i`); err != nil {
+		t.Fatal(err)
+	}
+	// Other sessions' runs, so that the planner sees the session as one of many.
+	others := make([]models.SessionRow, 200)
+	for i := range others {
+		ids := make([]string, 50)
+		for j := range ids {
+			ids[j] = fmt.Sprintf("o-%d-%d", i, j)
+		}
+		others[i] = sessionWithRuns(fmt.Sprintf("other-%d", i), ids...)
+	}
+	if err := s.InsertRows(ctx, others, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().ExecContext(ctx, "VACUUM (ANALYZE) ai.agno_runs"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().ExecContext(ctx, "VACUUM (ANALYZE) ai.agno_runs"); err != nil {
+		t.Fatal(err)
+	}
+	var stmts []db.Statement
+	if err := s.OnStatement("test:plan", func(_ context.Context, st db.Statement) { stmts = append(stmts, st) }); err != nil {
+		t.Fatal(err)
+	}
+	last := 5
+	row, err := s.GetSession(ctx, "long", nil, models.SessionColumns{RunsWindow: &models.RunsRequest{Last: &last}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := models.NewSession(s.ID(), *row).Core().RunConnection(models.PageArgs{Last: &last}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, n := range conn.Nodes {
+		ids = append(ids, n.Core().RunID())
+	}
+	if !slices.Equal(ids, []string{"r-9995", "r-9996", "r-9997", "r-9998", "r-9999"}) || !conn.PageInfo.HasPreviousPage {
+		t.Fatalf("last 5: %v, hasPreviousPage %v", ids, conn.PageInfo.HasPreviousPage)
+	}
+	if len(stmts) != 2 {
+		t.Fatalf("%d statements, want the session's and its runs'", len(stmts))
+	}
+	t.Run("with totalCount, the session's runs are counted", func(t *testing.T) {
+		q := &models.RunsRequest{Last: &last, Count: true}
+		row, err := s.GetSession(ctx, "long", nil, models.SessionColumns{RunsWindow: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := models.NewSession(s.ID(), *row).Core().RunConnection(models.PageArgs{Last: &last}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total, _ := conn.TotalCount(ctx); total != 10000 || len(conn.Nodes) != 5 {
+			t.Errorf("total %d, %d runs", total, len(conn.Nodes))
+		}
+	})
+	var plan []struct{ Plan planNode }
+	var text string
+	if err := s.Pool().QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+stmts[1].SQL, stmts[1].Args...).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(text), &plan); err != nil {
+		t.Fatal(err)
+	}
+	// Every scan of the runs table reads at most 6 rows or index entries:
+	// the 5 runs (found through Agno's (session_id, run_index) index), and
+	// the 5th's run_index and whether a 6th exists; none reads the
+	// session's 10,000.
+	var scans []planNode
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		if n.Relation == "agno_runs" || strings.HasPrefix(n.Index, "idx_agno_runs") {
+			scans = append(scans, n)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	walk(plan[0].Plan)
+	throughIndex := false
+	for _, n := range scans {
+		if n.ActualRows*n.Loops > 6 {
+			t.Errorf("a %s of the runs table read %v rows; plan:\n%s", n.Type, n.ActualRows*n.Loops, text)
+		}
+		throughIndex = throughIndex || (n.Index == "idx_agno_runs_session_id_run_index" && n.ActualRows == 5)
+	}
+	if !throughIndex {
+		t.Errorf("the 5 runs were not read through idx_agno_runs_session_id_run_index; plan:\n%s", text)
+	}
+}
+
+// planNode is a node of PostgreSQL's EXPLAIN (FORMAT JSON).
+type planNode struct {
+	Type        string     `json:"Node Type"`
+	Relation    string     `json:"Relation Name"`
+	Index       string     `json:"Index Name"`
+	ActualRows  float64    `json:"Actual Rows"`
+	Loops       float64    `json:"Actual Loops"`
+	HeapFetches float64    `json:"Heap Fetches"`
+	Plans       []planNode `json:"Plans"`
 }

@@ -217,17 +217,38 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 		case branchWindow: // n runs, not n+1: the count says whether there are more
 			conds, condArgs := s.runFilterSQL(window.Filter, workflow)
 			n, fromEnd := window.Limit()
-			order := runOrder
+			order, bound := runOrder, "<="
 			if fromEnd {
-				order = runOrderDesc
+				order, bound = runOrderDesc, ">="
+			}
+			from, fromArgs := s.runsFrom+" WHERE session_id = ?"+conds, append([]any{r.SessionID}, condArgs...)
+			if conds == "" && n > 0 {
+				// Only the rows at or beyond the n-th run_index, which the
+				// (session_id, run_index) index finds alone, are read (and
+				// rows without a run_index, which each backend sorts to one
+				// end), so that the last 5 of 10,000 runs read 5 rows.
+				limit, dir := "-9223372036854775808", "DESC"
+				if !fromEnd {
+					limit, dir = "9223372036854775807", "ASC"
+				}
+				cols := "run_id, run_type, run_data, run_index, created_at"
+				from = fmt.Sprintf("(SELECT %s FROM %s WHERE session_id = ? AND run_index %s COALESCE((SELECT run_index FROM %s WHERE session_id = ? "+
+					"AND run_index IS NOT NULL ORDER BY run_index %s LIMIT 1 OFFSET %d), %s) UNION ALL SELECT %s FROM %s WHERE session_id = ? AND run_index IS NULL) c",
+					cols, s.runsFrom, bound, s.runsFrom, dir, n-1, limit, cols, s.runsFrom)
+				fromArgs = []any{r.SessionID, r.SessionID, r.SessionID}
+			}
+			// Without totalCount, counting stops past the window: enough to
+			// know whether more runs match, from the index alone.
+			count := fmt.Sprintf("SELECT count(*) FROM %s WHERE session_id = ?%s", s.runsFrom, conds)
+			if !window.Count {
+				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s LIMIT %d) x", s.runsFrom, conds, n+1)
 			}
 			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
-				"(SELECT count(*) FROM %s WHERE session_id = ?%s) AS total FROM %s WHERE session_id = ?%s ORDER BY %s LIMIT %d) w%d",
-				bi, order, s.runsFrom, conds, s.runsFrom, conds, order, n, bi)
+				"(%s) AS total FROM %s ORDER BY %s LIMIT %d) w%d",
+				bi, order, count, from, order, n, bi)
 			args = append(args, r.SessionID)
 			args = append(args, condArgs...)
-			args = append(args, r.SessionID)
-			args = append(args, condArgs...)
+			args = append(args, fromArgs...)
 		case branchLast:
 			fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, "+
 				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total", bi, s.runsFrom)

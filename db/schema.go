@@ -198,24 +198,46 @@ func missingColumns(cols map[string]bool, want []string) []string {
 }
 
 // tableColumns returns the columns of a table, empty when it does not exist.
+// Catalog reads go to the pool directly: they are the Store's own (layout
+// detection runs in the background), not statements of a request, which
+// observers count and trace.
 func (s *Store) tableColumns(ctx context.Context, table string) (map[string]bool, error) {
-	var names []string
-	var err error
+	query, args := "SELECT name FROM pragma_table_info(?)", []any{table}
 	if s.dialect == Postgres {
-		err = s.db.WithContext(ctx).Raw(
-			"SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?", s.schema, table).
-			Scan(&names).Error
-	} else {
-		err = s.db.WithContext(ctx).Raw("SELECT name FROM pragma_table_info(?)", table).Scan(&names).Error
+		query, args = "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2", []any{s.schema, table}
 	}
+	names, err := s.catalogStrings(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", s.qualifiedName(), err)
+		return nil, fmt.Errorf("reading the columns of %s: %w", table, err)
 	}
 	cols := make(map[string]bool, len(names))
 	for _, n := range names {
 		cols[n] = true
 	}
 	return cols, nil
+}
+
+// catalogStrings runs a catalog query (in the dialect's placeholders) on the
+// pool, outside the statement observers, and returns its one text column.
+func (s *Store) catalogStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	pool, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := pool.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // quoteIdent quotes an SQL identifier for both dialects.

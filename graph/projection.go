@@ -92,7 +92,9 @@ func runsWindow(ctx context.Context, at []string) *models.RunsRequest {
 			if this == nil || (q != nil && !q.Same(this)) {
 				return nil
 			}
+			counted := len(childFields(opCtx, []graphql.CollectedField{f}, "totalCount")) > 0 || (q != nil && q.Count)
 			q = this
+			q.Count = counted
 		}
 	}
 	return q

@@ -13,6 +13,10 @@ type RunsRequest struct {
 	First  *int
 	Last   *int
 	Filter *RunFilter
+	// Count asks for the number of matching runs (totalCount); without it
+	// a Store may count no further than whether more runs match than the
+	// window holds.
+	Count bool
 }
 
 // NewRunsRequest returns the request for args, or nil when they cannot be
