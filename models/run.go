@@ -254,7 +254,7 @@ func (r *RunCore) Tools() ([]*ToolExecution, error) {
 	objs, _, err := r.objects("tools")
 	out := make([]*ToolExecution, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, &ToolExecution{doc: o})
+		out = append(out, &ToolExecution{doc: o, run: r})
 	}
 	return out, err
 }
@@ -442,6 +442,12 @@ func (m *Message) Media() ([]*Media, error) {
 // AudioOutput returns audio_output, the model's audio output.
 func (m *Message) AudioOutput() (*Media, error) {
 	return singleMedia(m.doc, "audio_output", MediaKindAudio, m.corruptKey)
+}
+
+// OffloadedResult returns the envelope Agno v3 stored in place of the
+// content (offload_tool_results); nil when the content is not one.
+func (m *Message) OffloadedResult() *OffloadedResult {
+	return parseOffloadedResult(m.doc.value("content"), m.run)
 }
 
 // corruptKey reports a message key that is present but of the wrong shape.
