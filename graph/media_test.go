@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -169,6 +170,9 @@ func TestAnOperationReadsABoundedNumberOfOffloadedResults(t *testing.T) {
 		agnotest.CreateToolResultTables(t, b.store)
 		resp := query(t, b.h, `{ session(sessionId: "s-many") { runs { nodes { messages { offloadedResult { resultId record { resultId } } } } } } }`, nil)
 		wantCodes(t, resp, string(models.ComplexityLimitExceeded))
+		if resp.Status != http.StatusOK {
+			t.Errorf("status %d: a limit met while executing is answered with the data", resp.Status)
+		}
 		if len(resp.Errors) == 1 {
 			wantEqual(t, "error path", pathText(resp.Errors[0].Path), "session.runs.nodes.0.messages.100.offloadedResult.record")
 		}

@@ -54,6 +54,8 @@ func (toolResultBudget) InterceptOperation(ctx context.Context, next graphql.Ope
 	return next(context.WithValue(ctx, toolResultReadsKey{}, &toolResultReads{rows: map[toolResultKey]toolResultRow{}}))
 }
 
+// readsOf returns the operation's reads; an executor built without
+// NewServer's extensions gets a fresh one on every call, so no memo and no limits.
 func readsOf(ctx context.Context) *toolResultReads {
 	if r, ok := ctx.Value(toolResultReadsKey{}).(*toolResultReads); ok {
 		return r
