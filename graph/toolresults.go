@@ -23,19 +23,22 @@ const (
 // toolResultReads is what one operation has read of offloaded tool
 // results: each row once, however many fields ask for it, and how many
 // payload bytes. Fields below the root resolve one after another (see
-// internal/gqlgen), so a dataloader could not gather keys to batch; the
-// operation's root fields run concurrently, hence the lock.
+// internal/gqlgen), so a dataloader could not gather keys to batch; they are
+// still guarded for gqlgen's own executor, which resolves list elements
+// concurrently, and for the operation's root fields, which always are.
 type toolResultReads struct {
 	mu    sync.Mutex
-	rows  map[toolResultKey]toolResultRow
+	rows  map[toolResultKey]*toolResultRead
 	bytes int
 }
 
 type toolResultKey struct{ dbID, sessionID, resultID string }
 
-type toolResultRow struct {
-	row *models.StoredToolResult
-	err error
+// toolResultRead is one row, read by the first field that asks for it.
+type toolResultRead struct {
+	once sync.Once
+	row  *models.StoredToolResult
+	err  error
 }
 
 type toolResultReadsKey struct{}
@@ -51,7 +54,7 @@ var (
 func (toolResultBudget) ExtensionName() string                   { return "ToolResultBudget" }
 func (toolResultBudget) Validate(graphql.ExecutableSchema) error { return nil }
 func (toolResultBudget) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, toolResultReadsKey{}, &toolResultReads{rows: map[toolResultKey]toolResultRow{}}))
+	return next(context.WithValue(ctx, toolResultReadsKey{}, &toolResultReads{rows: map[toolResultKey]*toolResultRead{}}))
 }
 
 // readsOf returns the operation's reads; an executor built without
@@ -60,7 +63,7 @@ func readsOf(ctx context.Context) *toolResultReads {
 	if r, ok := ctx.Value(toolResultReadsKey{}).(*toolResultReads); ok {
 		return r
 	}
-	return &toolResultReads{rows: map[toolResultKey]toolResultRow{}}
+	return &toolResultReads{rows: map[toolResultKey]*toolResultRead{}}
 }
 
 // toolResult returns the agno_tool_results row of an envelope's result and
@@ -76,19 +79,16 @@ func (r *Resolver) toolResult(ctx context.Context, o *models.OffloadedResult) (*
 	}
 	reads, key := readsOf(ctx), toolResultKey{dbID, sessionID, *o.ResultID}
 	reads.mu.Lock()
-	read, done := reads.rows[key]
-	full := !done && len(reads.rows) >= maxToolResultRows
+	read, ok := reads.rows[key]
+	if !ok && len(reads.rows) < maxToolResultRows {
+		read = &toolResultRead{}
+		reads.rows[key] = read
+	}
 	reads.mu.Unlock()
-	switch {
-	case done:
-		return store, read.row, read.err
-	case full:
+	if read == nil {
 		return nil, nil, models.Errorf(models.ComplexityLimitExceeded, "an operation reads at most %d offloaded tool results; select record and fullContent of fewer", maxToolResultRows)
 	}
-	read.row, read.err = store.ToolResult(ctx, sessionID, *o.ResultID)
-	reads.mu.Lock()
-	reads.rows[key] = read
-	reads.mu.Unlock()
+	read.once.Do(func() { read.row, read.err = store.ToolResult(ctx, sessionID, *o.ResultID) })
 	return store, read.row, read.err
 }
 
