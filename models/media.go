@@ -30,19 +30,19 @@ var inputMediaKeys = []mediaKey{{"images", MediaKindImage}, {"videos", MediaKind
 
 // mediaLists reads the media lists of doc at keys, in order. A list that is
 // not an array, or an element that is not an object, is left out and
-// reported (the first problem) through corruptKey.
-func mediaLists(doc object, keys []mediaKey, corruptKey func(key string, err error) error) ([]*Media, error) {
+// reported (the first problem) through corruptKey, naming the key after prefix.
+func mediaLists(doc object, keys []mediaKey, prefix string, corruptKey func(key string, err error) error) ([]*Media, error) {
 	out := []*Media{}
 	var firstErr error
 	for _, k := range keys {
 		objs, _, err := doc.objects(k.key)
 		if err != nil && firstErr == nil {
-			firstErr = corruptKey(k.key, err)
+			firstErr = corruptKey(prefix+k.key, err)
 		}
 		for _, o := range objs {
 			if o.absent() {
 				if firstErr == nil {
-					firstErr = corruptKey("an element of "+k.key, errNotObject)
+					firstErr = corruptKey("an element of "+prefix+k.key, errNotObject)
 				}
 				continue
 			}

@@ -275,7 +275,7 @@ func (r *RunCore) Events() ([]JSON, error) {
 // Media returns the media attached to the run's output: images, videos,
 // audio and files, in that order.
 func (r *RunCore) Media() ([]*Media, error) {
-	return mediaLists(r.doc, outputMediaKeys, r.corruptKey)
+	return mediaLists(r.doc, outputMediaKeys, "", r.corruptKey)
 }
 
 // InputMedia returns the media given to an agent or team run (Agno's
@@ -289,9 +289,7 @@ func (r *RunCore) InputMedia() ([]*Media, error) {
 	if err != nil {
 		return []*Media{}, r.corruptKey("input", err)
 	}
-	return mediaLists(input, inputMediaKeys, func(key string, err error) error {
-		return r.corruptKey("input."+key, err)
-	})
+	return mediaLists(input, inputMediaKeys, "input.", r.corruptKey)
 }
 
 // ResponseAudio returns response_audio, the model's audio response.
@@ -436,7 +434,7 @@ func (m *Message) Raw() JSON { return JSON(m.raw) }
 // Media returns the media attached to the message: images, videos, audio
 // and files, in that order.
 func (m *Message) Media() ([]*Media, error) {
-	return mediaLists(m.doc, outputMediaKeys, m.corruptKey)
+	return mediaLists(m.doc, outputMediaKeys, "", m.corruptKey)
 }
 
 // AudioOutput returns audio_output, the model's audio output.
