@@ -26,10 +26,11 @@ var transcriptQuery = `query($id: String!) { session(sessionId: $id) { runs { no
 	messages { id media { ` + mediaFields + ` } audioOutput { ` + mediaFields + ` } offloadedResult { ` + offloadedFields + ` } }
 	tools { toolCallId offloadedResult { ` + offloadedFields + ` } } } } } }`
 
-// mediaBackends serves testdata/media.json, whose runs Agno v3 wrote, on every backend.
+// mediaBackends serves testdata/media.json, whose runs Agno v3 wrote, on
+// every backend and in every layout of the runs.
 func mediaBackends(t *testing.T) []servedBackend {
 	t.Helper()
-	return serveBackends(agnotest.Backends(t, agnotest.LoadRows(t, "media.json")))
+	return serveBackends(agnotest.EveryLayout(t, agnotest.LoadRows(t, "media.json")))
 }
 
 func TestMediaAndOffloadedResultsOfATranscript(t *testing.T) {
