@@ -28,6 +28,18 @@ func (r *agentRunResolver) Events(ctx context.Context, obj *models.AgentRun) ([]
 	return partial(ctx, v, err)
 }
 
+// Media is the resolver for the media field.
+func (r *agentRunResolver) Media(ctx context.Context, obj *models.AgentRun) ([]*models.Media, error) {
+	v, err := obj.Media()
+	return partial(ctx, v, err)
+}
+
+// InputMedia is the resolver for the inputMedia field.
+func (r *agentRunResolver) InputMedia(ctx context.Context, obj *models.AgentRun) ([]*models.Media, error) {
+	v, err := obj.InputMedia()
+	return partial(ctx, v, err)
+}
+
 // Runs is the resolver for the runs field.
 func (r *agentSessionResolver) Runs(ctx context.Context, obj *models.AgentSession, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error) {
 	conn, err := obj.RunConnection(pageArgs(first, after, last, before), filter)
@@ -37,6 +49,12 @@ func (r *agentSessionResolver) Runs(ctx context.Context, obj *models.AgentSessio
 // ChatHistory is the resolver for the chatHistory field.
 func (r *agentSessionResolver) ChatHistory(ctx context.Context, obj *models.AgentSession) ([]*models.Message, error) {
 	v, err := obj.ChatHistory()
+	return partial(ctx, v, err)
+}
+
+// Media is the resolver for the media field.
+func (r *messageResolver) Media(ctx context.Context, obj *models.Message) ([]*models.Media, error) {
+	v, err := obj.Media()
 	return partial(ctx, v, err)
 }
 
@@ -106,6 +124,17 @@ func (r *mutationResolver) DeleteSessions(ctx context.Context, input models.Dele
 		return nil, err
 	}
 	return &models.DeleteSessionsPayload{DeletedSessionIds: deleted, NotFoundSessionIds: notFound, ClientMutationID: input.ClientMutationID}, nil
+}
+
+// Record is the resolver for the record field.
+func (r *offloadedResultResolver) Record(ctx context.Context, obj *models.OffloadedResult) (*models.StoredToolResult, error) {
+	_, row, err := r.toolResult(ctx, obj)
+	return row, err
+}
+
+// FullContent is the resolver for the fullContent field.
+func (r *offloadedResultResolver) FullContent(ctx context.Context, obj *models.OffloadedResult) (*string, error) {
+	return r.toolResultContent(ctx, obj)
 }
 
 // Session is the resolver for the session field.
@@ -208,6 +237,18 @@ func (r *teamRunResolver) Events(ctx context.Context, obj *models.TeamRun) ([]mo
 	return partial(ctx, v, err)
 }
 
+// Media is the resolver for the media field.
+func (r *teamRunResolver) Media(ctx context.Context, obj *models.TeamRun) ([]*models.Media, error) {
+	v, err := obj.Media()
+	return partial(ctx, v, err)
+}
+
+// InputMedia is the resolver for the inputMedia field.
+func (r *teamRunResolver) InputMedia(ctx context.Context, obj *models.TeamRun) ([]*models.Media, error) {
+	v, err := obj.InputMedia()
+	return partial(ctx, v, err)
+}
+
 // MemberRuns is the resolver for the memberRuns field.
 func (r *teamRunResolver) MemberRuns(ctx context.Context, obj *models.TeamRun) ([]models.Run, error) {
 	v, err := obj.MemberRuns()
@@ -244,6 +285,18 @@ func (r *workflowRunResolver) Events(ctx context.Context, obj *models.WorkflowRu
 	return partial(ctx, v, err)
 }
 
+// Media is the resolver for the media field.
+func (r *workflowRunResolver) Media(ctx context.Context, obj *models.WorkflowRun) ([]*models.Media, error) {
+	v, err := obj.Media()
+	return partial(ctx, v, err)
+}
+
+// InputMedia is the resolver for the inputMedia field.
+func (r *workflowRunResolver) InputMedia(ctx context.Context, obj *models.WorkflowRun) ([]*models.Media, error) {
+	v, err := obj.InputMedia()
+	return partial(ctx, v, err)
+}
+
 // Steps is the resolver for the steps field.
 func (r *workflowRunResolver) Steps(ctx context.Context, obj *models.WorkflowRun) ([]*models.StepResult, error) {
 	v, err := obj.Steps()
@@ -274,8 +327,14 @@ func (r *Resolver) AgentRun() AgentRunResolver { return &agentRunResolver{r} }
 // AgentSession returns AgentSessionResolver implementation.
 func (r *Resolver) AgentSession() AgentSessionResolver { return &agentSessionResolver{r} }
 
+// Message returns MessageResolver implementation.
+func (r *Resolver) Message() MessageResolver { return &messageResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
+// OffloadedResult returns OffloadedResultResolver implementation.
+func (r *Resolver) OffloadedResult() OffloadedResultResolver { return &offloadedResultResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -295,7 +354,9 @@ func (r *Resolver) WorkflowSession() WorkflowSessionResolver { return &workflowS
 type (
 	agentRunResolver        struct{ *Resolver }
 	agentSessionResolver    struct{ *Resolver }
+	messageResolver         struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
+	offloadedResultResolver struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	teamRunResolver         struct{ *Resolver }
 	teamSessionResolver     struct{ *Resolver }

@@ -130,5 +130,6 @@ func extensions(opts Options) []graphql.HandlerExtension {
 		operationLimits{maxDepth: opts.MaxDepth, complexityLimit: opts.ComplexityLimit, noIntrospection: opts.DisableIntrospection},
 		extension.FixedComplexityLimit(opts.ComplexityLimit),
 		aliasLimit{max: opts.MaxAliases},
-		accessControl{})
+		accessControl{},
+		toolResultBudget{})
 }

@@ -129,3 +129,26 @@ func (d *OrderDirection) UnmarshalGQL(v any) (err error) {
 	*d, err = enumValue(v, AllOrderDirection, "OrderDirection")
 	return err
 }
+
+// MediaKind is what a media object is: the Agno class it was stored from.
+type MediaKind string
+
+// The media kinds.
+const (
+	MediaKindImage MediaKind = "IMAGE"
+	MediaKindVideo MediaKind = "VIDEO"
+	MediaKindAudio MediaKind = "AUDIO"
+	MediaKindFile  MediaKind = "FILE"
+)
+
+// AllMediaKind lists the media kinds.
+var AllMediaKind = []MediaKind{MediaKindImage, MediaKindVideo, MediaKindAudio, MediaKindFile}
+
+// MarshalGQL writes the enum value.
+func (k MediaKind) MarshalGQL(w io.Writer) { writeEnum(w, string(k)) }
+
+// UnmarshalGQL reads the enum value.
+func (k *MediaKind) UnmarshalGQL(v any) (err error) {
+	*k, err = enumValue(v, AllMediaKind, "MediaKind")
+	return err
+}

@@ -91,6 +91,7 @@ type ToolCall struct {
 // most of them null, and a dashboard reads two or three.
 type ToolExecution struct {
 	doc object
+	run *RunCore
 }
 
 // ToolCallID returns tool_call_id.
@@ -116,6 +117,12 @@ func (t *ToolExecution) DurationSeconds() *float64 { return t.doc.object("metric
 
 // CreatedAt returns created_at.
 func (t *ToolExecution) CreatedAt() *time.Time { return t.doc.epoch("created_at") }
+
+// OffloadedResult returns the envelope Agno v3 stored in place of the result
+// (offload_tool_results); nil when the result is not one.
+func (t *ToolExecution) OffloadedResult() *OffloadedResult {
+	return parseOffloadedResult(t.doc.value("result"), t.run)
+}
 
 // StepResult is one entry of a workflow run's step_results.
 type StepResult struct {

@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -226,7 +227,7 @@ func (r *RunCore) messages() ([]*Message, error) {
 		r.msgs = make([]*Message, len(objs))
 		all := make([]Message, len(objs))
 		for i, o := range objs {
-			all[i] = Message{doc: o, raw: raws[i], role: o.text("role")}
+			all[i] = Message{doc: o, raw: raws[i], role: o.text("role"), run: r}
 			r.msgs[i] = &all[i]
 		}
 	})
@@ -253,7 +254,7 @@ func (r *RunCore) Tools() ([]*ToolExecution, error) {
 	objs, _, err := r.objects("tools")
 	out := make([]*ToolExecution, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, &ToolExecution{doc: o})
+		out = append(out, &ToolExecution{doc: o, run: r})
 	}
 	return out, err
 }
@@ -269,6 +270,31 @@ func (r *RunCore) Events() ([]JSON, error) {
 		out[i] = JSON(raw)
 	}
 	return out, nil
+}
+
+// Media returns the media attached to the run's output: images, videos,
+// audio and files, in that order.
+func (r *RunCore) Media() ([]*Media, error) {
+	return mediaLists(r.doc, outputMediaKeys, "", r.corruptKey)
+}
+
+// InputMedia returns the media given to an agent or team run (Agno's
+// RunInput: input.images, input.videos, input.audios, input.files); none for
+// a workflow run, whose input is the workflow's own value.
+func (r *RunCore) InputMedia() ([]*Media, error) {
+	if r.TypeName() == "WorkflowRun" {
+		return []*Media{}, nil
+	}
+	input, err := nestedObject(r.doc.value("input"))
+	if err != nil {
+		return []*Media{}, r.corruptKey("input", err)
+	}
+	return mediaLists(input, inputMediaKeys, "input.", r.corruptKey)
+}
+
+// ResponseAudio returns response_audio, the model's audio response.
+func (r *RunCore) ResponseAudio() (*Media, error) {
+	return singleMedia(r.doc, "response_audio", MediaKindAudio, r.corruptKey)
 }
 
 // Steps returns step_results.
@@ -366,6 +392,7 @@ type Message struct {
 	doc  object
 	raw  json.RawMessage
 	role string // read once: filters, derivations and the field all need it, and Agno stores it after the content
+	run  *RunCore
 }
 
 // ID returns id.
@@ -403,6 +430,32 @@ func (m *Message) CreatedAt() *time.Time { return m.doc.epoch("created_at") }
 
 // Raw returns the whole stored message.
 func (m *Message) Raw() JSON { return JSON(m.raw) }
+
+// Media returns the media attached to the message: images, videos, audio
+// and files, in that order.
+func (m *Message) Media() ([]*Media, error) {
+	return mediaLists(m.doc, outputMediaKeys, "", m.corruptKey)
+}
+
+// AudioOutput returns audio_output, the model's audio output.
+func (m *Message) AudioOutput() (*Media, error) {
+	return singleMedia(m.doc, "audio_output", MediaKindAudio, m.corruptKey)
+}
+
+// OffloadedResult returns the envelope Agno v3 stored in place of the
+// content (offload_tool_results); nil when the content is not one.
+func (m *Message) OffloadedResult() *OffloadedResult {
+	return parseOffloadedResult(m.doc.value("content"), m.run)
+}
+
+// corruptKey reports a message key that is present but of the wrong shape.
+func (m *Message) corruptKey(key string, err error) error {
+	id := "without id"
+	if s := m.ID(); s != nil {
+		id = fmt.Sprintf("%q", *s)
+	}
+	return corrupt(err, "%s of message %s of run %q in session %q cannot be read", key, id, m.run.runID(), m.run.session.row.SessionID)
+}
 
 // ToolCalls returns the OpenAI-style tool_calls; entries of another shape are skipped.
 func (m *Message) ToolCalls() []*ToolCall {
