@@ -192,9 +192,7 @@ func pyNumberRepr(literal string) (string, error) {
 	return literal, nil
 }
 
-// pyFloatRepr is Python's float.__repr__: the shortest round-trip digits, in scientific
-// notation when the decimal exponent is below -4 or at least 16, else positional with ".0"
-// for integral values.
+// pyFloatRepr is Python's float.__repr__ (see appendPythonFloat), with inf for infinities.
 func pyFloatRepr(f float64) string {
 	if math.IsInf(f, 0) {
 		if f > 0 {
@@ -202,16 +200,7 @@ func pyFloatRepr(f float64) string {
 		}
 		return "-inf"
 	}
-	sci := strconv.FormatFloat(f, 'e', -1, 64) // Python's exponent format too: "1e+16", "1.5e-05"
-	exp, _ := strconv.Atoi(sci[strings.IndexByte(sci, 'e')+1:])
-	if exp < -4 || exp >= 16 {
-		return sci
-	}
-	pos := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.Contains(pos, ".") {
-		pos += ".0"
-	}
-	return pos
+	return string(appendPythonFloat(nil, f))
 }
 
 // writeJSON writes v as json.dumps(v, indent=indent) does, or as indent=None when indent is 0.
