@@ -21,8 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"sessiongraph/config"
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/telemetry"
@@ -159,9 +159,10 @@ func (a *app) observe(ctx context.Context) error {
 	return nil
 }
 
-// prepareDemo writes the generated dataset into table in a fresh SQLite
-// file, half of it double-encoded like Agno up to 2.9 and half plain like
-// later Agno, and returns the file's path.
+// prepareDemo writes the realistic dataset into table in a fresh SQLite
+// file in Agno 3's layout (the runs in the runs table), the session columns
+// of half of it double-encoded like Agno up to 2.9 and early 3.0 and half
+// plain like later Agno, and returns the file's path.
 func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 	dir, err := os.MkdirTemp("", "sessiongraph-demo-")
 	if err != nil {
@@ -169,20 +170,20 @@ func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 	}
 	a.cleanup = append(a.cleanup, func() { _ = os.RemoveAll(dir) })
 	path := filepath.Join(dir, "demo.db")
-	s, err := db.Open(ctx, db.Options{URL: path, Table: table})
+	s, err := db.Open(ctx, db.Options{URL: path, Table: table, CreateLayout: db.LayoutV3})
 	if err != nil {
 		return "", err
 	}
 	defer s.Close()
-	rows := demo.Generate(1, 500, time.Now())
-	half := len(rows) / 2
-	if err := s.InsertRows(ctx, rows[:half], db.DoubleEncoded); err != nil {
+	sessions := dataset.Generate(dataset.Realistic(1, 500, time.Now()))
+	half := len(sessions) / 2
+	if err := dataset.Insert(ctx, s, sessions[:half], db.DoubleEncoded); err != nil {
 		return "", err
 	}
-	if err := s.InsertRows(ctx, rows[half:], db.PlainJSON); err != nil {
+	if err := dataset.Insert(ctx, s, sessions[half:], db.PlainJSON); err != nil {
 		return "", err
 	}
-	slog.Info("demo dataset ready", "sessions", len(rows), "file", path)
+	slog.Info("demo dataset ready", "sessions", len(sessions), "file", path)
 	return path, nil
 }
 

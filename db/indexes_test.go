@@ -7,8 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
 )
@@ -17,7 +17,7 @@ import (
 // own word (EXPLAIN), that each order and filter combination the indexes
 // are for reads a deep page from its index.
 func TestRecommendedIndexesServeEveryListing(t *testing.T) {
-	rows := demo.Generate(11, 3000, time.Unix(1760000000, 0))
+	rows := dataset.Rows(dataset.Realistic(11, 3000, time.Unix(1760000000, 0)))
 	agent, team := models.SessionTypeAgent, models.SessionTypeTeam
 	str := func(s string) *string { return &s }
 	created := models.DefaultSessionOrder

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
 )
 
 func TestListSessionsReadsOnlyTheColumnsAskedFor(t *testing.T) {
-	rows := demo.Generate(3, 200, time.Unix(1760000000, 0))
+	rows := dataset.Rows(dataset.Realistic(3, 200, time.Unix(1760000000, 0)))
 	names := models.SessionColumns{SessionData: true, WorkflowData: true, NameRuns: true}
 	first := 100
 	for _, b := range agnotest.Backends(t, rows, agnotest.SliceAllRuns) {

@@ -18,12 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/agnotest"
-	"sessiongraph/models"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded examples of cookbook.md from the files under cookbook/")
@@ -577,25 +576,26 @@ func sessionRefs(v any) []sessionRef {
 	return refs
 }
 
-var demoRows = sync.OnceValue(func() []models.SessionRow { return demo.Generate(1, 500, time.Now()) })
+var demoSessions = sync.OnceValue(func() []dataset.Session { return dataset.Generate(dataset.Realistic(1, 500, time.Now())) })
 
 // newDemoHandler serves a fresh SQLite copy of the demo dataset exactly as
-// `go run . --demo` builds it (seed 1, 500 sessions, half double-encoded like
-// Agno up to 2.9 and half plain), with the server's default limits.
+// `go run . --demo` builds it (seed 1, 500 sessions in Agno 3's layout, half
+// double-encoded like Agno up to 2.9 and half plain), with the server's
+// default limits.
 func newDemoHandler(t *testing.T) http.Handler {
 	t.Helper()
 	ctx := context.Background()
-	s, err := db.Open(ctx, db.Options{URL: filepath.Join(t.TempDir(), "demo.db")})
+	s, err := db.Open(ctx, db.Options{URL: filepath.Join(t.TempDir(), "demo.db"), CreateLayout: db.LayoutV3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	rows := demoRows()
-	half := len(rows) / 2
-	if err := s.InsertRows(ctx, rows[:half], db.DoubleEncoded); err != nil {
+	sessions := demoSessions()
+	half := len(sessions) / 2
+	if err := dataset.Insert(ctx, s, sessions[:half], db.DoubleEncoded); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.InsertRows(ctx, rows[half:], db.PlainJSON); err != nil {
+	if err := dataset.Insert(ctx, s, sessions[half:], db.PlainJSON); err != nil {
 		t.Fatal(err)
 	}
 	// Warnings and errors only (an INTERNAL error's cause is logged), shown with the test's output.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 )
 
@@ -18,7 +18,7 @@ import (
 // the whole runs column, on every backend, for fixtures, corrupt rows and a
 // generated dataset.
 func TestProjectedNamesMatchFullRuns(t *testing.T) {
-	rows := append(agnotest.LoadRows(t, "sessions.json"), demo.Generate(7, 300, time.Unix(1760000000, 0))...)
+	rows := append(agnotest.LoadRows(t, "sessions.json"), dataset.Rows(dataset.Realistic(7, 300, time.Unix(1760000000, 0)))...)
 	sliced := agnotest.OpenPostgres(t, agnotest.SliceAllRuns) // names from the slim runs SQL computes
 	if err := sliced.InsertRows(context.Background(), rows, db.PlainJSON); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
 )
@@ -20,7 +20,7 @@ import (
 // column, which selecting chatHistory beside it forces, for every kind of
 // argument the window handles.
 func TestRunWindowsMatchFullRuns(t *testing.T) {
-	rows := append(agnotest.LoadRows(t, "sessions.json"), demo.Generate(5, 120, time.Unix(1760000000, 0))...)
+	rows := append(agnotest.LoadRows(t, "sessions.json"), dataset.Rows(dataset.Realistic(5, 120, time.Unix(1760000000, 0)))...)
 	rows = append(rows, models.SessionRow{SessionID: "w-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1,
 		Runs: json.RawMessage(`[{"run_id": "a", "status": "COMPLETED"}, 7, {"run_id": "b", "parent_run_id": "a", "created_at": 1757000000.9, "status": "ERROR"},
 			{"run_id": "c", "parent_run_id": "", "created_at": "soon", "status": 3}]`)})

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"sessiongraph/auth"
+	data "sessiongraph/dataset"
 	"sessiongraph/db"
-	"sessiongraph/demo"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/testpg"
@@ -94,7 +94,7 @@ func soakServer(t *testing.T, dbURL string) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	rows := demo.Generate(1, 100, time.Now())
+	rows := data.Rows(data.Realistic(1, 100, time.Now()))
 	if err := store.InsertRows(ctx, rows[:50], db.DoubleEncoded); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package demo
+package dataset
 
 import (
 	"encoding/json"
@@ -24,7 +24,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := Generate(tt.seedA, 120, testNow), Generate(tt.seedB, 120, testNow)
+			a, b := Generate(Realistic(tt.seedA, 120, testNow)), Generate(Realistic(tt.seedB, 120, testNow))
 			if got := reflect.DeepEqual(a, b); got != tt.same {
 				t.Fatalf("rows equal = %v, want %v", got, tt.same)
 			}
@@ -34,26 +34,27 @@ func TestGenerateIsDeterministic(t *testing.T) {
 
 func TestGenerateReturnsNRows(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 200} {
-		if got := len(Generate(3, n, testNow)); got != n {
-			t.Errorf("Generate(3, %d) returned %d rows", n, got)
+		if got := len(Generate(Realistic(3, n, testNow))); got != n {
+			t.Errorf("Realistic(3, %d) has %d sessions", n, got)
 		}
 	}
 }
 
 // decoded is a generated row with its runs parsed.
 type decoded struct {
-	row  models.SessionRow
-	runs []map[string]any
+	row     models.SessionRow
+	runs    []map[string]any
+	runRows []models.RunRow
 }
 
 func generateDecoded(t *testing.T, seed int64, n int) []decoded {
 	t.Helper()
 	var out []decoded
-	for _, row := range Generate(seed, n, testNow) {
-		d := decoded{row: row}
-		if row.Runs != nil {
-			if err := json.Unmarshal(row.Runs, &d.runs); err != nil {
-				t.Fatalf("session %s: runs: %v", row.SessionID, err)
+	for _, s := range Generate(Realistic(seed, n, testNow)) {
+		d := decoded{row: s.Row, runRows: s.Runs}
+		if s.Row.Runs != nil {
+			if err := json.Unmarshal(s.Row.Runs, &d.runs); err != nil {
+				t.Fatalf("session %s: runs: %v", s.Row.SessionID, err)
 			}
 		}
 		out = append(out, d)
@@ -145,6 +146,9 @@ func TestGeneratedRows(t *testing.T) {
 					t.Errorf("run %v created_at %v outside the session", run["run_id"], run["created_at"])
 				}
 			})
+		}},
+		{"the runs-table rows are the runs array's elements, as Agno 3's migration splits it", func(t *testing.T, d decoded) {
+			checkRunRows(t, Session{Row: d.row, Runs: d.runRows})
 		}},
 		{"every run belongs to the session", func(t *testing.T, d decoded) {
 			everyRun(d.runs, func(run map[string]any) {
@@ -351,7 +355,7 @@ func TestGeneratedRowsCoverTheRareShapes(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		t.Run("Generate(1, 200) has "+tt.name, func(t *testing.T) {
+		t.Run("Realistic(1, 200) has "+tt.name, func(t *testing.T) {
 			for _, d := range rows {
 				if tt.has(d) {
 					return
@@ -364,7 +368,7 @@ func TestGeneratedRowsCoverTheRareShapes(t *testing.T) {
 
 func TestSessionKindsFollowTheIntendedMix(t *testing.T) {
 	counts := map[string]int{}
-	rows := Generate(1, 1000, testNow)
+	rows := Rows(Realistic(1, 1000, testNow))
 	for _, row := range rows {
 		counts[row.SessionType]++
 	}
@@ -376,8 +380,8 @@ func TestSessionKindsFollowTheIntendedMix(t *testing.T) {
 	}
 }
 
-func BenchmarkGenerate1000(b *testing.B) {
+func BenchmarkRealistic1000(b *testing.B) {
 	for b.Loop() {
-		Generate(1, 1000, testNow)
+		Generate(Realistic(1, 1000, testNow))
 	}
 }

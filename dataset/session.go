@@ -1,42 +1,15 @@
-// Package demo generates the dataset that `sessiongraph --demo` serves: agno_sessions
-// rows for agent, team and workflow sessions in the exact JSON shapes Agno 2.9
-// stores, with canned but realistic conversations, tool calls, metrics and the
-// odd corners real tables have (failed and cancelled runs, a paused run, SQL NULL
-// next to JSON null, legacy rows without updated_at).
-package demo
+package dataset
 
 import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"sessiongraph/models"
 )
-
-// Generate returns n agno_sessions rows in Agno 2.9's exact stored shapes, the same
-// for the same seed; timestamps are epoch seconds spread over the 90 days before now.
-func Generate(seed int64, n int, now time.Time) []models.SessionRow {
-	plans := planSessions(seed, max(n, 0))
-	rows := make([]models.SessionRow, len(plans))
-	// Each session draws from its own random stream, so building them in
-	// parallel gives the same rows as building them one after the other.
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(plans)/50))
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(plans); i += workers {
-				rows[i] = newSessionBuilder(seed, i, now, &plans[i]).row()
-			}
-		})
-	}
-	wg.Wait()
-	return rows
-}
 
 const (
 	kindAgent    = "agent"
@@ -47,8 +20,6 @@ const (
 	statusError     = "ERROR"
 	statusCancelled = "CANCELLED"
 	statusPaused    = "PAUSED"
-
-	day = int64(24 * 60 * 60)
 )
 
 // jsonNull is what Agno writes for a Python None in a JSON column.
@@ -61,132 +32,39 @@ type sessionPlan struct {
 	team     *teamSpec
 	workflow *workflowSpec
 	userID   *string
-	// turns is the number of user turns (agent and team) or workflow runs;
-	// 0 is a session created through POST /sessions that never ran.
-	turns       int
-	runsSQLNull bool // with turns == 0: runs is SQL NULL rather than JSON null
+	// turns is the number of user turns (agent and team) or workflow runs.
+	turns int
+	// neverRan: a session created through POST /sessions that never ran.
+	neverRan    bool
+	runsSQLNull bool // with neverRan: runs is SQL NULL rather than JSON null
 	named       bool // session_data.session_name is set
 	legacy      bool // an old row: updated_at, metadata and (agent, team) summary are SQL NULL
 	pause       bool // the last run pauses for a tool confirmation
 	noInput     bool // the first workflow run has no input
 }
 
-// planSessions draws the session kinds, components, users and sizes in one
-// sequential pass, so the rarities (paused runs, a workflow run without input,
-// runs that are SQL NULL) land on predictable sessions.
-func planSessions(seed int64, n int) []sessionPlan {
-	r := rand.New(rand.NewPCG(splitmix(uint64(seed)), 0x5e55))
-	plans := make([]sessionPlan, n)
-	paused := map[*agentSpec]bool{}
-	noInputDone := false
-	emptySessions := 0
-	for i := range plans {
-		p := &plans[i]
-		switch x := r.Float64(); {
-		case x < 0.55:
-			p.kind = kindAgent
-			p.agent = pickWeighted(r, agents, func(a *agentSpec) int { return a.weight })
-		case x < 0.80:
-			p.kind = kindTeam
-			p.team = pickWeighted(r, teams, func(t *teamSpec) int { return t.weight })
-		default:
-			p.kind = kindWorkflow
-			p.workflow = pickWeighted(r, workflows, func(w *workflowSpec) int { return w.weight })
-		}
-		if r.Float64() >= 0.05 {
-			u := pickWeighted(r, users, func(u user) int { return u.weight }).id
-			p.userID = &u
-		}
-		p.turns = pickTurns(r, p.kind)
-		if p.turns == 0 {
-			p.runsSQLNull = emptySessions%2 == 0
-			emptySessions++
-		}
-		p.named = r.Float64() < 0.4
-		p.legacy = r.Float64() < 0.03
-		// The paused turn follows up on an earlier one ("book that flight").
-		if p.agent != nil && p.agent.pause != nil && p.turns >= 2 && !paused[p.agent] {
-			p.pause = true
-			paused[p.agent] = true
-		}
-		if p.workflow == blogWriter && p.turns > 0 && !noInputDone {
-			p.noInput = true
-			noInputDone = true
-		}
-	}
-	return plans
-}
-
-// pickTurns returns how many turns a session has: mostly short, a long tail,
-// and about 3% never ran.
-func pickTurns(r *rand.Rand, kind string) int {
-	if r.Float64() < 0.03 {
-		return 0
-	}
-	switch kind {
-	case kindTeam:
-		return 1 + pickIndex(r, []int{45, 30, 15, 10})
-	case kindWorkflow:
-		return 1 + pickIndex(r, []int{60, 25, 15})
-	default:
-		return 1 + pickIndex(r, []int{25, 22, 18, 12, 9, 7, 4, 3})
-	}
-}
-
-func pickIndex(r *rand.Rand, weights []int) int {
-	total := 0
-	for _, w := range weights {
-		total += w
-	}
-	x := r.IntN(total)
-	for i, w := range weights {
-		if x < w {
-			return i
-		}
-		x -= w
-	}
-	return len(weights) - 1
-}
-
-func pickWeighted[T any](r *rand.Rand, items []T, weight func(T) int) T {
-	weights := make([]int, len(items))
-	for i, it := range items {
-		weights[i] = weight(it)
-	}
-	return items[pickIndex(r, weights)]
-}
-
-func pick[T any](r *rand.Rand, items []T) T {
-	return items[r.IntN(len(items))]
-}
-
-// splitmix is SplitMix64's finaliser; it turns nearby seeds into unrelated streams.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
-}
-
-// sessionBuilder generates one session from its plan. Every session has its own
-// random stream, so its content does not depend on the sessions before it.
+// sessionBuilder generates one session from its plan, drawing from the
+// session's own random stream.
 type sessionBuilder struct {
 	r    *rand.Rand
 	p    *sessionPlan
 	id   string
 	user string // "" when the session has no user
 	v    *vars
-	// sessionState is the component's session_state, nil when it keeps none.
-	sessionState object
+	// state is the component's session_state, nil when it keeps none.
+	state object
+	// stateJSON is state encoded once, for every run that repeats it.
+	stateJSON json.RawMessage
 	// clock is the current time in the session, in seconds.
 	clock float64
 	// gaps are the pauses before each turn after the first, drawn up front so the
 	// session can be placed to end before now.
 	gaps    []int64
-	metrics sessionMetrics
+	runs    *models.RunsBuilder
+	metrics models.SessionMetricsDoc
 	// history holds the user, assistant and tool messages of each completed
 	// turn, for components that replay history.
-	history [][]message
+	history [][]models.MessageDoc
 	// titles are the session name candidates (exchange titles); summaries
 	// and topics feed the session summary.
 	titles    []string
@@ -194,69 +72,65 @@ type sessionBuilder struct {
 	topics    []string
 }
 
-func newSessionBuilder(seed int64, index int, now time.Time, p *sessionPlan) *sessionBuilder {
-	r := rand.New(rand.NewPCG(splitmix(uint64(seed)), splitmix(uint64(seed)^uint64(index+1)*0x9e3779b97f4a7c15)))
+// newSessionBuilder starts a session: its id is the stream's first draw.
+func newSessionBuilder(r *rand.Rand, p *sessionPlan) *sessionBuilder {
 	b := &sessionBuilder{r: r, p: p}
 	b.id = b.uuid()
-	if p.userID != nil {
-		b.user = *p.userID
-	}
-	span := int64(0)
-	for t := 1; t < p.turns; t++ {
-		gap := 20 + r.Int64N(15*60)
-		if r.Float64() < 0.1 && span < day {
-			gap = 2*60*60 + r.Int64N(18*60*60)
-		}
-		b.gaps = append(b.gaps, gap)
-		span += gap + 300
-	}
-	// The last turn may start up to ~5 minutes after the previous one ends; keep
-	// the whole session, including its final run, before now.
-	latest := now.Unix() - span - 600
-	start := latest - r.Int64N(90*day-span-600)
-	b.clock = float64(start) + r.Float64()*0.9
-	b.v = newVars(r, start)
 	return b
 }
 
-// row generates the session and returns it as a table row.
-func (b *sessionBuilder) row() models.SessionRow {
+// start places the session's first turn at start (+frac seconds) and draws
+// the values its text talks about.
+func (b *sessionBuilder) start(start int64, frac float64) {
+	b.clock = float64(start) + frac
+	b.v = newVars(b.r, start)
+}
+
+// session generates the session's runs and columns.
+func (b *sessionBuilder) session() Session {
 	p := b.p
+	if p.userID != nil {
+		b.user = *p.userID
+	}
+	b.runs = models.NewRunsBuilder(p.userID)
 	row := models.SessionRow{SessionID: b.id, SessionType: p.kind, UserID: p.userID, CreatedAt: int64(b.clock)}
 	if b.r.Float64() < 0.7 {
-		b.sessionState = b.state()
+		b.state = b.componentState()
+		if b.state != nil {
+			b.stateJSON = mustJSON(b.state)
+		}
 	}
-	var runs []any
 	switch p.kind {
 	case kindAgent:
 		row.AgentID = ptr(p.agent.id)
-		runs = b.agentSession(p.agent)
+		b.agentSession(p.agent)
 	case kindTeam:
 		row.TeamID = ptr(p.team.id)
-		runs = b.teamSession(p.team)
+		b.teamSession(p.team)
 	case kindWorkflow:
 		row.WorkflowID = ptr(p.workflow.id)
-		runs = b.workflowSession(p.workflow)
+		b.workflowSession(p.workflow)
 	}
 	updated := int64(b.clock)
 	row.UpdatedAt = &updated
+	runs, runRows := b.runs.Finish()
 
-	if p.turns == 0 {
+	if p.neverRan {
 		b.fillNeverRun(&row)
-		return row
+		return Session{Row: row}
 	}
-	row.Runs = mustJSON(runs)
-	row.SessionData = mustJSON(b.sessionData())
+	row.Runs = runs
+	row.SessionData = b.sessionData()
 	row.Metadata = b.metadata()
 	switch p.kind {
 	case kindAgent:
-		row.AgentData = mustJSON(componentData{Name: p.agent.name, AgentID: p.agent.id, Model: p.agent.model.data()})
+		row.AgentData = (&models.ComponentDataDoc{Name: p.agent.name, AgentID: p.agent.id, Model: p.agent.model.doc()}).AppendJSON(nil)
 		row.Summary = b.summary()
 	case kindTeam:
-		row.TeamData = mustJSON(componentData{Name: p.team.name, TeamID: p.team.id, Model: p.team.model.data()})
+		row.TeamData = (&models.ComponentDataDoc{Name: p.team.name, TeamID: p.team.id, Model: p.team.model.doc()}).AppendJSON(nil)
 		row.Summary = b.summary()
 	case kindWorkflow:
-		row.WorkflowData = mustJSON(b.workflowData())
+		row.WorkflowData = b.workflowData()
 		row.Summary = jsonNull
 	}
 	if p.legacy {
@@ -266,7 +140,7 @@ func (b *sessionBuilder) row() models.SessionRow {
 			row.Summary = nil
 		}
 	}
-	return row
+	return Session{Row: row, Runs: runRows}
 }
 
 // fillNeverRun fills a session created through POST /sessions that has no runs:
@@ -280,27 +154,24 @@ func (b *sessionBuilder) fillNeverRun(row *models.SessionRow) {
 	} else {
 		row.Runs = jsonNull
 	}
-	var data object
-	if b.sessionState != nil && b.r.Float64() < 0.3 {
-		data = append(data, field{"session_state", b.sessionState})
+	var data models.SessionDataDoc
+	if b.state != nil && b.r.Float64() < 0.3 {
+		data.State = b.stateJSON
 	}
 	if p.named {
-		data = append(data, field{"session_name", pick(b.r, newSessionNames)})
+		data.Name = ptr(pick(b.r, newSessionNames))
 	}
+	given := data.State != nil || data.Name != nil
 	switch p.kind {
 	case kindWorkflow:
-		if data == nil {
-			data = object{}
-		}
-		row.SessionData = mustJSON(data)
+		row.SessionData = data.AppendJSON(nil)
 		row.WorkflowData = json.RawMessage("{}")
 		row.Metadata = json.RawMessage("{}")
 		row.Summary = jsonNull
 	default:
-		if data == nil {
-			row.SessionData = jsonNull
-		} else {
-			row.SessionData = mustJSON(data)
+		row.SessionData = jsonNull
+		if given {
+			row.SessionData = data.AppendJSON(nil)
 		}
 		if p.kind == kindAgent {
 			row.AgentData = jsonNull
@@ -315,20 +186,16 @@ func (b *sessionBuilder) fillNeverRun(row *models.SessionRow) {
 var newSessionNames = []string{"New conversation", "Scratchpad", "Q&A for onboarding", "Draft — do not delete", "Kundenanfrage Müller"}
 
 // sessionData is session_data after the runs: state, accumulated metrics and,
-// when the user renamed the session, its name (set last, so it comes last).
-func (b *sessionBuilder) sessionData() object {
-	var data object
-	if b.sessionState != nil {
-		data = append(data, field{"session_state", b.sessionState})
-	}
-	data = append(data, field{"session_metrics", b.metrics})
+// when the user renamed the session, its name.
+func (b *sessionBuilder) sessionData() json.RawMessage {
+	data := models.SessionDataDoc{State: b.stateJSON, Metrics: &b.metrics}
 	if b.p.named && len(b.titles) > 0 {
-		data = append(data, field{"session_name", b.titles[0]})
+		data.Name = &b.titles[0]
 	}
-	return data
+	return data.AppendJSON(nil)
 }
 
-func (b *sessionBuilder) state() object {
+func (b *sessionBuilder) componentState() object {
 	var f func(*vars) object
 	switch b.p.kind {
 	case kindAgent:
@@ -371,18 +238,18 @@ func (b *sessionBuilder) summary() json.RawMessage {
 	if len(b.summaries) > 1 {
 		text += " Later: " + b.summaries[len(b.summaries)-1]
 	}
-	// SessionSummary.updated_at is datetime.now().isoformat(): local, naive, microseconds.
+	// SessionSummary.updated_at is datetime.now().isoformat(): local and naive.
 	at := time.Unix(int64(b.clock)+1, int64(b.r.IntN(1_000_000))*1000).UTC()
-	return mustJSON(sessionSummary{Summary: text, Topics: b.topics, UpdatedAt: at.Format("2006-01-02T15:04:05.000000")})
+	return (&models.SessionSummaryDoc{Summary: text, Topics: b.topics, UpdatedAt: models.PythonNaiveISOFormat(at)}).AppendJSON(nil)
 }
 
-func (b *sessionBuilder) workflowData() workflowData {
+func (b *sessionBuilder) workflowData() json.RawMessage {
 	w := b.p.workflow
-	data := workflowData{WorkflowID: w.id, Name: w.name}
+	data := models.WorkflowDataDoc{WorkflowID: w.id, Name: w.name}
 	for _, s := range w.steps {
-		data.Steps = append(data.Steps, stepData{Name: s.name, Description: s.description, Type: "Step"})
+		data.Steps = append(data.Steps, models.WorkflowStepDataDoc{Name: s.name, Description: s.description, Type: "Step"})
 	}
-	return data
+	return data.AppendJSON(nil)
 }
 
 // advance moves the session clock to the start of the next turn.
@@ -414,10 +281,10 @@ func (b *sessionBuilder) note(title, summary string, topics []string) {
 
 // replay returns copies of the messages of the last completed turns, marked
 // from_history the way Agno tags history added to the context.
-func (b *sessionBuilder) replay() []message {
+func (b *sessionBuilder) replay() []models.MessageDoc {
 	const historyRuns = 3
 	from := max(0, len(b.history)-historyRuns)
-	var out []message
+	var out []models.MessageDoc
 	for _, msgs := range b.history[from:] {
 		for _, m := range msgs {
 			m.FromHistory = true
@@ -428,8 +295,8 @@ func (b *sessionBuilder) replay() []message {
 }
 
 // remember stores a completed turn's non-system messages for later replay.
-func (b *sessionBuilder) remember(msgs []message) {
-	var keep []message
+func (b *sessionBuilder) remember(msgs []models.MessageDoc) {
+	var keep []models.MessageDoc
 	for _, m := range msgs {
 		if m.Role != "system" && !m.FromHistory {
 			keep = append(keep, m)
@@ -461,28 +328,6 @@ func (b *sessionBuilder) fillValue(v any) any {
 // uuid returns a random version 4 UUID from the session's stream.
 func (b *sessionBuilder) uuid() string {
 	return formatUUID(b.r.Uint64(), b.r.Uint64())
-}
-
-// formatUUID formats 128 random bits as a version 4 UUID.
-func formatUUID(hi, lo uint64) string {
-	const hexDigits = "0123456789abcdef"
-	hi = hi&^(0xf<<12) | 0x4<<12       // version 4
-	lo = lo&^(0x3<<62) | uint64(2)<<62 // RFC 4122 variant
-	var out [36]byte
-	pos := 0
-	for i := range 32 {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			out[pos] = '-'
-			pos++
-		}
-		word, shift := hi, 60-4*i
-		if i >= 16 {
-			word, shift = lo, 60-4*(i-16)
-		}
-		out[pos] = hexDigits[(word>>shift)&0xf]
-		pos++
-	}
-	return string(out[:])
 }
 
 // toolCallID returns a provider-style tool call id ("call_…" or "toolu_01…").

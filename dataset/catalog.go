@@ -1,7 +1,10 @@
-package demo
+package dataset
 
-// The components (agents, teams, workflows) the demo dataset pretends to have
-// run, with the models they use. Canned conversation text lives in text.go.
+// The components (agents, teams, workflows) the generated sessions pretend
+// to come from, with the models they use. Canned conversation text lives in
+// text.go.
+
+import "sessiongraph/models"
 
 // model is an LLM as Agno's Model.to_dict describes it, plus list prices used
 // to report cost (zero prices: the provider reports no cost).
@@ -25,8 +28,8 @@ var (
 		"503 UNAVAILABLE. {'error': {'code': 503, 'message': 'The model is overloaded. Please try again later.', 'status': 'UNAVAILABLE'}}"}
 )
 
-func (m model) data() *modelData {
-	return &modelData{ID: m.id, Name: m.name, Provider: m.provider}
+func (m model) doc() *models.ModelDoc {
+	return &models.ModelDoc{ID: m.id, Name: m.name, Provider: m.provider}
 }
 
 // agentSpec is a standalone agent, a team member or a workflow step agent.

@@ -1,16 +1,17 @@
-package demo
+package dataset
 
 import (
 	"bytes"
 	"encoding/json"
 	"math"
 	"time"
+
+	"sessiongraph/models"
 )
 
 // agentSession generates the runs of an agent session: a first question,
 // then new questions or short follow-ups.
-func (b *sessionBuilder) agentSession(a *agentSpec) []any {
-	var runs []any
+func (b *sessionBuilder) agentSession(a *agentSpec) {
 	order := b.r.Perm(len(a.exchanges))
 	next := 0
 	for turn := range b.p.turns {
@@ -25,29 +26,27 @@ func (b *sessionBuilder) agentSession(a *agentSpec) []any {
 			ex = &a.exchanges[order[next%len(order)]]
 			next++
 		}
-		runs = append(runs, b.agentRun(a, ex))
+		b.agentRun(a, ex)
 	}
-	return runs
 }
 
 // agentRun generates one run of a standalone agent.
-func (b *sessionBuilder) agentRun(a *agentSpec, ex *exchange) *agentRun {
-	run := &agentRun{
+func (b *sessionBuilder) agentRun(a *agentSpec, ex *exchange) {
+	run := &models.AgentRunDoc{
 		RunID: b.uuid(), AgentID: a.id, AgentName: a.name, SessionID: b.id, UserID: b.user,
 		ContentType: "str", Model: a.model.id, ModelProvider: a.model.provider,
-		SessionState: b.sessionState, CreatedAt: int64(b.clock),
+		SessionState: b.stateJSON, CreatedAt: int64(b.clock),
 	}
 	ask := b.fill(ex.ask)
-	run.Input = &runInput{InputContent: ask}
+	run.Input = ask
 	calls := b.toolRuns(ex.calls)
 	answer := b.fill(ex.answer)
-	var structured object
+	var structured json.RawMessage
 	if ex.output != nil {
-		var class string
-		class, structured = ex.output(b.v)
-		structured = b.fillValue(structured).(object)
+		class, content := ex.output(b.v)
+		structured = mustJSON(b.fillValue(content))
 		run.ContentType = class
-		answer = string(mustJSON(structured))
+		answer = string(structured)
 	}
 	plan := conversationPlan{model: a.model, system: a.instructions, user: ask, calls: calls, answer: answer}
 	if a.history {
@@ -68,7 +67,7 @@ func (b *sessionBuilder) agentRun(a *agentSpec, ex *exchange) *agentRun {
 		b.note(ex.title, ex.summary, ex.topics)
 		b.remember(conv.messages)
 	case statusPaused:
-		run.Requirements = []requirement{{ID: b.uuid(), CreatedAt: isoUTC(b.clock), ToolExecution: conv.pending}}
+		run.Requirements = []models.RequirementDoc{{ID: b.uuid(), CreatedAt: isoUTC(b.clock), ToolExecution: conv.pending}}
 		b.note(ex.title, ex.summary, ex.topics)
 	default:
 		run.Content = b.failureContent(conv.status, a.model, run.RunID)
@@ -77,8 +76,8 @@ func (b *sessionBuilder) agentRun(a *agentSpec, ex *exchange) *agentRun {
 	if a.events {
 		run.Events = b.runEvents(run)
 	}
-	b.metrics.accumulate(run.Metrics)
-	return run
+	b.metrics.Accumulate(run.Metrics)
+	b.runs.AddAgentRun(run, int64(b.clock))
 }
 
 // failureContent is what Agno stores as the content of a failed or cancelled run:
@@ -92,12 +91,12 @@ func (b *sessionBuilder) failureContent(status string, m model, runID string) st
 
 // runEvents are the events an agent with store_events keeps (RunContent deltas
 // are skipped by default).
-func (b *sessionBuilder) runEvents(run *agentRun) []runEvent {
-	base := runEvent{AgentID: run.AgentID, AgentName: run.AgentName, RunID: run.RunID, SessionID: run.SessionID}
+func (b *sessionBuilder) runEvents(run *models.AgentRunDoc) []models.RunEventDoc {
+	base := models.RunEventDoc{AgentID: run.AgentID, AgentName: run.AgentName, RunID: run.RunID, SessionID: run.SessionID}
 	started := base
 	started.CreatedAt, started.Event = run.CreatedAt, "RunStarted"
 	started.Model, started.ModelProvider = run.Model, run.ModelProvider
-	events := []runEvent{started}
+	events := []models.RunEventDoc{started}
 	for i := range run.Tools {
 		tool := &run.Tools[i]
 		e := base
@@ -125,34 +124,29 @@ func (b *sessionBuilder) runEvents(run *agentRun) []runEvent {
 }
 
 // teamSession generates the runs of a team session: for each turn, the member
-// runs the leader delegated to, then the leader's team run (Agno upserts the
+// runs the leader delegated to, then the leader's team run (Agno saves the
 // team run when it finishes, after its members).
-func (b *sessionBuilder) teamSession(t *teamSpec) []any {
-	var runs []any
+func (b *sessionBuilder) teamSession(t *teamSpec) {
 	order := b.r.Perm(len(t.exchanges))
 	for turn := range b.p.turns {
 		b.advance(turn)
-		members, run := b.teamTurn(t, &t.exchanges[order[turn%len(order)]])
-		for _, m := range members {
-			runs = append(runs, m)
-		}
-		runs = append(runs, run)
+		ex := &t.exchanges[order[turn%len(order)]]
+		b.teamTurn(t, ex, ex.delegations)
 	}
-	return runs
 }
 
-// teamTurn generates one team run and the member runs it delegated to.
-func (b *sessionBuilder) teamTurn(t *teamSpec, ex *teamExchange) ([]*agentRun, *teamRun) {
-	run := &teamRun{
+// teamTurn generates one team run and the member runs it delegates to.
+func (b *sessionBuilder) teamTurn(t *teamSpec, ex *teamExchange, delegations []delegation) {
+	run := &models.TeamRunDoc{
 		RunID: b.uuid(), TeamID: t.id, TeamName: t.name, SessionID: b.id, UserID: b.user,
 		ContentType: "str", Model: t.model.id, ModelProvider: t.model.provider,
-		MemberResponses: []*agentRun{}, SessionState: b.sessionState, CreatedAt: int64(b.clock),
+		MemberResponses: []*models.AgentRunDoc{}, SessionState: b.stateJSON, CreatedAt: int64(b.clock),
 	}
 	ask := b.fill(ex.ask)
-	run.Input = &runInput{InputContent: ask}
-	var members []*agentRun
+	run.Input = ask
+	var members []*models.AgentRunDoc
 	var calls []toolRun
-	for _, d := range ex.delegations {
+	for _, d := range delegations {
 		member := t.members[d.member]
 		task := b.fill(d.task)
 		calls = append(calls, toolRun{
@@ -184,40 +178,39 @@ func (b *sessionBuilder) teamTurn(t *teamSpec, ex *teamExchange) ([]*agentRun, *
 	if t.storeMemberResponses {
 		run.MemberResponses = members
 	}
-	b.metrics.accumulate(run.Metrics)
-	return members, run
+	b.metrics.Accumulate(run.Metrics)
+	b.runs.AddTeamRun(run, int64(b.clock))
 }
 
 // memberRun is the run of a team member doing a delegated task; it is stored
-// as its own entry of the team session's runs with parent_run_id = the team run.
-func (b *sessionBuilder) memberRun(a *agentSpec, d *delegation, task, parentRunID string) *agentRun {
-	run := &agentRun{
+// as a run of the team session of its own, with parent_run_id the team run.
+func (b *sessionBuilder) memberRun(a *agentSpec, d *delegation, task, parentRunID string) *models.AgentRunDoc {
+	run := &models.AgentRunDoc{
 		RunID: b.uuid(), AgentID: a.id, AgentName: a.name, SessionID: b.id, ParentRunID: parentRunID,
 		UserID: b.user, ContentType: "str", Model: a.model.id, ModelProvider: a.model.provider,
-		CreatedAt: int64(b.clock), Input: &runInput{InputContent: task},
+		CreatedAt: int64(b.clock), Input: task,
 	}
 	result := b.fill(d.result)
 	conv := b.converse(conversationPlan{model: a.model, system: a.instructions, user: task, calls: b.toolRuns(d.calls), answer: result})
 	run.Content, run.Status, run.Messages, run.Tools, run.Metrics = result, conv.status, conv.messages, conv.tools, conv.metrics
-	b.metrics.accumulate(run.Metrics)
+	b.metrics.Accumulate(run.Metrics)
+	b.runs.AddAgentRun(run, int64(b.clock))
 	return run
 }
 
 // workflowSession generates the workflow runs of a workflow session.
-func (b *sessionBuilder) workflowSession(w *workflowSpec) []any {
-	var runs []any
+func (b *sessionBuilder) workflowSession(w *workflowSpec) {
 	order := b.r.Perm(len(w.topics))
 	for turn := range b.p.turns {
 		b.advance(turn)
-		runs = append(runs, b.workflowRun(w, &w.topics[order[turn%len(order)]], turn == 0 && b.p.noInput))
+		b.workflowRun(w, &w.topics[order[turn%len(order)]], turn == 0 && b.p.noInput)
 	}
-	return runs
 }
 
 // workflowRun generates one workflow run with its step results and step runs.
-func (b *sessionBuilder) workflowRun(w *workflowSpec, topic *workflowTopic, noInput bool) *workflowRun {
+func (b *sessionBuilder) workflowRun(w *workflowSpec, topic *workflowTopic, noInput bool) {
 	start := b.clock
-	run := &workflowRun{
+	run := &models.WorkflowRunDoc{
 		ContentType: "str", WorkflowID: w.id, WorkflowName: w.name, RunID: b.uuid(),
 		SessionID: b.id, UserID: b.user, CreatedAt: int64(start),
 	}
@@ -228,19 +221,19 @@ func (b *sessionBuilder) workflowRun(w *workflowSpec, topic *workflowTopic, noIn
 		if topic.inputObject != nil && b.r.Float64() < 0.4 {
 			previous = b.fillValue(topic.inputObject)
 		}
-		run.Input = previous
+		run.Input = jsonValue(previous)
 	}
 	failAt := -1
 	if b.r.Float64() < 0.06 {
 		failAt = b.r.IntN(len(w.steps))
 	}
 	run.Status = statusCompleted
-	steps := object{}
-	var total runMetrics
+	var steps []models.StepMetricsDoc
+	var total models.RunMetricsDoc
 	for i, s := range w.steps {
 		output := b.fillValue(topic.outputs[i])
-		step := stepOutput{
-			Content: output, StepName: s.name, StepID: stepID(w, i), StepType: "Step",
+		step := models.StepOutputDoc{
+			Content: jsonValue(output), StepName: s.name, StepID: stepID(w, i), StepType: "Step",
 			Success: true,
 		}
 		if s.agent == nil {
@@ -262,32 +255,32 @@ func (b *sessionBuilder) workflowRun(w *workflowSpec, topic *workflowTopic, noIn
 		}
 		step.Metrics = stepRun.Metrics
 		run.StepResults = append(run.StepResults, step)
-		steps = append(steps, field{s.name, stepMetrics{StepName: s.name, ExecutorType: "agent", ExecutorName: s.agent.name, Metrics: stepRun.Metrics}})
-		total.add(stepRun.Metrics.counters)
-		total.addDetails(stepRun.Metrics.Details)
+		steps = append(steps, models.StepMetricsDoc{StepName: s.name, ExecutorType: "agent", ExecutorName: s.agent.name, Metrics: stepRun.Metrics})
+		total.Add(stepRun.Metrics.TokenCounts)
+		total.Details = models.MergeModelMetrics(total.Details, stepRun.Metrics.Details)
 		previous = output
 	}
 	if run.Status == statusCompleted {
-		run.Content = previous
-		if obj, ok := previous.(object); ok {
-			run.Content, run.ContentType = obj, w.steps[len(w.steps)-1].outputSchema
+		run.Content = jsonValue(previous)
+		if _, ok := previous.(object); ok {
+			run.ContentType = w.steps[len(w.steps)-1].outputSchema
 		}
 		b.note(topic.title, "", nil)
 	}
 	duration := roundTo(b.clock-start, 4)
-	run.Metrics = &workflowMetrics{Steps: steps, Duration: &duration}
+	run.Metrics = &models.WorkflowMetricsDoc{Steps: steps, Duration: &duration}
 	// Workflow session metrics are the sum of each run's step metrics.
-	b.metrics.accumulate(&total)
-	return run
+	b.metrics.Accumulate(&total)
+	b.runs.AddWorkflowRun(run, int64(b.clock))
 }
 
 // stepRun is the agent run of one workflow step, stored in step_executor_runs.
-func (b *sessionBuilder) stepRun(w *workflowSpec, s *workflowStep, stepID, parentRunID string, input, output any, fail bool) *agentRun {
+func (b *sessionBuilder) stepRun(w *workflowSpec, s *workflowStep, stepID, parentRunID string, input, output any, fail bool) *models.AgentRunDoc {
 	a := s.agent
-	run := &agentRun{
+	run := &models.AgentRunDoc{
 		RunID: b.uuid(), AgentID: a.id, AgentName: a.name, SessionID: b.id, ParentRunID: parentRunID,
 		WorkflowID: w.id, UserID: b.user, ContentType: "str", Model: a.model.id, ModelProvider: a.model.provider,
-		CreatedAt: int64(b.clock), WorkflowStepID: stepID, Input: &runInput{InputContent: input},
+		CreatedAt: int64(b.clock), WorkflowStepID: stepID, Input: jsonValue(input),
 	}
 	answer, textOutput := output.(string)
 	if !textOutput {
@@ -302,12 +295,12 @@ func (b *sessionBuilder) stepRun(w *workflowSpec, s *workflowStep, stepID, paren
 		plan.outcome = statusError
 	}
 	conv := b.converse(plan)
-	run.Status, run.Messages, run.Metrics = conv.status, conv.messages, conv.metrics
+	run.Status, run.Messages, run.Tools, run.Metrics = conv.status, conv.messages, conv.tools, conv.metrics
 	switch {
 	case conv.status != statusCompleted:
 		run.Content = a.model.failure
 	case !textOutput && s.outputSchema != "":
-		run.Content, run.ContentType = output, s.outputSchema
+		run.Content, run.ContentType = jsonValue(output), s.outputSchema
 	default:
 		run.Content = answer
 	}
@@ -344,7 +337,7 @@ func (b *sessionBuilder) toolRuns(steps []toolStep) []toolRun {
 	for i, s := range steps {
 		var args bytes.Buffer
 		if err := json.Compact(&args, []byte(b.fill(s.args))); err != nil {
-			panic("demo: canned tool arguments of " + s.name + " are not JSON: " + err.Error())
+			panic("dataset: canned tool arguments of " + s.name + " are not JSON: " + err.Error())
 		}
 		calls[i] = toolRun{
 			name: s.name, args: args.Bytes(), result: b.fill(s.result),
@@ -385,7 +378,7 @@ func (b *sessionBuilder) outcome(errorRate, cancelRate float64, rounds int) (str
 type conversationPlan struct {
 	model   model
 	system  string
-	history []message
+	history []models.MessageDoc
 	user    string
 	calls   []toolRun
 	answer  string
@@ -401,11 +394,11 @@ func (c *conversationPlan) fails() bool {
 
 // conversation is what a run stored: its messages, tool executions and metrics.
 type conversation struct {
-	messages []message
-	tools    []toolExecution
-	metrics  *runMetrics
+	messages []models.MessageDoc
+	tools    []models.ToolExecutionDoc
+	metrics  *models.RunMetricsDoc
 	status   string
-	pending  *toolExecution // the tool a paused run waits on
+	pending  *models.ToolExecutionDoc // the tool a paused run waits on
 }
 
 // converse plays a run's exchange with its model on the session clock: the
@@ -430,7 +423,7 @@ func (b *sessionBuilder) converse(c conversationPlan) conversation {
 		names[call.name] = true
 	}
 	context += 110 * len(names) // tool schemas
-	var usage []messageMetrics
+	var usage []models.MessageMetricsDoc
 
 	groups := groupCalls(c.calls)
 	for round, group := range groups {
@@ -438,13 +431,10 @@ func (b *sessionBuilder) converse(c conversationPlan) conversation {
 			return b.stop(conv, c, start, usage)
 		}
 		out := 12
-		var toolCalls []toolCall
+		var toolCalls []models.ToolCallDoc
 		for _, call := range group {
 			out += 18 + len(call.args)/4
-			toolCalls = append(toolCalls, toolCall{
-				ID: b.toolCallID(c.model), Type: "function",
-				Function: toolFunction{Name: call.name, Arguments: string(call.args)},
-			})
+			toolCalls = append(toolCalls, models.ToolCallDoc{ID: b.toolCallID(c.model), Name: call.name, Arguments: string(call.args)})
 		}
 		mm := b.modelCall(c.model, context, out, round > 0)
 		usage = append(usage, mm)
@@ -481,7 +471,7 @@ func (b *sessionBuilder) converse(c conversationPlan) conversation {
 }
 
 // stop ends a run that failed (the model request raised) or was cancelled.
-func (b *sessionBuilder) stop(conv conversation, c conversationPlan, start float64, usage []messageMetrics) conversation {
+func (b *sessionBuilder) stop(conv conversation, c conversationPlan, start float64, usage []models.MessageMetricsDoc) conversation {
 	conv.status = c.outcome
 	b.clock += 0.5 + b.r.Float64()*4
 	conv.metrics = runMetricsFrom(c.model, usage, b.clock-start)
@@ -489,8 +479,8 @@ func (b *sessionBuilder) stop(conv conversation, c conversationPlan, start float
 }
 
 // runTool executes one tool call on the session clock.
-func (b *sessionBuilder) runTool(call toolRun, id string) toolExecution {
-	te := toolExecution{ToolCallID: id, ToolName: call.name, ToolArgs: call.args, CreatedAt: int64(b.clock)}
+func (b *sessionBuilder) runTool(call toolRun, id string) models.ToolExecutionDoc {
+	te := models.ToolExecutionDoc{ToolCallID: id, ToolName: call.name, ToolArgs: call.args, CreatedAt: int64(b.clock)}
 	if call.confirm {
 		te.RequiresConfirmation = ptr(true)
 		return te
@@ -505,18 +495,18 @@ func (b *sessionBuilder) runTool(call toolRun, id string) toolExecution {
 		b.clock += 0.04 + b.r.Float64()*1.5
 	}
 	te.ToolCallError, te.Result = ptr(call.failed), &result
-	te.Metrics = &toolMetrics{StartTime: roundTo(started, 4), EndTime: roundTo(b.clock, 4), Duration: roundTo(b.clock-started, 4)}
+	te.Metrics = &models.ToolMetricsDoc{StartTime: roundTo(started, 4), EndTime: roundTo(b.clock, 4), Duration: roundTo(b.clock-started, 4)}
 	return te
 }
 
 // modelCall spends the time of one model request and returns its usage.
-func (b *sessionBuilder) modelCall(m model, input, output int, cached bool) messageMetrics {
+func (b *sessionBuilder) modelCall(m model, input, output int, cached bool) models.MessageMetricsDoc {
 	input += b.r.IntN(25)
 	ttft := 0.25 + b.r.Float64()*1.1
 	duration := ttft + float64(output)/m.tokensPerSecond*(0.8+0.4*b.r.Float64())
 	b.clock += duration
-	mm := messageMetrics{
-		counters:         counters{InputTokens: input, OutputTokens: output, TotalTokens: input + output},
+	mm := models.MessageMetricsDoc{
+		TokenCounts:      models.TokenCounts{InputTokens: input, OutputTokens: output, TotalTokens: input + output},
 		Duration:         roundTo(duration, 4),
 		TimeToFirstToken: roundTo(ttft, 4),
 	}
@@ -530,50 +520,22 @@ func (b *sessionBuilder) modelCall(m model, input, output int, cached bool) mess
 }
 
 // runMetricsFrom sums a run's model requests into RunMetrics.
-func runMetricsFrom(m model, usage []messageMetrics, duration float64) *runMetrics {
-	rm := &runMetrics{Duration: roundTo(duration, 4)}
+func runMetricsFrom(m model, usage []models.MessageMetricsDoc, duration float64) *models.RunMetricsDoc {
+	rm := &models.RunMetricsDoc{Duration: roundTo(duration, 4)}
 	if len(usage) == 0 {
 		return rm
 	}
 	rm.TimeToFirstToken = usage[0].TimeToFirstToken
 	for _, u := range usage {
-		rm.add(u.counters)
+		rm.Add(u.TokenCounts)
 	}
-	rm.Details = &metricsDetails{Model: []modelMetrics{{counters: rm.counters, ID: m.id, Provider: m.provider}}}
+	rm.Details = []models.ModelMetricsDoc{{TokenCounts: rm.TokenCounts, ID: m.id, Provider: m.provider}}
 	return rm
 }
 
-// addDetails merges per-model details into r, per (provider, id).
-func (r *runMetrics) addDetails(d *metricsDetails) {
-	if d == nil {
-		return
-	}
-	if r.Details == nil {
-		r.Details = &metricsDetails{}
-	}
-	r.Details.Model = mergeModelMetrics(r.Details.Model, d.Model)
-}
-
-func mergeModelMetrics(into, from []modelMetrics) []modelMetrics {
-	for _, mm := range from {
-		found := false
-		for i := range into {
-			if into[i].ID == mm.ID && into[i].Provider == mm.Provider {
-				into[i].add(mm.counters)
-				found = true
-				break
-			}
-		}
-		if !found {
-			into = append(into, mm)
-		}
-	}
-	return into
-}
-
 // message returns a new message; a nil content is left out, as Agno drops None.
-func (b *sessionBuilder) message(role string, content any, at int64) message {
-	return message{ID: b.uuid(), Role: role, Content: content, CreatedAt: at}
+func (b *sessionBuilder) message(role string, content any, at int64) models.MessageDoc {
+	return models.MessageDoc{ID: b.uuid(), Role: role, Content: content, CreatedAt: at}
 }
 
 // estimateTokens approximates a tokenizer: about four bytes per token.
@@ -589,7 +551,5 @@ func roundTo(x float64, digits int) float64 {
 // isoUTC formats seconds like Python's datetime.now(timezone.utc).isoformat().
 func isoUTC(seconds float64) string {
 	sec, frac := math.Modf(seconds)
-	return time.Unix(int64(sec), int64(frac*1e6)*1000).UTC().Format("2006-01-02T15:04:05.000000-07:00")
+	return models.PythonISOFormat(time.Unix(int64(sec), int64(frac*1e6)*1000).UTC())
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,4 +1,4 @@
-package demo
+package dataset
 
 // Canned conversation content. Placeholders in braces ({order}, {city}, ...) are
 // filled per session from vars, so one session talks about one order or city
