@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"sessiongraph/bench"
+	"sessiongraph/dataset"
 	"sessiongraph/db"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
@@ -26,28 +27,29 @@ import (
 func TestMain(m *testing.M) { testpg.Main(m) }
 
 // fixture is the dataset every benchmark reads: 2,000 sessions of the
-// issue's shape (5 runs of 6 messages, about 33 kB of runs per session).
-var fixture = bench.Spec{Sessions: 2000, Runs: 5, Messages: 6, Seed: 1}
+// issue's shape (5 runs of 6 messages, about 42 kB of runs per session).
+var fixture = dataset.Exact{Sessions: 2000, Runs: 5, Messages: 6, Seed: 1}
 
-// forEachBackend runs fn as sub-benchmarks on a SQLite file (double-encoded,
-// as Agno up to 2.9 writes it) and on a PostgreSQL database, each loaded
-// with the fixture. Loading happens once per call; with b.Loop the
-// sub-benchmarks' bodies run once too.
+// forEachBackend runs fn as sub-benchmarks on a SQLite file and on a
+// PostgreSQL database, each loaded with the fixture in Agno 3's layout (the
+// runs in the runs table; SQLite's session columns double-encoded, as Agno
+// up to 2.9 and early 3.0 write them). Loading happens once per call; with
+// b.Loop the sub-benchmarks' bodies run once too.
 func forEachBackend(b *testing.B, fn func(b *testing.B, store *db.Store)) {
 	b.Run("sqlite", func(b *testing.B) {
-		store, err := db.Open(b.Context(), db.Options{URL: filepath.Join(b.TempDir(), "agno.db")})
+		store, err := db.Open(b.Context(), db.Options{URL: filepath.Join(b.TempDir(), "agno.db"), CreateLayout: db.LayoutV3})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { _ = store.Close() })
-		if err := store.InsertRows(b.Context(), bench.Generate(fixture), db.DoubleEncoded); err != nil {
+		if err := dataset.Insert(b.Context(), store, dataset.Generate(fixture), db.DoubleEncoded); err != nil {
 			b.Fatal(err)
 		}
 		fn(b, store)
 	})
 	b.Run("postgres", func(b *testing.B) {
 		url := testpg.NewDatabase(b)
-		if _, err := bench.CopyInto(b.Context(), url, "ai", "agno_sessions", fixture); err != nil {
+		if _, err := dataset.CopyInto(b.Context(), dataset.CopyTarget{URL: url, Layout: db.LayoutV3}, fixture); err != nil {
 			b.Fatal(err)
 		}
 		store, err := db.Open(b.Context(), db.Options{URL: url})
@@ -63,7 +65,7 @@ func forEachBackend(b *testing.B, fn func(b *testing.B, store *db.Store)) {
 func sessionIDs(n int) []string {
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = fixture.Row(i * fixture.Sessions / n).SessionID
+		ids[i] = fixture.Session(i * fixture.Sessions / n).Row.SessionID
 	}
 	return ids
 }

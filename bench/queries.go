@@ -1,3 +1,6 @@
+// Package bench holds the Go benchmarks of the Store and of the HTTP
+// handler, over data of the dataset package's Exact profile, and the
+// GraphQL documents of the dashboard requests they and sgbench measure.
 package bench
 
 // The GraphQL documents of the dashboard requests the benchmarks measure

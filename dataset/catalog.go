@@ -1,8 +1,8 @@
 package dataset
 
 // The components (agents, teams, workflows) the generated sessions pretend
-// to come from, with the models they use. Canned conversation text lives in
-// text.go.
+// to come from, with the models they use: one catalogue for both profiles.
+// Canned conversation text lives in text.go.
 
 import "sessiongraph/models"
 
@@ -46,6 +46,9 @@ type agentSpec struct {
 	followups []exchange
 	// pause is the exchange whose tool needs a human confirmation (HITL).
 	pause *exchange
+	// tools are tools the agent has beyond those its conversations call;
+	// Exact draws the tool calls it adds from both (see toolsOf).
+	tools []toolStep
 	// state builds the agent's session_state; nil when the agent has none.
 	state func(v *vars) object
 	// metadata is what the app attaches to sessions of this agent.
@@ -139,7 +142,11 @@ var (
 	translatorAgent = &agentSpec{
 		id: "translator", name: "Translator", model: gemini, weight: 10,
 		instructions: "You translate short texts for the Northwind support and marketing teams.\n\n<instructions>\n- Keep the tone of the original unless asked otherwise.\n- Keep emoji and punctuation conventions of the target language.\n</instructions>",
-		exchanges:    translatorExchanges, followups: translatorFollowups,
+		tools: []toolStep{{
+			name: "lookup_glossary", args: `{"term": "order", "target_language": "ja"}`,
+			result: `{"term": "order", "translation": "ご注文", "note": "Use the honorific ご in customer-facing text."}`,
+		}},
+		exchanges: translatorExchanges, followups: translatorFollowups,
 		state: func(v *vars) object {
 			return object{{"target_language", "ja"}, {"formality", "polite"}}
 		},
@@ -157,6 +164,10 @@ var (
 	writer = &agentSpec{
 		id: "writer", name: "Writer", model: claude,
 		instructions: "You turn research notes into clear, well-structured briefs for a general business audience.",
+		tools: []toolStep{{
+			name: "get_style_guide", args: `{"section": "briefs"}`,
+			result: "Briefs: lead with the conclusion, 150–250 words, bold section titles, at most one table, end with what it means for us.",
+		}},
 	}
 	billingSpecialist = &agentSpec{
 		id: "billing-specialist", name: "Billing Specialist", model: gpt4o,
@@ -201,22 +212,44 @@ var (
 	blogResearcher = &agentSpec{
 		id: "blog-researcher", name: "Blog Researcher", model: gpt4oMini,
 		instructions: "Collect the key facts, numbers and angles for a blog post on the given topic. Return bullet points.",
+		tools: []toolStep{
+			{name: "duckduckgo_search", args: `{"query": "{year} developer survey databases", "max_results": 5}`,
+				result: `[{"title": "Developer Survey {year}: databases", "href": "https://survey.example.dev/{year}/databases", "body": "PostgreSQL is the most used database for the third year in a row (49%)..."}]`},
+			{name: "read_url", args: `{"url": "https://survey.example.dev/{year}/databases"}`,
+				result: "Databases. PostgreSQL remains the most popular database among professional developers (49%), ahead of MySQL (40%) and SQLite (33%). Usage of vector extensions doubled since last year."},
+		},
 	}
 	draftWriter = &agentSpec{
 		id: "draft-writer", name: "Draft Writer", model: claude,
 		instructions: "Write a first draft of a blog post from the research notes. Aim for 400-600 words and a friendly, practical tone.",
+		tools: []toolStep{{
+			name: "get_style_guide", args: `{"section": "blog"}`,
+			result: "Blog posts: friendly and practical, 400–600 words, short paragraphs, one idea per section, a concrete example early.",
+		}},
 	}
 	editor = &agentSpec{
 		id: "editor", name: "Editor", model: gpt4o,
 		instructions: "Edit the draft: tighten sentences, fix the structure, add a clear title and a one-line summary at the top.",
+		tools: []toolStep{{
+			name: "check_readability", args: `{"text_id": "draft-{ticket}"}`,
+			result: `{"flesch_reading_ease": 61.2, "grade_level": 9.1, "long_sentences": 3, "passive_voice": 2}`,
+		}},
 	}
 	ticketClassifier = &agentSpec{
 		id: "ticket-classifier", name: "Ticket Classifier", model: gpt4oMini,
 		instructions: "Classify the support ticket. Return the category, priority, language and a one-sentence summary.",
+		tools: []toolStep{{
+			name: "lookup_customer", args: `{"customer": "{customer}"}`,
+			result: `{"customer": "{customer}", "plan": "{plan}", "open_tickets": 1, "language": "en", "vip": false}`,
+		}},
 	}
 	replyDrafter = &agentSpec{
 		id: "reply-drafter", name: "Reply Drafter", model: gpt4o,
 		instructions: "Draft a reply to the customer in their language, for a human agent to review before sending.",
+		tools: []toolStep{{
+			name: "search_knowledge_base", args: `{"query": "parcel marked delivered not received", "limit": 3}`,
+			result: "KB-2207: When a parcel shows as delivered but was not received, open a carrier trace (1–2 business days). If the trace finds nothing, send a replacement at no cost.",
+		}},
 	}
 
 	blogWriter = &workflowSpec{
@@ -260,4 +293,62 @@ var users = []user{
 	{"farah@example.com", 10},
 	{"gus@example.com", 8},
 	{"hiro.tanaka@example.com", 6},
+}
+
+// agentTools and teamTools hold, for every agent and team leader, the tool
+// steps Exact draws from when a run needs more tool calls than its
+// conversation makes: the agent's own tools and those its conversations
+// and delegated tasks call (not the ones that need a confirmation, which
+// would pause the run, nor the failing ones); a team leader's are its
+// members'.
+var agentTools, teamTools = collectTools()
+
+func collectTools() (map[*agentSpec][]toolStep, map[*teamSpec][]toolStep) {
+	agentTools, teamTools := map[*agentSpec][]toolStep{}, map[*teamSpec][]toolStep{}
+	type key struct {
+		owner      *agentSpec
+		name, args string
+	}
+	seen := map[key]bool{}
+	add := func(a *agentSpec, steps []toolStep) {
+		for _, s := range steps {
+			if k := (key{a, s.name, s.args}); !s.confirm && !s.failed && !seen[k] {
+				seen[k] = true
+				agentTools[a] = append(agentTools[a], s)
+			}
+		}
+	}
+	every := append([]*agentSpec(nil), agents...)
+	for _, a := range agents {
+		for _, ex := range a.exchanges {
+			add(a, ex.calls)
+		}
+		for _, ex := range a.followups {
+			add(a, ex.calls)
+		}
+	}
+	for _, t := range teams {
+		every = append(every, t.members...)
+		for _, ex := range t.exchanges {
+			for _, d := range ex.delegations {
+				add(t.members[d.member], d.calls)
+			}
+		}
+	}
+	for _, w := range workflows {
+		for _, s := range w.steps {
+			if s.agent != nil {
+				every = append(every, s.agent)
+			}
+		}
+	}
+	for _, a := range every {
+		add(a, a.tools)
+	}
+	for _, t := range teams {
+		for _, m := range t.members {
+			teamTools[t] = append(teamTools[t], agentTools[m]...)
+		}
+	}
+	return agentTools, teamTools
 }

@@ -1,12 +1,20 @@
 // Package dataset generates Agno session data: agno_sessions rows of agent,
 // team and workflow sessions, with their runs both as Agno 2 keeps them
 // (the sessions table's runs column) and as Agno 3 does (rows of its runs
-// table), every document built by models in Agno's stored shapes.
-// Realistic is the dataset `sessiongraph --demo` serves and the docs and
-// tests query: canned but realistic conversations, tool calls, metrics, and
-// the odd corners real tables have (failed, cancelled and paused runs, SQL
-// NULL next to JSON null, legacy rows without updated_at). Insert writes
-// sessions through a db.Store, into whichever layout its database has.
+// table), every document built by models in Agno's stored shapes. One
+// generator, two profiles:
+//
+//   - Realistic is the dataset `sessiongraph --demo` serves and the docs
+//     and tests query: canned but realistic conversations, tool calls,
+//     metrics, and the odd corners real tables have (failed, cancelled and
+//     paused runs, SQL NULL next to JSON null, legacy rows without updated_at).
+//   - Exact is benchmark data of exact sizes: sessions × runs per session ×
+//     messages per run, the same conversations without the rarities, built
+//     session by session so that CopyInto can stream millions of them.
+//
+// Insert writes sessions through a db.Store, into whichever layout its
+// database has; CopyInto loads a profile into PostgreSQL with COPY, in
+// either layout.
 package dataset
 
 import (
@@ -77,6 +85,12 @@ func splitmix(x uint64) uint64 {
 // has its own, so its content does not depend on the sessions before it.
 func sessionRand(seed int64, i int) *rand.Rand {
 	return rand.New(rand.NewPCG(splitmix(uint64(seed)), splitmix(uint64(seed)^uint64(i+1)*0x9e3779b97f4a7c15)))
+}
+
+// indexHash hashes a seed, a session index and a stream number: draws that
+// must be known without building the session (its created_at).
+func indexHash(seed int64, i int, stream uint64) uint64 {
+	return splitmix(splitmix(uint64(seed)) ^ uint64(i+1)*0xbf58476d1ce4e5b9 ^ (stream+1)*0x94d049bb133111eb)
 }
 
 // formatUUID formats 128 random bits as a version 4 UUID (Agno's ids are str(uuid4())).

@@ -49,14 +49,22 @@ func (b *sessionBuilder) agentRun(a *agentSpec, ex *exchange) {
 		answer = string(structured)
 	}
 	plan := conversationPlan{model: a.model, system: a.instructions, user: ask, calls: calls, answer: answer}
-	if a.history {
-		plan.history = b.replay()
-	}
-	// A run that pauses for a confirmation gets that far; others may fail.
-	if ex.calls == nil || !ex.calls[0].confirm {
-		plan.outcome, plan.rounds = b.outcome(0.05, 0.03, len(groupCalls(calls)))
+	switch {
+	case b.exact != nil:
+		b.fit(&plan, agentTools[a])
+	default:
+		if a.history {
+			plan.history = b.replay()
+		}
+		// A run that pauses for a confirmation gets that far; others may fail.
+		if ex.calls == nil || !ex.calls[0].confirm {
+			plan.outcome, plan.rounds = b.outcome(0.05, 0.03, len(groupCalls(calls)))
+		}
 	}
 	conv := b.converse(plan)
+	if b.exact != nil {
+		b.exactStatus(&conv)
+	}
 	run.Status, run.Messages, run.Tools, run.Metrics = conv.status, conv.messages, conv.tools, conv.metrics
 	switch conv.status {
 	case statusCompleted:
@@ -125,13 +133,28 @@ func (b *sessionBuilder) runEvents(run *models.AgentRunDoc) []models.RunEventDoc
 
 // teamSession generates the runs of a team session: for each turn, the member
 // runs the leader delegated to, then the leader's team run (Agno saves the
-// team run when it finishes, after its members).
+// team run when it finishes, after its members). In an Exact session each
+// turn but a lone last one delegates to one member, so that the session has
+// exactly its number of runs.
 func (b *sessionBuilder) teamSession(t *teamSpec) {
 	order := b.r.Perm(len(t.exchanges))
-	for turn := range b.p.turns {
+	if b.exact == nil {
+		for turn := range b.p.turns {
+			b.advance(turn)
+			ex := &t.exchanges[order[turn%len(order)]]
+			b.teamTurn(t, ex, ex.delegations)
+		}
+		return
+	}
+	for runs, turn := 0, 0; runs < b.p.turns; turn++ {
 		b.advance(turn)
 		ex := &t.exchanges[order[turn%len(order)]]
-		b.teamTurn(t, ex, ex.delegations)
+		var delegations []delegation
+		if runs+1 < b.p.turns {
+			delegations = []delegation{pick(b.r, ex.delegations)}
+		}
+		b.teamTurn(t, ex, delegations)
+		runs += 1 + len(delegations)
 	}
 }
 
@@ -150,8 +173,8 @@ func (b *sessionBuilder) teamTurn(t *teamSpec, ex *teamExchange, delegations []d
 		member := t.members[d.member]
 		task := b.fill(d.task)
 		calls = append(calls, toolRun{
-			name: "delegate_task_to_member",
-			args: mustJSON(object{{"member_id", member.id}, {"task", task}}),
+			name: models.DelegationTool,
+			args: models.DelegationArgs(member.id, task),
 			execute: func() (string, string) {
 				m := b.memberRun(member, &d, task, run.RunID)
 				members = append(members, m)
@@ -161,11 +184,23 @@ func (b *sessionBuilder) teamTurn(t *teamSpec, ex *teamExchange, delegations []d
 	}
 	answer := b.fill(ex.answer)
 	plan := conversationPlan{model: t.model, system: t.instructions, user: ask, calls: calls, answer: answer}
-	if t.history {
-		plan.history = b.replay()
+	if b.exact != nil {
+		b.fit(&plan, teamTools[t])
+		// A delegation the layout has no tool call for still runs: its
+		// member run counts among the session's runs.
+		for _, c := range calls[min(len(calls), len(plan.calls)):] {
+			c.execute()
+		}
+	} else {
+		if t.history {
+			plan.history = b.replay()
+		}
+		plan.outcome, plan.rounds = b.outcome(0.04, 0.02, len(calls))
 	}
-	plan.outcome, plan.rounds = b.outcome(0.04, 0.02, len(calls))
 	conv := b.converse(plan)
+	if b.exact != nil {
+		b.exactStatus(&conv)
+	}
 	run.Status, run.Messages, run.Tools, run.Metrics = conv.status, conv.messages, conv.tools, conv.metrics
 	if conv.status == statusCompleted {
 		run.Content = answer
@@ -191,7 +226,14 @@ func (b *sessionBuilder) memberRun(a *agentSpec, d *delegation, task, parentRunI
 		CreatedAt: int64(b.clock), Input: task,
 	}
 	result := b.fill(d.result)
-	conv := b.converse(conversationPlan{model: a.model, system: a.instructions, user: task, calls: b.toolRuns(d.calls), answer: result})
+	plan := conversationPlan{model: a.model, system: a.instructions, user: task, calls: b.toolRuns(d.calls), answer: result}
+	if b.exact != nil {
+		b.fit(&plan, agentTools[a])
+	}
+	conv := b.converse(plan)
+	if b.exact != nil {
+		b.exactStatus(&conv)
+	}
 	run.Content, run.Status, run.Messages, run.Tools, run.Metrics = result, conv.status, conv.messages, conv.tools, conv.metrics
 	b.metrics.Accumulate(run.Metrics)
 	b.runs.AddAgentRun(run, int64(b.clock))
@@ -224,7 +266,7 @@ func (b *sessionBuilder) workflowRun(w *workflowSpec, topic *workflowTopic, noIn
 		run.Input = jsonValue(previous)
 	}
 	failAt := -1
-	if b.r.Float64() < 0.06 {
+	if b.exact == nil && b.r.Float64() < 0.06 {
 		failAt = b.r.IntN(len(w.steps))
 	}
 	run.Status = statusCompleted
@@ -294,7 +336,13 @@ func (b *sessionBuilder) stepRun(w *workflowSpec, s *workflowStep, stepID, paren
 	if fail {
 		plan.outcome = statusError
 	}
+	if b.exact != nil {
+		b.fit(&plan, agentTools[a])
+	}
 	conv := b.converse(plan)
+	if b.exact != nil {
+		b.exactStatus(&conv)
+	}
 	run.Status, run.Messages, run.Tools, run.Metrics = conv.status, conv.messages, conv.tools, conv.metrics
 	switch {
 	case conv.status != statusCompleted:
@@ -386,6 +434,9 @@ type conversationPlan struct {
 	// a failing run stops after rounds tool rounds.
 	outcome string
 	rounds  int
+	// noSystem, noUser and noAnswer leave those messages out (Exact's
+	// layouts of few messages); the model is still asked for the answer.
+	noSystem, noUser, noAnswer bool
 }
 
 func (c *conversationPlan) fails() bool {
@@ -408,9 +459,13 @@ func (b *sessionBuilder) converse(c conversationPlan) conversation {
 	start := b.clock
 	at := int64(start)
 	conv := conversation{status: statusCompleted}
-	conv.messages = append(conv.messages, b.message("system", c.system, at))
+	if !c.noSystem {
+		conv.messages = append(conv.messages, b.message("system", c.system, at))
+	}
 	conv.messages = append(conv.messages, c.history...)
-	conv.messages = append(conv.messages, b.message("user", c.user, at))
+	if !c.noUser {
+		conv.messages = append(conv.messages, b.message("user", c.user, at))
+	}
 
 	context := estimateTokens(c.system) + estimateTokens(c.user) + 40
 	for _, m := range c.history {
@@ -463,9 +518,11 @@ func (b *sessionBuilder) converse(c conversationPlan) conversation {
 	}
 	mm := b.modelCall(c.model, context, estimateTokens(c.answer), len(groups) > 0)
 	usage = append(usage, mm)
-	final := b.message("assistant", c.answer, int64(b.clock))
-	final.Metrics = &mm
-	conv.messages = append(conv.messages, final)
+	if !c.noAnswer {
+		final := b.message("assistant", c.answer, int64(b.clock))
+		final.Metrics = &mm
+		conv.messages = append(conv.messages, final)
+	}
 	conv.metrics = runMetricsFrom(c.model, usage, b.clock-start)
 	return conv
 }

@@ -32,9 +32,11 @@ type sessionPlan struct {
 	team     *teamSpec
 	workflow *workflowSpec
 	userID   *string
-	// turns is the number of user turns (agent and team) or workflow runs.
+	// turns is the number of user turns (agent and team) or workflow runs;
+	// in an Exact session, the number of runs.
 	turns int
-	// neverRan: a session created through POST /sessions that never ran.
+	// neverRan: a session created through POST /sessions that never ran
+	// (Realistic only, which has such sessions with no turns).
 	neverRan    bool
 	runsSQLNull bool // with neverRan: runs is SQL NULL rather than JSON null
 	named       bool // session_data.session_name is set
@@ -46,11 +48,13 @@ type sessionPlan struct {
 // sessionBuilder generates one session from its plan, drawing from the
 // session's own random stream.
 type sessionBuilder struct {
-	r    *rand.Rand
-	p    *sessionPlan
-	id   string
-	user string // "" when the session has no user
-	v    *vars
+	r *rand.Rand
+	p *sessionPlan
+	// exact is the Exact profile building the session, nil for Realistic.
+	exact *Exact
+	id    string
+	user  string // "" when the session has no user
+	v     *vars
 	// state is the component's session_state, nil when it keeps none.
 	state object
 	// stateJSON is state encoded once, for every run that repeats it.

@@ -152,6 +152,20 @@ func (s *SessionMetricsDoc) Accumulate(m *RunMetricsDoc) {
 	s.Details = MergeModelMetrics(s.Details, m.Details)
 }
 
+// DelegationTool is the tool a team leader calls to hand a task to a
+// member (Agno's delegate_task_to_member); its run is the member's.
+const DelegationTool = "delegate_task_to_member"
+
+// DelegationArgs are the arguments of a DelegationTool call.
+func DelegationArgs(memberID, task string) json.RawMessage {
+	w := docWriter{}
+	w.obj()
+	w.kstr("member_id", memberID)
+	w.kstr("task", task)
+	w.endObj()
+	return w.b
+}
+
 // ToolCallDoc is one entry of an assistant message's tool_calls, in the
 // provider's (OpenAI) form: {"id", "type": "function", "function": {...}}.
 type ToolCallDoc struct {

@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/jackc/pgx/v5"
-
-	"sessiongraph/bench"
+	data "sessiongraph/dataset" // cmd/sgbench's own dataset type describes a loaded table
+	"sessiongraph/db"
 )
 
 // runGen writes a generated dataset into a PostgreSQL database with COPY.
@@ -17,63 +16,51 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("sgbench gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		dbURL, schema, table string
-		spec                 bench.Spec
-		replace              bool
+		target data.CopyTarget
+		layout string
+		p      data.Exact
 	)
-	fs.StringVar(&dbURL, "db", "", "PostgreSQL URL (loopback only)")
-	fs.StringVar(&schema, "db-schema", "ai", "schema of the sessions table")
-	fs.StringVar(&table, "session-table", "agno_sessions", "sessions table")
-	fs.IntVar(&spec.Sessions, "sessions", 10000, "sessions to write")
-	fs.IntVar(&spec.Runs, "runs", 5, "runs per session")
-	fs.IntVar(&spec.Messages, "messages", 6, "messages per run")
-	fs.Int64Var(&spec.Seed, "seed", 1, "seed of the generated content")
-	fs.BoolVar(&replace, "replace", false, "empty the table first (TRUNCATE) when it holds rows")
+	fs.StringVar(&target.URL, "db", "", "PostgreSQL URL (loopback only)")
+	fs.StringVar(&target.Schema, "db-schema", "ai", "schema of the sessions table")
+	fs.StringVar(&target.Table, "session-table", "agno_sessions", "sessions table (the runs table is named as Agno names it)")
+	fs.StringVar(&layout, "layout", "v3", "where the runs go: v3 (Agno 3's runs table) or v2 (Agno 2's runs column)")
+	fs.IntVar(&p.Sessions, "sessions", 10000, "sessions to write")
+	fs.IntVar(&p.Runs, "runs", 5, "runs per session")
+	fs.IntVar(&p.Messages, "messages", 6, "messages per run")
+	fs.Int64Var(&p.Seed, "seed", 1, "seed of the generated content")
+	fs.BoolVar(&target.Replace, "replace", false, "empty the tables first (TRUNCATE) when they hold rows")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if dbURL == "" {
+	if target.URL == "" {
 		return errors.New("gen: --db is required")
 	}
-	dsn, err := loopbackPostgres(dbURL)
+	if _, err := loopbackPostgres(target.URL); err != nil {
+		return err
+	}
+	var err error
+	if target.Layout, err = db.ParseLayout(layout); err != nil {
+		return fmt.Errorf("gen: --layout: %w", err)
+	}
+	fmt.Fprintf(stdout, "writing %d sessions × %d runs × %d messages (seed %d) into %s.%s in layout %s …\n",
+		p.Sessions, p.Runs, p.Messages, p.Seed, target.Schema, target.Table, target.Layout)
+	r, err := data.CopyInto(ctx, target, p)
 	if err != nil {
 		return err
 	}
-	if err := emptyTable(ctx, dsn, schema, table, replace); err != nil {
-		return err
+	fmt.Fprintf(stdout, "copied %d sessions", r.Sessions)
+	if r.Runs > 0 {
+		fmt.Fprintf(stdout, " and %d runs", r.Runs)
 	}
-	fmt.Fprintf(stdout, "writing %d sessions × %d runs × %d messages (seed %d) into %s.%s …\n",
-		spec.Sessions, spec.Runs, spec.Messages, spec.Seed, schema, table)
-	r, err := bench.CopyInto(ctx, dbURL, schema, table, spec)
-	if err != nil {
-		return err
+	fmt.Fprintf(stdout, " in %.1fs: %.0f sessions/s", r.Elapsed.Seconds(), r.RowsPerSecond())
+	if r.Runs > 0 {
+		fmt.Fprintf(stdout, " (%.0f runs/s)", r.RunsPerSecond())
 	}
-	fmt.Fprintf(stdout, "copied %d sessions in %.1fs: %.0f rows/s, %.0f MB/s of JSON (%.0f MB); VACUUM (ANALYZE) %.1fs; table size %.0f MB\n",
-		r.Sessions, r.Elapsed.Seconds(), r.RowsPerSecond(), float64(r.JSONBytes)/1e6/r.Elapsed.Seconds(),
-		float64(r.JSONBytes)/1e6, r.Vacuum.Seconds(), float64(r.TableBytes)/1e6)
+	fmt.Fprintf(stdout, ", %.0f MB/s of JSON (%.0f MB); VACUUM (ANALYZE) %.1fs; sessions table %.0f MB",
+		float64(r.JSONBytes)/1e6/r.Elapsed.Seconds(), float64(r.JSONBytes)/1e6, r.Vacuum.Seconds(), float64(r.SessionsBytes)/1e6)
+	if r.Runs > 0 {
+		fmt.Fprintf(stdout, ", runs table %.0f MB", float64(r.RunsBytes)/1e6)
+	}
+	fmt.Fprintln(stdout)
 	return nil
-}
-
-// emptyTable makes sure the table holds no rows: it truncates it with
-// replace, and otherwise refuses to append to a filled table.
-func emptyTable(ctx context.Context, dsn, schema, table string, replace bool) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	ident := pgx.Identifier{schema, table}.Sanitize()
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", ident).Scan(&exists); err != nil || !exists {
-		return err
-	}
-	var filled bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM "+ident+")").Scan(&filled); err != nil || !filled {
-		return err
-	}
-	if !replace {
-		return fmt.Errorf("%s already holds sessions; pass --replace to truncate it first", ident)
-	}
-	_, err = conn.Exec(ctx, "TRUNCATE "+ident)
-	return err
 }

@@ -1,7 +1,7 @@
 // Command sgbench generates benchmark data, measures a running sessiongraph
 // server against raw SQL, and soaks it with many clients.
 //
-//	sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
+//	sgbench gen  --db URL --sessions N --runs R --messages M [--layout v3|v2] [--seed S] [--replace]
 //	sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
 //	             [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
 //	sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
@@ -40,7 +40,7 @@ func main() {
 }
 
 const usage = `Usage:
-  sgbench gen  --db URL --sessions N --runs R --messages M [--seed S] [--replace]
+  sgbench gen  --db URL --sessions N --runs R --messages M [--layout v3|v2] [--seed S] [--replace]
   sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
                [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
   sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]

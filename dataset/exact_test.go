@@ -1,48 +1,46 @@
-package bench_test
+package dataset
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 
-	"sessiongraph/bench"
-	"sessiongraph/db"
-	"sessiongraph/graph"
-	"sessiongraph/httpserver"
-	"sessiongraph/internal/agnotest"
 	"sessiongraph/models"
 )
 
-func TestGenerate(t *testing.T) {
-	for _, spec := range []bench.Spec{
+func TestExact(t *testing.T) {
+	for _, p := range []Exact{
 		{Sessions: 300, Runs: 5, Messages: 6, Seed: 1},
-		{Sessions: 50, Runs: 1, Messages: 4, Seed: 2},
+		{Sessions: 300, Runs: 1, Messages: 4, Seed: 2},
 		{Sessions: 50, Runs: 4, Messages: 8, Seed: 3},
 		{Sessions: 50, Runs: 3, Messages: 3, Seed: 4},
 		{Sessions: 50, Runs: 2, Messages: 1, Seed: 5},
 		{Sessions: 50, Runs: 2, Messages: 0, Seed: 6},
+		{Sessions: 50, Runs: 6, Messages: 5, Seed: 7},
 	} {
-		t.Run(fmt.Sprintf("%d sessions × %d runs × %d messages have exactly those counts in Agno's shapes", spec.Sessions, spec.Runs, spec.Messages), func(t *testing.T) {
-			rows := bench.Generate(spec)
-			if len(rows) != spec.Sessions {
-				t.Fatalf("got %d rows, want %d", len(rows), spec.Sessions)
+		t.Run(fmt.Sprintf("%d sessions × %d runs × %d messages have exactly those counts in Agno's shapes", p.Sessions, p.Runs, p.Messages), func(t *testing.T) {
+			sessions := Generate(p)
+			if len(sessions) != p.Sessions {
+				t.Fatalf("got %d sessions, want %d", len(sessions), p.Sessions)
 			}
 			kinds, named, ties := map[string]int{}, 0, 0
 			ids := map[string]bool{}
-			for i, row := range rows {
+			for i, s := range sessions {
+				row := s.Row
 				if ids[row.SessionID] {
-					t.Fatalf("row %d: duplicate session_id %s", i, row.SessionID)
+					t.Fatalf("session %d: duplicate session_id %s", i, row.SessionID)
 				}
 				ids[row.SessionID] = true
 				kinds[row.SessionType]++
+				if row.CreatedAt != p.CreatedAt(i) {
+					t.Fatalf("session %d: created_at %d, CreatedAt says %d", i, row.CreatedAt, p.CreatedAt(i))
+				}
 				if i > 0 {
-					if row.CreatedAt < rows[i-1].CreatedAt {
-						t.Fatalf("row %d is older than the row before it", i)
+					if row.CreatedAt < sessions[i-1].Row.CreatedAt {
+						t.Fatalf("session %d is older than the session before it", i)
 					}
-					if row.CreatedAt == rows[i-1].CreatedAt {
+					if row.CreatedAt == sessions[i-1].Row.CreatedAt {
 						ties++
 					}
 				}
@@ -50,57 +48,40 @@ func TestGenerate(t *testing.T) {
 				var data struct {
 					SessionName *string `json:"session_name"`
 				}
-				_ = json.Unmarshal(row.SessionData, &data)
+				if err := json.Unmarshal(row.SessionData, &data); err != nil {
+					t.Fatal(err)
+				}
 				if data.SessionName != nil {
 					named++
 				}
-				checkRuns(t, spec, row)
+				checkExactRuns(t, p, row)
+				checkRunRows(t, s)
 			}
-			if spec.Sessions >= 300 {
+			if p.Sessions >= 300 {
 				if kinds["agent"] == 0 || kinds["team"] == 0 || kinds["workflow"] == 0 {
 					t.Errorf("session kinds %v: want agent, team and workflow sessions", kinds)
 				}
-				if named < spec.Sessions/4 || named > spec.Sessions*3/5 {
-					t.Errorf("%d of %d sessions have a stored name, want about 40%%", named, spec.Sessions)
+				if named < p.Sessions/4 || named > p.Sessions*3/5 {
+					t.Errorf("%d of %d sessions have a stored name, want about 40%%", named, p.Sessions)
 				}
 				if ties == 0 {
-					t.Errorf("no created_at ties among %d sessions", spec.Sessions)
+					t.Errorf("no created_at ties among %d sessions", p.Sessions)
 				}
 			}
 		})
 	}
-	t.Run("the server reads generated sessions without errors", func(t *testing.T) {
-		spec := bench.Spec{Sessions: 30, Runs: 4, Messages: 6, Seed: 8}
-		store, err := db.Open(t.Context(), db.Options{URL: filepath.Join(t.TempDir(), "agno.db")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
-		rows := bench.Generate(spec)
-		if err := store.InsertRows(t.Context(), rows, db.DoubleEncoded); err != nil {
-			t.Fatal(err)
-		}
-		handler := agnotest.Serve(graph.Options{}, httpserver.Options{}, store)
-		bodies := [][]byte{requestBody(t, bench.QueryNewest, nil), requestBody(t, bench.QueryNested, nil),
-			requestBody(t, bench.QueryPage, map[string]any{"after": nil})}
-		for _, row := range rows {
-			bodies = append(bodies, requestBody(t, bench.QueryTree, map[string]any{"id": row.SessionID}))
-		}
-		for _, body := range bodies {
-			if resp := serve(t, handler, body); bytes.Contains(resp.Bytes(), []byte(`"session":null`)) {
-				t.Fatalf("%s: the session is missing: %.300s", body, resp.Bytes())
-			}
-		}
-	})
-	t.Run("the same spec gives the same rows", func(t *testing.T) {
-		spec := bench.Spec{Sessions: 20, Runs: 3, Messages: 5, Seed: 9}
-		if !reflect.DeepEqual(bench.Generate(spec), bench.Generate(spec)) {
+	t.Run("the same Exact gives the same sessions, another seed others", func(t *testing.T) {
+		p := Exact{Sessions: 20, Runs: 3, Messages: 5, Seed: 9}
+		if !reflect.DeepEqual(Generate(p), Generate(p)) {
 			t.Error("two calls differ")
 		}
-		other := spec
+		if !reflect.DeepEqual(p.Session(7), Generate(p)[7]) {
+			t.Error("Session(7) differs from the seventh session of Generate")
+		}
+		other := p
 		other.Seed++
-		if reflect.DeepEqual(bench.Generate(spec), bench.Generate(other)) {
-			t.Error("another seed gives the same rows")
+		if reflect.DeepEqual(Generate(p), Generate(other)) {
+			t.Error("another seed gives the same sessions")
 		}
 	})
 }
@@ -136,23 +117,23 @@ type storedRun struct {
 	StepExecutorRuns []storedRun       `json:"step_executor_runs"`
 }
 
-// checkRuns checks the runs array: the exact run and message counts, member
-// runs stored before their team run, tool executions with all their keys.
-func checkRuns(t *testing.T, spec bench.Spec, row models.SessionRow) {
+// checkExactRuns checks the runs array: the exact run and message counts,
+// member runs stored before their team run, tool executions with all their keys.
+func checkExactRuns(t *testing.T, p Exact, row models.SessionRow) {
 	t.Helper()
 	var runs []storedRun
 	if err := json.Unmarshal(row.Runs, &runs); err != nil {
 		t.Fatalf("session %s: runs: %v", row.SessionID, err)
 	}
-	if len(runs) != spec.Runs {
-		t.Fatalf("session %s has %d runs, want %d", row.SessionID, len(runs), spec.Runs)
+	if len(runs) != p.Runs {
+		t.Fatalf("session %s has %d runs, want %d", row.SessionID, len(runs), p.Runs)
 	}
 	seen := map[string]bool{}
-	for _, r := range runs {
+	for i, r := range runs {
 		if r.RunID == "" || r.CreatedAt == nil || r.Status == "" {
 			t.Fatalf("session %s: a run lacks run_id, created_at or status", row.SessionID)
 		}
-		messages := len(r.Messages)
+		counted := []storedRun{r}
 		switch row.SessionType {
 		case "agent":
 			if r.AgentID == "" || r.ParentRunID != "" {
@@ -160,27 +141,29 @@ func checkRuns(t *testing.T, spec bench.Spec, row models.SessionRow) {
 			}
 		case "team":
 			if r.AgentID != "" {
-				if r.ParentRunID == "" || seen[r.ParentRunID] {
-					t.Fatalf("session %s: member run %s is not stored before its team run %q", row.SessionID, r.RunID, r.ParentRunID)
+				if r.ParentRunID == "" || i+1 == len(runs) || runs[i+1].RunID != r.ParentRunID {
+					t.Fatalf("session %s: member run %s is not stored just before its team run %q", row.SessionID, r.RunID, r.ParentRunID)
 				}
 			} else if r.TeamID == "" || r.MemberResponses == nil {
 				t.Fatalf("session %s: team run %s lacks team_id or member_responses", row.SessionID, r.RunID)
 			}
 		case "workflow":
-			if r.WorkflowID == "" || messages != 0 || len(r.StepExecutorRuns) != 1 || len(r.StepResults) == 0 {
-				t.Fatalf("session %s: workflow run %s lacks its step results and step run", row.SessionID, r.RunID)
+			if r.WorkflowID == "" || len(r.Messages) != 0 || len(r.StepExecutorRuns) == 0 || len(r.StepResults) == 0 {
+				t.Fatalf("session %s: workflow run %s lacks its step results and step runs", row.SessionID, r.RunID)
 			}
-			step := r.StepExecutorRuns[0]
-			if step.ParentRunID != r.RunID || step.AgentID == "" {
-				t.Fatalf("session %s: step run of %s does not point at it", row.SessionID, r.RunID)
+			counted = r.StepExecutorRuns
+			for _, step := range r.StepExecutorRuns {
+				if step.ParentRunID != r.RunID || step.AgentID == "" {
+					t.Fatalf("session %s: step run of %s does not point at it", row.SessionID, r.RunID)
+				}
 			}
-			messages = len(step.Messages)
-			checkTools(t, row.SessionID, step.Tools)
 		}
-		if messages != spec.Messages {
-			t.Fatalf("session %s: run %s has %d messages, want %d", row.SessionID, r.RunID, messages, spec.Messages)
+		for _, c := range counted {
+			if len(c.Messages) != p.Messages {
+				t.Fatalf("session %s: run %s has %d messages, want %d", row.SessionID, c.RunID, len(c.Messages), p.Messages)
+			}
+			checkTools(t, row.SessionID, c.Tools)
 		}
-		checkTools(t, row.SessionID, r.Tools)
 		seen[r.RunID] = true
 	}
 	for _, r := range runs {
@@ -205,4 +188,16 @@ func checkTools(t *testing.T, sessionID string, tools []map[string]any) {
 			}
 		}
 	}
+}
+
+func BenchmarkExact(b *testing.B) {
+	p := Exact{Sessions: 1000, Runs: 5, Messages: 6, Seed: 1}
+	var bytes int
+	for b.Loop() {
+		for i := range p.Sessions {
+			s := p.Session(i)
+			bytes += len(s.Row.Runs) + len(s.Row.SessionData)
+		}
+	}
+	b.ReportMetric(float64(bytes)/b.Elapsed().Seconds()/1e6, "MB/s")
 }
