@@ -64,17 +64,10 @@ func (in *CreateSessionInput) Row(sessionID string, userID, name *string, now in
 	default:
 		row.AgentID, row.AgentData = in.AgentID, jsonNull
 	}
-	// Agno builds session_data as {"session_state": ..., "session_name": ...}, in this order, with only the keys given.
-	var data []string
-	if state != nil {
-		data = append(data, `"session_state": `+string(state))
-	}
-	if name != nil {
-		data = append(data, `"session_name": `+pythonString(*name))
-	}
+	// Agno builds session_data with only the keys given.
 	row.SessionData, row.Metadata = empty, empty
-	if data != nil {
-		row.SessionData = json.RawMessage("{" + strings.Join(data, ", ") + "}")
+	if state != nil || name != nil {
+		row.SessionData = pythonDumps((&SessionDataDoc{State: state, Name: name}).AppendJSON(nil))
 	}
 	if metadata != nil {
 		row.Metadata = metadata
@@ -154,18 +147,11 @@ func objectDocument(field string, doc JSON) (json.RawMessage, error) {
 // {"summary", "topics", "updated_at"} in this order, each only when not
 // null, updated_at as Python's datetime.isoformat() of the time given.
 func (s *SessionSummaryInput) Document() json.RawMessage {
-	parts := []string{`"summary": ` + pythonString(s.Summary)}
-	if s.Topics != nil {
-		topics := make([]string, len(s.Topics))
-		for i, t := range s.Topics {
-			topics[i] = pythonString(t)
-		}
-		parts = append(parts, `"topics": [`+strings.Join(topics, ", ")+`]`)
-	}
+	doc := SessionSummaryDoc{Summary: s.Summary, Topics: s.Topics}
 	if s.UpdatedAt != nil {
-		parts = append(parts, `"updated_at": `+pythonString(PythonISOFormat(*s.UpdatedAt)))
+		doc.UpdatedAt = PythonISOFormat(*s.UpdatedAt)
 	}
-	return json.RawMessage("{" + strings.Join(parts, ", ") + "}")
+	return pythonDumps(doc.AppendJSON(nil))
 }
 
 // PythonISOFormat prints t as Python's datetime.isoformat() prints the
@@ -190,11 +176,10 @@ func PythonISOFormat(t time.Time) string {
 	return b.String()
 }
 
-// pythonString is s as Python's json.dumps prints a string (ASCII only).
-func pythonString(s string) string {
-	b, _ := json.Marshal(s)
-	dumped, _ := PythonJSONDumps(b, 0) // never fails on a string json.Marshal made
-	return dumped
+// pythonDumps is a document this package wrote, as Python's json.dumps prints it.
+func pythonDumps(doc []byte) json.RawMessage {
+	dumped, _ := PythonJSONDumps(doc, 0) // never fails on a document docWriter wrote
+	return json.RawMessage(dumped)
 }
 
 // postgresInvalid are the characters Agno's PostgreSQL backend strips from
