@@ -76,10 +76,10 @@ func (p Exact) Session(i int) Session {
 	return b.session()
 }
 
-// layout spreads n messages over a run: [system] user (assistant(tool_calls) tool…)* [assistant].
+// messageLayout spreads n messages over a run: [system] user (assistant(tool_calls) tool…)* [assistant].
 // With room for it the run has a system message; an odd slot goes to a
 // round of two parallel tool calls.
-func layout(n int) (withSystem bool, rounds []int) {
+func messageLayout(n int) (withSystem bool, rounds []int) {
 	if n <= 2 {
 		return false, nil
 	}
@@ -105,7 +105,7 @@ func layout(n int) (withSystem bool, rounds []int) {
 // tools the component has, drawn from tools.
 func (b *sessionBuilder) fit(c *conversationPlan, tools []toolStep) {
 	n := b.exact.Messages
-	withSystem, rounds := layout(n)
+	withSystem, rounds := messageLayout(n)
 	c.noSystem, c.noUser, c.noAnswer = !withSystem, n < 1, n < 2
 	c.history = nil
 	want := 0
@@ -114,7 +114,7 @@ func (b *sessionBuilder) fit(c *conversationPlan, tools []toolStep) {
 	}
 	calls := c.calls[:min(len(c.calls), want)]
 	if len(calls) < want {
-		calls = append(calls, b.toolRuns(drawTools(b, tools, want-len(calls)))...)
+		calls = append(calls, b.toolRuns(b.drawTools(tools, want-len(calls)))...)
 	}
 	next := 0
 	for _, k := range rounds {
@@ -127,7 +127,7 @@ func (b *sessionBuilder) fit(c *conversationPlan, tools []toolStep) {
 }
 
 // drawTools draws n tool steps from tools (none when it is empty).
-func drawTools(b *sessionBuilder, tools []toolStep, n int) []toolStep {
+func (b *sessionBuilder) drawTools(tools []toolStep, n int) []toolStep {
 	if len(tools) == 0 {
 		return nil
 	}
