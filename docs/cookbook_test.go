@@ -141,6 +141,48 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"failed-runs.json": {
+		check: func(t *testing.T, _ http.Handler, _ map[string]any, data any) {
+			nodes := listAt(t, data, "allRuns", "nodes")
+			if len(nodes) == 0 || num(data, "allRuns", "totalCount") < len(nodes) {
+				t.Fatalf("want the demo's failed runs, got %d of %v", len(nodes), agnotest.At(data, "allRuns", "totalCount"))
+			}
+			wantNewestFirst(t, nodes, "createdAt")
+			for _, n := range nodes {
+				if str(n, "status") != "ERROR" || str(n, "session", "sessionId") == "" {
+					t.Errorf("not a failed run with its session: %s", jsonText(n))
+				}
+			}
+		},
+	},
+	"failed-runs.by-agent.json": {
+		pick: func(t *testing.T, h http.Handler, vars map[string]any) {
+			failed := mustData(t, h, `{ allRuns(first: 1, filter: {status: [ERROR], sessionType: AGENT}) { nodes { ... on AgentRun { agentId } } } }`, nil)
+			nodes := listAt(t, failed, "allRuns", "nodes")
+			if len(nodes) == 0 {
+				t.Fatal("the demo dataset has no failed agent run")
+			}
+			vars["filter"].(map[string]any)["componentId"] = str(nodes[0], "agentId")
+		},
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			agent := vars["filter"].(map[string]any)["componentId"]
+			nodes := listAt(t, data, "allRuns", "nodes")
+			if len(nodes) == 0 {
+				t.Fatalf("agent %v has no failed runs", agent)
+			}
+			for _, n := range nodes {
+				if str(n, "status") != "ERROR" || str(n, "__typename") != "AgentRun" {
+					t.Errorf("not a failed agent run: %s", jsonText(n))
+				}
+			}
+			ids := mustData(t, h, `query($a: String) { allRuns(first: 100, filter: {status: [ERROR], sessionType: AGENT, componentId: $a}) { nodes { ... on AgentRun { agentId } } } }`, map[string]any{"a": agent})
+			for _, n := range listAt(t, ids, "allRuns", "nodes") {
+				if str(n, "agentId") != agent {
+					t.Errorf("a run of agent %v among %v's", str(n, "agentId"), agent)
+				}
+			}
+		},
+	},
 	"session-list.filters.json": {
 		pick: func(t *testing.T, h http.Handler, vars map[string]any) {
 			s := firstSession(t, h, "AGENT", "userId componentId createdAt", func(n any) bool { return str(n, "userId") != "" })
