@@ -210,3 +210,31 @@ func orEmpty(s []string) []string {
 	}
 	return s
 }
+
+// TestRunSessionReadsWhatItSelects checks that a run's session field
+// resolves whatever it selects, however the run was reached: below a
+// session, from runs and run, by node id, and across sessions.
+func TestRunSessionReadsWhatItSelects(t *testing.T) {
+	const sel = `session { sessionId name metadata state lastActivityAt }`
+	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+		runID := mustQuery(t, b.h, `{ session(sessionId: "s-100") { runs(first: 1) { nodes { id } } } }`, nil)
+		id := jsonAt(runID, "session", "runs", "nodes", 0, "id")
+		for name, q := range map[string]string{
+			"below a session": `{ x: session(sessionId: "s-100") { runs(first: 1) { nodes { ` + sel + ` } } } }`,
+			"from runs":       `{ x: runs(sessionId: "s-100", first: 1) { nodes { ` + sel + ` } } }`,
+			"from run":        `{ x: run(sessionId: "s-100", runId: "r-a1") { ` + sel + ` } }`,
+			"by node id":      `query($id: ID!) { x: node(id: $id) { ... on AgentRun { ` + sel + ` } } }`,
+			"across sessions": `{ x: allRuns(first: 3) { nodes { ` + sel + ` } } }`,
+		} {
+			t.Run(name, func(t *testing.T) {
+				resp := query(t, b.h, q, map[string]any{"id": id})
+				if len(resp.Errors) > 0 {
+					t.Fatalf("%+v", resp.Errors)
+				}
+				if !strings.Contains(string(resp.Data), `"lastActivityAt":"`) || !strings.Contains(string(resp.Data), `"sessionId":"`) {
+					t.Errorf("no session in %s", resp.Data)
+				}
+			})
+		}
+	})
+}

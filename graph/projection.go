@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,6 +15,18 @@ import (
 // itself, "nodes" and "edges.node" for a connection). Fragments on every
 // session type count.
 func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
+	// A run's session is the session it was read with: what is selected
+	// under runs { nodes { session } } is read with it.
+	own := at
+	at = slices.Clone(own)
+	for _, prefix := range own {
+		for _, below := range []string{"runs.nodes.session", "runs.edges.node.session"} {
+			if prefix != "" {
+				below = prefix + "." + below
+			}
+			at = append(at, below)
+		}
+	}
 	requested := func(fields ...string) bool {
 		paths := make([]string, 0, len(at)*len(fields))
 		for _, prefix := range at {
@@ -38,7 +51,7 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		NameRuns:     name,
 	}
 	if requested("runs", "chatHistory") {
-		if q := runsWindow(ctx, at); q != nil {
+		if q := runsWindow(ctx, own); q != nil {
 			cols.RunsWindow = q
 		} else {
 			cols.Runs = true
@@ -140,5 +153,10 @@ func runsRequestOf(args map[string]any) *models.RunsRequest {
 	return models.NewRunsRequest(page, filter)
 }
 
-// runsOnly reads what run lookups need.
-var runsOnly = models.SessionColumns{Runs: true}
+// runsOf returns what run lookups need: the runs, and what the runs'
+// session field selects (at the given paths below the current field).
+func runsOf(ctx context.Context, at ...string) models.SessionColumns {
+	cols := sessionColumns(ctx, at...)
+	cols.Runs, cols.RunsWindow = true, nil
+	return cols
+}
