@@ -136,8 +136,9 @@ func (s *Store) migratedByAgno(ctx context.Context) (bool, error) {
 	return false, nil
 }
 
-// RunsTable returns the runs table's name (with its schema on PostgreSQL)
-// when the database has one, "" otherwise.
+// describeLayout adds the current layout to d: the runs table's name (with
+// its schema on PostgreSQL) when the database has one, and whether the
+// sessions table has the legacy runs column.
 func (s *Store) describeLayout(d *models.Database) {
 	l := s.lay()
 	d.LegacyRunsColumn = l.legacyRuns

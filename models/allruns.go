@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -120,13 +119,4 @@ func NewRunsConnection(dbID string, order RunOrder, page RunPage, count func(con
 		conn.Edges[i].cursors = conn.PageInfo.cursors
 	}
 	return conn, firstErr
-}
-
-// String describes the filter for cache keys and logs (no secrets: ids only).
-func (f *RunsFilter) String() string {
-	if f == nil {
-		return "{}"
-	}
-	b, _ := json.Marshal(f)
-	return fmt.Sprintf("%s", b)
 }
