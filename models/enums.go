@@ -152,3 +152,25 @@ func (k *MediaKind) UnmarshalGQL(v any) (err error) {
 	*k, err = enumValue(v, AllMediaKind, "MediaKind")
 	return err
 }
+
+// ChangeKind is what happened to a session or run (API.md "Live updates").
+type ChangeKind string
+
+// The change kinds.
+const (
+	ChangeKindCreated ChangeKind = "CREATED"
+	ChangeKindUpdated ChangeKind = "UPDATED"
+	ChangeKindDeleted ChangeKind = "DELETED"
+)
+
+// AllChangeKind lists the change kinds.
+var AllChangeKind = []ChangeKind{ChangeKindCreated, ChangeKindUpdated, ChangeKindDeleted}
+
+// MarshalGQL writes the enum value.
+func (k ChangeKind) MarshalGQL(w io.Writer) { writeEnum(w, string(k)) }
+
+// UnmarshalGQL reads the enum value.
+func (k *ChangeKind) UnmarshalGQL(v any) (err error) {
+	*k, err = enumValue(v, AllChangeKind, "ChangeKind")
+	return err
+}
