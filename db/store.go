@@ -3,6 +3,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -48,6 +49,13 @@ type Options struct {
 	// StatementTimeout, when positive, is PostgreSQL's statement_timeout on
 	// the Store's connections (unless the URL sets one).
 	StatementTimeout time.Duration
+	// ChangeWindow is how far behind the newest change the change feed
+	// looks again for rows committed late, rounded up to whole seconds; 0
+	// means models.DefaultFeedWindow seconds (see models.ChangeCursor).
+	ChangeWindow time.Duration
+	// ChangeMemory is the most rows per table a change cursor remembers
+	// delivering; 0 means models.DefaultFeedMaxSeen.
+	ChangeMemory int
 }
 
 // DefaultSliceRunsAbove is the stored size (after compression) above which
@@ -82,6 +90,8 @@ type Store struct {
 	slots        *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
+	// feed bounds the change feed (see Changes).
+	feed models.FeedConfig
 
 	// ready is set once Init has succeeded: the database answered and holds
 	// an Agno sessions table. Until then every call first tries Init again
@@ -130,6 +140,9 @@ func New(opts Options) (*Store, error) {
 	if !identPattern.MatchString(opts.Schema) || !identPattern.MatchString(opts.Table) || !identPattern.MatchString(opts.RunsTable) {
 		return nil, fmt.Errorf("schema %q, table %q and runs table %q must be plain SQL identifiers", opts.Schema, opts.Table, opts.RunsTable)
 	}
+	if opts.ChangeWindow < 0 || opts.ChangeMemory < 0 {
+		return nil, fmt.Errorf("the change window (%s) and memory (%d) cannot be negative", opts.ChangeWindow, opts.ChangeMemory)
+	}
 	createLayout, err := ParseLayout(string(opts.CreateLayout))
 	if err != nil {
 		return nil, err
@@ -140,7 +153,11 @@ func New(opts Options) (*Store, error) {
 	}
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
 		runsTable: opts.RunsTable, createLayout: createLayout,
-		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove}
+		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove,
+		feed: models.FeedConfig{Window: models.DefaultFeedWindow, MaxSeen: cmp.Or(opts.ChangeMemory, models.DefaultFeedMaxSeen)}}
+	if opts.ChangeWindow > 0 {
+		s.feed.Window = int64((opts.ChangeWindow + time.Second - 1) / time.Second)
+	}
 	switch {
 	case opts.SliceRunsAbove == 0:
 		s.smallRunsBytes = DefaultSliceRunsAbove
