@@ -44,13 +44,15 @@ func (s *Store) RecommendedIndexes() []Index {
 	}, s.runIndexes()...)
 }
 
-// runIndexes are the indexes allRuns needs on Agno 3's runs table, when the
-// database has one. Agno indexes each column alone (and session_id with
-// run_index, which serves a session's runs): enough to find the rows of one
-// status or user, not to read them in created_at order, so a filtered page
-// sorts every matching run and a deep page reads every run before it. Each
-// index here is a filter's column, then created_at and the run_id
-// tie-break, so that every page at any depth is read in order from one.
+// runIndexes are the indexes allRuns and the change feed need on Agno 3's
+// runs table, when the database has one. Agno indexes each column alone
+// (and session_id with run_index, which serves a session's runs): enough to
+// find the rows of one status or user, not to read them in created_at
+// order, so a filtered page sorts every matching run and a deep page reads
+// every run before it. Each index here is a filter's column, then
+// created_at and the run_id tie-break, so that every page at any depth is
+// read in order from one; the change feed reads runs in the order of
+// COALESCE(updated_at, created_at), as it reads sessions.
 func (s *Store) runIndexes() []Index {
 	if !s.lay().runsTable {
 		return nil
@@ -69,6 +71,7 @@ func (s *Store) runIndexes() []Index {
 		idx("agent_created", "allRuns filter {componentId} of agents by CREATED_AT", "agent_id", "created_at", tie),
 		idx("team_created", "allRuns filter {componentId} of teams by CREATED_AT", "team_id", "created_at", tie),
 		idx("workflow_created", "allRuns filter {componentId} of workflows by CREATED_AT", "workflow_id", "created_at", tie),
+		idx("updated", "the change feed of live updates (see Store.Changes)", "(COALESCE(updated_at, created_at))", tie),
 	}
 }
 
