@@ -101,10 +101,13 @@ type FeedConfig struct {
 
 // The defaults of FeedConfig. Agno inserts a new session with the time its
 // first run started (updated_at = created_at), seconds before the insert
-// commits: the window covers first runs up to that long.
+// commits: the window covers first runs up to that long. Each read reads
+// again the rows the cursor remembers, also when nothing is written: the
+// memory bounds that cost (a window of 10 s is whole up to 25 writes a
+// second in each table).
 const (
 	DefaultFeedWindow  = 10
-	DefaultFeedMaxSeen = 1024
+	DefaultFeedMaxSeen = 256
 )
 
 // MaxCursorSeen is the most remembered rows per table an encoded cursor
@@ -115,8 +118,9 @@ const MaxCursorSeen = 32
 // has read the sessions table and the runs table. Each table is read in the
 // order of its rows' timestamp (COALESCE(updated_at, created_at), epoch
 // seconds by the writer's clock) and id. A plain keyset, (timestamp, id)
-// after the last row read, would miss a row written in a second already read
-// (writes share seconds) or committed after a newer row was read. So every
+// after the last row read, would miss a row written in a second already
+// read (writes share seconds) with a smaller id or written again, and a row
+// committed after a newer one was read. So every
 // read looks again at the Window seconds behind the newest timestamp
 // delivered, and skips the rows the cursor remembers delivering in the state
 // they have: the same id, timestamp and version (which changes on every
@@ -130,8 +134,9 @@ const MaxCursorSeen = 32
 // seconds older than the newest one delivered — written by a writer whose
 // clock lags, by a transaction that commits long after it took its
 // timestamp, or a session Agno inserts with the time its first run started
-// (on Agno 3 the run's own row, written with the time it was saved, brings
-// it). Deletions are never in the feed (see db.Store.Existing).
+// when that run outlasted the window while other writes moved the feed on
+// (on Agno 3 the run's own row, written with the time it was saved, tells
+// of it). Deletions are never in the feed (see db.Store.Existing).
 //
 // The zero ChangeCursor is before every row; db.Store.ChangeCursorNow is
 // after them. A ChangeCursor is a value: Advance returns a new one.
@@ -237,7 +242,6 @@ func (c ChangeCursor) Advance(read FeedRead, cfg FeedConfig, limit int) ChangeBa
 	next := c.clone()
 	var merged []Change
 	more := false
-	var stops []*Change // per table that had more rows: the last one kept
 	for _, t := range []struct {
 		pos  *feedPosition
 		rows []Change
@@ -261,20 +265,13 @@ func (c ChangeCursor) Advance(read FeedRead, cfg FeedConfig, limit int) ChangeBa
 		}
 		if len(fresh) > limit {
 			fresh, more = fresh[:limit], true
-			stops = append(stops, &fresh[limit-1])
 		}
 		merged = append(merged, fresh...)
 	}
 	slices.SortStableFunc(merged, func(a, b Change) int { return compareChanges(&a, &b) })
-	// Past a table's last row kept come rows of that table not read yet:
-	// the other table's rows there wait for the next batch, so that the
-	// batches keep the order.
-	for _, stop := range stops {
-		stop := *stop
-		if i := slices.IndexFunc(merged, func(ch Change) bool { return compareChanges(&ch, &stop) > 0 }); i >= 0 {
-			merged = merged[:i]
-		}
-	}
+	// Past the last row kept of a table cut above come rows of it not read
+	// yet; but the limit rows kept come before, so the other table's rows
+	// there are cut here and the batches keep the order.
 	if len(merged) > limit {
 		merged, more = merged[:limit], true
 	}

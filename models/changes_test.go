@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"sessiongraph/models"
@@ -142,4 +143,36 @@ func FuzzDecodeChangeCursor(f *testing.F) {
 			t.Fatalf("DecodeChangeCursor(%q) encodes to a cursor that does not decode to itself: %v", abbrev(s), err)
 		}
 	})
+}
+
+func TestChangeBatchesKeepTheOrderAcrossTables(t *testing.T) {
+	const t0 = 1760000000
+	read := models.FeedRead{
+		Sessions:  []models.Change{sessionChange("s-1", t0, t0, 1), sessionChange("s-2", t0, t0, 1), sessionChange("s-3", t0+1, t0+1, 1)},
+		Runs:      []models.Change{runChange("r-1", t0, t0, 1), runChange("r-2", t0+2, t0+2, 1)},
+		RunsTable: true,
+	}
+	var got []string
+	cursor := models.ChangeCursor{}
+	for range 10 {
+		// Every row is read each time: the cursor skips those it delivered.
+		batch := cursor.Advance(read, feedConfig, 2)
+		if len(batch.Changes) > 2 {
+			t.Fatalf("a batch of 2 holds %d changes", len(batch.Changes))
+		}
+		for _, ch := range batch.Changes {
+			id := ch.SessionID()
+			if ch.Run != nil {
+				id = ch.Run.RunID
+			}
+			got = append(got, id)
+		}
+		cursor = batch.Next
+		if !batch.More {
+			break
+		}
+	}
+	if want := []string{"s-1", "s-2", "r-1", "s-3", "r-2"}; !slices.Equal(got, want) {
+		t.Errorf("the batches hold %v, want %v", got, want)
+	}
 }
