@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"strconv"
 
 	"modernc.org/sqlite"
@@ -24,9 +25,9 @@ const MaxExistingIDs = 1000
 // Changes returns the changes after a cursor (see models.ChangeCursor): the
 // rows of the sessions table, and of Agno 3's runs table where the database
 // has one, written since then, at most limit of them, oldest first, each
-// with the cursor after it. It reads both tables in one statement, each in
-// the order of its sg_*_updated index (see RecommendedIndexes), from the
-// cursor's window on. On Agno 2's layout, and for runs Agno 3 left in the
+// with the cursor after it. It reads both tables in one statement (on
+// PostgreSQL, one snapshot of both), each in the order of its sg_*_updated
+// index (see RecommendedIndexes), from the cursor's window on. On Agno 2's layout, and for runs Agno 3 left in the
 // legacy runs column, a run that is added or changes is a change of its
 // session's row (UPDATED); with a runs table, Agno 3 changes a run without
 // writing its session row, and the change is the run's.
@@ -183,26 +184,31 @@ func (s *Store) feedTables(ctx context.Context, l *layout) []feedTable {
 	return []feedTable{sessions, runs}
 }
 
+// where returns a copy of the table's restriction, to add to.
+func (t feedTable) where() *where {
+	return &where{conds: slices.Clone(t.cond.conds), args: slices.Clone(t.cond.args)}
+}
+
 // read is the statement reading r of the table.
 func (t feedTable) read(r models.FeedRange) (string, []any) {
-	w := &where{conds: append([]string(nil), t.cond.conds...), args: append([]any(nil), t.cond.args...)}
+	w := t.where()
 	// The bound on the key alone lets the index seek; the row comparison is exact.
 	w.add(t.key+" >= ?", r.From)
 	if r.AfterID != "" {
 		w.add("("+t.key+", "+t.tie+") > (?, ?)", r.From, r.AfterID)
 	}
 	return fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s, %s LIMIT %d", t.cols, t.from, w.sql(), t.key, t.tie, r.Limit),
-		append(append([]any(nil), t.fromArgs...), w.args...)
+		append(slices.Clone(t.fromArgs), w.args...)
 }
 
 // newest is the statement reading the table's newest rows, newest first:
 // those within cfg.Window seconds of the newest, at most cfg.MaxSeen+1.
 func (t feedTable) newest(cfg models.FeedConfig) (string, []any) {
 	newest := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s DESC, %s DESC LIMIT 1", t.key, t.from, t.cond.sql(), t.key, t.tie)
-	w := &where{conds: append([]string(nil), t.cond.conds...), args: append([]any(nil), t.cond.args...)}
-	w.add(t.key+" >= ("+newest+") - ?", append(append(append([]any(nil), t.fromArgs...), t.cond.args...), cfg.Window)...)
+	w := t.where()
+	w.add(t.key+" >= ("+newest+") - ?", append(append(slices.Clone(t.fromArgs), t.cond.args...), cfg.Window)...)
 	return fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s DESC, %s DESC LIMIT %d", t.cols, t.from, w.sql(), t.key, t.tie, cfg.MaxSeen+1),
-		append(append([]any(nil), t.fromArgs...), w.args...)
+		append(slices.Clone(t.fromArgs), w.args...)
 }
 
 // readFeed runs a statement of feedTables' select lists and returns its
