@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -69,7 +70,7 @@ func (c *Change) createdAt() int64 {
 // first), then by id byte-wise.
 func compareChanges(a, b *Change) int {
 	if a.At != b.At {
-		return compareInt(a.At, b.At)
+		return cmp.Compare(a.At, b.At)
 	}
 	if (a.Run == nil) != (b.Run == nil) {
 		if a.Run == nil {
@@ -80,14 +81,9 @@ func compareChanges(a, b *Change) int {
 	return strings.Compare(a.rowID(), b.rowID())
 }
 
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// sortedChanges returns a sorted copy of one table's changes.
+func sortedChanges(changes []Change) []Change {
+	return slices.SortedFunc(slices.Values(changes), func(a, b Change) int { return compareChanges(&a, &b) })
 }
 
 // FeedConfig bounds a change feed (see ChangeCursor).
@@ -209,9 +205,9 @@ func (p *feedPosition) rangeOf(cfg FeedConfig, limit int) FeedRange {
 	return r
 }
 
-// FeedRead is what reading the Ranges returned: each table's rows in
-// (At, id) order, with Kind and Cursor unset. RunsTable says whether the
-// database has a runs table.
+// FeedRead is what reading the Ranges returned: each table's rows (in any
+// order), with Kind and Cursor unset. RunsTable says whether the database
+// has a runs table.
 type FeedRead struct {
 	Sessions, Runs []Change
 	RunsTable      bool
@@ -252,7 +248,7 @@ func (c ChangeCursor) Advance(read FeedRead, cfg FeedConfig, limit int) ChangeBa
 			seen[s.id] = s
 		}
 		var fresh []Change
-		for _, ch := range t.rows {
+		for _, ch := range sortedChanges(t.rows) {
 			prev, known := seen[idHash(ch.rowID())]
 			if known && prev.at == ch.At && prev.version == ch.Version {
 				continue
@@ -339,22 +335,22 @@ func (p *feedPosition) prune(cfg FeedConfig) {
 }
 
 // ChangeCursorAfter returns the cursor after every row of a database, given
-// each table's newest rows (newest first: those within cfg.Window seconds
-// of the newest, at most cfg.MaxSeen+1), so that a feed started from it
-// delivers only later writes, a later write in those seconds included.
+// each table's newest rows (those within cfg.Window seconds of the newest,
+// at most cfg.MaxSeen+1 of them), so that a feed started from it delivers
+// only later writes, a later write in those seconds included.
 func ChangeCursorAfter(newest FeedRead, cfg FeedConfig) ChangeCursor {
 	var c ChangeCursor
 	for _, t := range []struct {
 		pos  *feedPosition
 		rows []Change
 	}{{&c.sessions, newest.Sessions}, {&c.runs, newest.Runs}} {
-		rows := t.rows
-		if len(rows) > cfg.MaxSeen {
-			floor := rows[cfg.MaxSeen]
+		rows := sortedChanges(t.rows)
+		if n := len(rows) - cfg.MaxSeen; n > 0 {
+			floor := rows[n-1]
 			t.pos.since, t.pos.after = floor.At, floor.rowID()
-			rows = rows[:cfg.MaxSeen]
+			rows = rows[n:]
 		}
-		for i := len(rows) - 1; i >= 0; i-- {
+		for i := range rows {
 			t.pos.deliver(&rows[i])
 		}
 	}
