@@ -225,8 +225,14 @@ type ChangeBatch struct {
 	More bool
 }
 
+// behind reports whether ch is outside what the position reads from from on.
+func (p *feedPosition) behind(ch *Change, from int64) bool {
+	return ch.At < from || (ch.At == p.since && p.after != "" && ch.rowID() <= p.after)
+}
+
 // Advance returns the changes of read that c has not delivered, at most
 // limit of them, each with its kind and cursor, and the cursor after them.
+// Rows outside c's Ranges are ignored.
 //
 // The kind is CREATED for a row c has not delivered and whose created_at
 // is within the range read (so c cannot have seen it before); UPDATED
@@ -250,7 +256,7 @@ func (c ChangeCursor) Advance(read FeedRead, cfg FeedConfig, limit int) ChangeBa
 		var fresh []Change
 		for _, ch := range sortedChanges(t.rows) {
 			prev, known := seen[idHash(ch.rowID())]
-			if known && prev.at == ch.At && prev.version == ch.Version {
+			if t.pos.behind(&ch, from) || (known && prev.at == ch.At && prev.version == ch.Version) {
 				continue
 			}
 			ch.Kind = ChangeKindUpdated

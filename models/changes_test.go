@@ -27,10 +27,11 @@ var feedConfig = models.FeedConfig{Window: 10, MaxSeen: 5}
 func TestChangeCursorRemembersAtMostMaxSeenRows(t *testing.T) {
 	const t0 = 1760000000
 	cursor := models.ChangeCursor{}
+	var all []models.Change
 	for i := range 40 {
 		at := int64(t0 + i/20) // twenty rows in each of two seconds
-		batch := cursor.Advance(models.FeedRead{Sessions: []models.Change{sessionChange(fmt.Sprintf("s-%02d", i), at, at, 1)},
-			RunsTable: true}, feedConfig, 1)
+		all = append(all, sessionChange(fmt.Sprintf("s-%02d", i), at, at, 1))
+		batch := cursor.Advance(models.FeedRead{Sessions: all[i:], RunsTable: true}, feedConfig, 1)
 		if len(batch.Changes) != 1 {
 			t.Fatalf("row %d: %d changes", i, len(batch.Changes))
 		}
@@ -44,6 +45,10 @@ func TestChangeCursorRemembersAtMostMaxSeenRows(t *testing.T) {
 	// ones and reads that second after the last it gave up.
 	if sessions, _ := cursor.Ranges(feedConfig, 1); sessions.From != t0+1 || sessions.AfterID != "s-37" {
 		t.Errorf("past a full second, the cursor reads from %d after %q, want %d after s-37", sessions.From, sessions.AfterID, t0+1)
+	}
+	// Whether it remembers them or has put them behind, it delivers none again.
+	if again := cursor.Advance(models.FeedRead{Sessions: all, RunsTable: true}, feedConfig, 100); len(again.Changes) != 0 {
+		t.Errorf("read again, the rows give %d changes", len(again.Changes))
 	}
 }
 
