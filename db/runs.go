@@ -238,10 +238,14 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 				fromArgs = []any{r.SessionID, r.SessionID, r.SessionID}
 			}
 			// Without totalCount, counting stops past the window: enough to
-			// know whether more runs match, from the index alone.
+			// know whether more runs match, from the index alone. The order
+			// keeps the planner on the (session_id, run_index) index: for a
+			// session holding a large share of the runs it would otherwise
+			// expect a sequential scan to meet n+1 of them at once, and read
+			// every run stored before them.
 			count := fmt.Sprintf("SELECT count(*) FROM %s WHERE session_id = ?%s", s.runsFrom, conds)
 			if !window.Count {
-				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s LIMIT %d) x", s.runsFrom, conds, n+1)
+				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s ORDER BY run_index LIMIT %d) x", s.runsFrom, conds, n+1)
 			}
 			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"(%s) AS total FROM %s ORDER BY %s LIMIT %d) w%d",
