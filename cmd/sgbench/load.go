@@ -386,9 +386,9 @@ func (l *loader) phase(ctx context.Context, pid int, do func(context.Context, *r
 
 func (l *loader) printResult(s *scenario, r scenarioResult) {
 	srv, raw := r.server.merged(), r.sql.merged()
-	fmt.Fprintf(l.out, "%-32s %8.0f %9s %9s %6d │ %9.0f %9s %9s │ %6.2f │ %5d %8.1f │ %-16s %.2f/%.2f, %d/%d\n",
-		s.key+" "+s.title, r.server.rate(), ms(srv.percentile(50)), ms(srv.percentile(99)), srv.errors,
-		r.sql.rate(), ms(raw.percentile(50)), ms(raw.percentile(99)),
+	fmt.Fprintf(l.out, "%-32s %8s %9s %9s %6d │ %9s %9s %9s │ %6.2f │ %5d %8.1f │ %-16s %.2f/%.2f, %d/%d\n",
+		s.key+" "+s.title, rate(r.server.rate()), ms(srv.percentile(50)), ms(srv.percentile(99)), srv.errors,
+		rate(r.sql.rate()), ms(raw.percentile(50)), ms(raw.percentile(99)),
 		r.server.rate()/r.sql.rate(), r.statements, float64(r.bytesPerRequest)/1024,
 		coresOrDash(srv.serverCores)+fmt.Sprintf("/%.2f/%.2f", srv.postgresCores, srv.selfCores),
 		raw.postgresCores, raw.selfCores, srv.newConns, raw.newConns)
@@ -398,8 +398,8 @@ func (l *loader) printResult(s *scenario, r scenarioResult) {
 	}
 	if len(r.peer) > 0 {
 		peer := r.peer.merged()
-		fmt.Fprintf(l.out, "%-32s %8.0f %9s %9s %6d │ sessiongraph ÷ peer %.2f (rounds %s) │ cores peer/pg/cli %s/%.2f/%.2f\n",
-			"   peer (PostGraphile)", r.peer.rate(), ms(peer.percentile(50)), ms(peer.percentile(99)), peer.errors,
+		fmt.Fprintf(l.out, "%-32s %8s %9s %9s %6d │ sessiongraph ÷ peer %.2f (rounds %s) │ cores peer/pg/cli %s/%.2f/%.2f\n",
+			"   peer (PostGraphile)", rate(r.peer.rate()), ms(peer.percentile(50)), ms(peer.percentile(99)), peer.errors,
 			r.server.rate()/r.peer.rate(), floats(r.server.ratios(r.peer)),
 			coresOrDash(peer.serverCores), peer.postgresCores, peer.selfCores)
 	}
@@ -428,11 +428,19 @@ func (l *loader) printPeerSummary(results map[string]scenarioResult) {
 }
 
 func rates(rs rounds) string {
-	v := make([]float64, len(rs))
+	out := make([]string, len(rs))
 	for i, p := range rs {
-		v[i] = p.rate()
+		out[i] = rate(p.rate())
 	}
-	return strings.Join(format(v, "%.0f"), "/")
+	return strings.Join(out, "/")
+}
+
+// rate formats requests per second: whole ones, tenths below 100.
+func rate(r float64) string {
+	if r < 100 {
+		return fmt.Sprintf("%.1f", r)
+	}
+	return fmt.Sprintf("%.0f", r)
 }
 
 func floats(v []float64) string { return strings.Join(format(v, "%.2f"), "/") }
