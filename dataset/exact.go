@@ -16,6 +16,10 @@ type Exact struct {
 	Runs     int
 	Messages int
 	Seed     int64
+	// LongSession, when positive, makes one session (LongSessionIndex) an
+	// agent session of that many runs instead of Runs: the long session a
+	// runs(last: n) request reads the end of.
+	LongSession int
 }
 
 // Shares of the session kinds, and of sessions with a stored name.
@@ -47,14 +51,28 @@ func (p Exact) CreatedAt(i int) int64 {
 	return exactEnd - yearSeconds + int64(i)*yearSeconds/n + int64(indexHash(p.Seed, i, 3)%uint64(gap))
 }
 
+// LongSessionIndex is the index of the long session (see LongSession), -1
+// when there is none: the middle one, so that it is on neither the first
+// nor the last page of sessions.
+func (p Exact) LongSessionIndex() int {
+	if p.LongSession <= 0 || p.Sessions <= 0 {
+		return -1
+	}
+	return p.Sessions / 2
+}
+
 // Session returns session i.
 func (p Exact) Session(i int) Session {
 	r := sessionRand(p.Seed, i)
+	long := i == p.LongSessionIndex()
 	plan := &sessionPlan{turns: max(p.Runs, 0)}
+	if long {
+		plan.turns = p.LongSession
+	}
 	b := newSessionBuilder(r, plan)
 	b.exact = &p
 	switch x := r.Float64(); {
-	case x < exactAgentShare:
+	case x < exactAgentShare || long:
 		plan.kind = kindAgent
 		plan.agent = pickWeighted(r, agents, func(a *agentSpec) int { return a.weight })
 	case x < exactAgentShare+exactTeamShare:

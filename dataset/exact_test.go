@@ -18,6 +18,7 @@ func TestExact(t *testing.T) {
 		{Sessions: 50, Runs: 2, Messages: 1, Seed: 5},
 		{Sessions: 50, Runs: 2, Messages: 0, Seed: 6},
 		{Sessions: 50, Runs: 6, Messages: 5, Seed: 7},
+		{Sessions: 40, Runs: 2, Messages: 4, Seed: 8, LongSession: 300},
 	} {
 		t.Run(fmt.Sprintf("%d sessions × %d runs × %d messages have exactly those counts in Agno's shapes", p.Sessions, p.Runs, p.Messages), func(t *testing.T) {
 			sessions := Generate(p)
@@ -54,7 +55,14 @@ func TestExact(t *testing.T) {
 				if data.SessionName != nil {
 					named++
 				}
-				checkExactRuns(t, p, row)
+				runs := p.Runs
+				if i == p.LongSessionIndex() {
+					runs = p.LongSession
+					if row.SessionType != "agent" {
+						t.Fatalf("the long session %d is a %s session, want an agent session", i, row.SessionType)
+					}
+				}
+				checkExactRuns(t, p, runs, row)
 				checkRunRows(t, s)
 			}
 			if p.Sessions >= 300 {
@@ -70,6 +78,32 @@ func TestExact(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a long session changes only itself, and some runs end in ERROR", func(t *testing.T) {
+		p := Exact{Sessions: 30, Runs: 3, Messages: 4, Seed: 10}
+		long := p
+		long.LongSession = 500
+		if got := long.LongSessionIndex(); got != 15 {
+			t.Fatalf("LongSessionIndex = %d, want 15", got)
+		}
+		if got := p.LongSessionIndex(); got != -1 {
+			t.Fatalf("LongSessionIndex without a long session = %d, want -1", got)
+		}
+		plain, withLong := Generate(p), Generate(long)
+		for i := range plain {
+			if i != 15 && !reflect.DeepEqual(plain[i], withLong[i]) {
+				t.Fatalf("session %d differs when session 15 is long", i)
+			}
+		}
+		errors := 0
+		for _, r := range withLong[15].Runs {
+			if r.Status != nil && *r.Status == "ERROR" {
+				errors++
+			}
+		}
+		if len(withLong[15].Runs) != 500 || errors == 0 || errors > 50 {
+			t.Errorf("the long session has %d runs, %d of them ERROR; want 500, about 2%% ERROR", len(withLong[15].Runs), errors)
+		}
+	})
 	t.Run("the same Exact gives the same sessions, another seed others", func(t *testing.T) {
 		p := Exact{Sessions: 20, Runs: 3, Messages: 5, Seed: 9}
 		if !reflect.DeepEqual(Generate(p), Generate(p)) {
@@ -119,14 +153,14 @@ type storedRun struct {
 
 // checkExactRuns checks the runs array: the exact run and message counts,
 // member runs stored before their team run, tool executions with all their keys.
-func checkExactRuns(t *testing.T, p Exact, row models.SessionRow) {
+func checkExactRuns(t *testing.T, p Exact, want int, row models.SessionRow) {
 	t.Helper()
 	var runs []storedRun
 	if err := json.Unmarshal(row.Runs, &runs); err != nil {
 		t.Fatalf("session %s: runs: %v", row.SessionID, err)
 	}
-	if len(runs) != p.Runs {
-		t.Fatalf("session %s has %d runs, want %d", row.SessionID, len(runs), p.Runs)
+	if len(runs) != want {
+		t.Fatalf("session %s has %d runs, want %d", row.SessionID, len(runs), want)
 	}
 	seen := map[string]bool{}
 	for i, r := range runs {

@@ -225,7 +225,7 @@ func (s *Store) sessionsOf(ctx context.Context, l *layout, runs []models.StoredR
 	w.add("session_id IN ("+placeholders(len(ids), "?")+")", ids...)
 	scope(ctx, w)
 	var rows []models.SessionRow
-	err := s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...), func(sc scanner) error {
+	err := s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
 		r, err := s.scanRow(sc, read)
 		rows = append(rows, r)
 		return err

@@ -158,14 +158,14 @@ func sqliteEdit(legacyRuns bool, set, remove []string) (string, int) {
 // pgSmallRuns is true for runs stored in at most smallRunsBytes (after
 // compression): pg_column_size reads the stored header only. Such runs are
 // shipped whole for runs(first|last: n) rather than sliced in SQL, which
-// detoasts and decompresses the value more than once and costs more than
-// sending a small column; connections read whole runs and windows alike.
+// rebuilds the array element by element and costs more than sending a small
+// column; connections read whole runs and windows alike.
 const pgSmallRuns = `(runs IS NULL OR pg_column_size(runs) <= ` + smallRunsParam + `)`
 
 // smallRunsParam is replaced by the Store's threshold.
 const smallRunsParam = "{small_runs_bytes}"
 
-// pgNameRuns gives Agno's name derivation only what it reads, so that a
+// pgNameRunsOf gives Agno's name derivation only what it reads, so that a
 // list of names never ships whole runs: for workflows the first run's input;
 // otherwise, for each run up to the first one that decides the name (one
 // with an input or a non-empty user message; team member runs skipped), its
@@ -174,26 +174,32 @@ const smallRunsParam = "{small_runs_bytes}"
 // decompresses it again; 'strict' with errors silenced yields nothing for a
 // column that is not an array, which the derivation then reads as no runs,
 // as it reads the whole column. A first workflow run that is not an object
-// gets the whole column, for the derivation to judge.
-const pgNameRuns = `(CASE
-	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' OR runs IS NULL THEN NULL
-	WHEN ` + effectiveType + ` = 'workflow' THEN
+// gets the whole column, for the derivation to judge. doc is the runs
+// column, or an expression of its value (see Store.runsCopy).
+func pgNameRunsOf(doc string) string {
+	return strings.ReplaceAll(`(CASE
+	WHEN jsonb_typeof(session_data -> 'session_name') = 'string' OR {runs} IS NULL THEN NULL
+	WHEN `+effectiveType+` = 'workflow' THEN
 		(SELECT CASE WHEN jsonb_typeof(e) = 'object'
 			THEN jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('input', e -> 'input')))
-			ELSE runs END
-		FROM jsonb_path_query(runs, 'strict $[0]', '{}', true) e)
+			ELSE {runs} END
+		FROM jsonb_path_query({runs}, 'strict $[0]', '{}', true) e)
 	ELSE (SELECT COALESCE(jsonb_agg(jsonb_build_object('agent_id', e -> 'agent_id', 'input', e -> 'input',
 			'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
 				FROM jsonb_path_query(e, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
 				WHERE m ->> 'role' = 'user')) ORDER BY i), '[]'::jsonb)
 		FROM (SELECT e, i, min(i) FILTER (WHERE jsonb_typeof(e) = 'object'
-				AND (` + effectiveType + ` <> 'team' OR NOT COALESCE(jsonb_typeof(e -> 'agent_id') = 'string' AND e ->> 'agent_id' <> '', false))
+				AND (`+effectiveType+` <> 'team' OR NOT COALESCE(jsonb_typeof(e -> 'agent_id') = 'string' AND e ->> 'agent_id' <> '', false))
 				AND (COALESCE(jsonb_typeof(e -> 'input'), 'null') <> 'null' OR EXISTS (
 					SELECT 1 FROM jsonb_path_query(e, 'strict $.messages[*]', '{}', true) m2
 					WHERE m2 ->> 'role' = 'user' AND jsonb_typeof(m2 -> 'content') = 'string' AND m2 ->> 'content' <> ''))) OVER () AS cut
-			FROM jsonb_path_query(runs, 'strict $[*]', '{}', true) WITH ORDINALITY t(e, i)) s
+			FROM jsonb_path_query({runs}, 'strict $[*]', '{}', true) WITH ORDINALITY t(e, i)) s
 		WHERE jsonb_typeof(e) = 'object' AND (cut IS NULL OR i <= cut))
-	END)`
+	END)`, "{runs}", doc)
+}
+
+// pgNameRuns is pgNameRunsOf the runs column.
+var pgNameRuns = pgNameRunsOf("runs")
 
 // dialectFor returns the fragments of a dialect for a sessions table with
 // or without Agno 2's runs column (a table Agno 3 created has none; its runs

@@ -26,8 +26,8 @@ type layout struct {
 	migrated bool
 	// sql holds the fragments for this layout.
 	sql dialectSQL
-	// selectLists caches selectList's column lists, by selectMask.
-	selectLists [1 << 8]atomic.Pointer[string]
+	// selectLists caches selectColumns' column lists, by the mask of the JSON columns read.
+	selectLists [1 << 7]atomic.Pointer[string]
 }
 
 // Layout names where a database keeps runs.

@@ -26,13 +26,14 @@ func TestRawBindsAsGorm(t *testing.T) {
 			}
 			t.Cleanup(func() { _ = s.Close() })
 			first := 100
-			list, listArgs := s.selectList(s.lay(), models.SessionColumns{RunsWindow: &models.RunsRequest{First: &first}})
+			cols := models.SessionColumns{RunsWindow: &models.RunsRequest{First: &first}}
+			list, listArgs := s.selectList(s.lay(), cols)
 			cases := []struct {
 				name  string
 				query string
 				vars  []any
 			}{
-				{"a session's row", "SELECT " + list + " FROM " + s.from + " WHERE session_id = ?", append(listArgs, "s-1")},
+				{"a session's row", "SELECT " + list + " FROM " + s.from + s.runsCopy(cols) + " WHERE session_id = ?", append(listArgs, "s-1")},
 				{"no variables", "SELECT 1", nil},
 				{"after a parenthesis", "SELECT * FROM t WHERE (a, b) < (?, ?) AND c = ?", []any{1, "x", int64(3)}},
 				{"a list", "SELECT * FROM t WHERE a IN ?", []any{[]string{"a", "b"}}},

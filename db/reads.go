@@ -41,27 +41,60 @@ func (s *Store) raw(ctx context.Context, query string, vars ...any) *gorm.DB {
 
 // selectList returns the select list of a session row and its parameters:
 // every scalar column, the JSON columns cols asks for (NULL in place of the
-// others), name_runs and runs_window.
+// others), name_runs and runs_window. A runs window reads the runs column
+// through runsCopy, which the statement must join.
 func (s *Store) selectList(l *layout, cols models.SessionColumns) (string, []any) {
 	columns := s.selectColumns(l, cols)
+	nameRuns := cols.NameRuns && !cols.Runs && l.legacyRuns
 	if cols.RunsWindow == nil || cols.Runs {
-		return columns + ", NULL", nil
+		if nameRuns {
+			return columns + ", " + l.sql.nameRuns + ", NULL", nil
+		}
+		return columns + ", NULL, NULL", nil
 	}
-	window, args := runsWindowSQL(cols.RunsWindow)
-	// Small runs come whole (an array, where a window is an object).
-	small := strings.ReplaceAll(pgSmallRuns, smallRunsParam, strconv.Itoa(s.smallRunsBytes))
-	return columns + ", CASE WHEN runs IS NULL OR (" + small + " AND jsonb_typeof(runs) = 'array') THEN runs ELSE " + window + " END", args
+	// Runs come whole (an array, where a window is an object) when they are
+	// small or the window holds every run anyway: connections read whole
+	// runs and windows alike, and slicing rebuilds the array in SQL. A name
+	// is then derived from them, not computed in SQL.
+	doc := runsCopyValue
+	whole := "runs IS NULL"
+	if s.smallRunsBytes >= 0 {
+		n, _ := cols.RunsWindow.Limit()
+		whole = fmt.Sprintf("(runs IS NULL OR (jsonb_typeof(%s) = 'array' AND (%s OR jsonb_array_length(%s) <= %d)))",
+			doc, strings.ReplaceAll(pgSmallRuns, smallRunsParam, strconv.Itoa(s.smallRunsBytes)), doc, n+1)
+	}
+	name := "NULL"
+	if nameRuns {
+		name = "CASE WHEN " + whole + " THEN NULL ELSE " + pgNameRunsOf(doc) + " END"
+	}
+	window, args := runsWindowSQL(cols.RunsWindow, doc)
+	return columns + ", " + name + ", CASE WHEN " + whole + " THEN " + doc + " ELSE " + window + " END", args
 }
 
-// selectColumns is selectList up to name_runs, which depends only on which
-// columns cols reads: built once for each combination.
+// runsCopy joins, to a statement whose select list reads a runs window
+// (see selectList), the runs column's value detoasted once: every
+// reference to a TOASTed value detoasts and decompresses it again (three
+// to five times for a window), while a row value (ROW(runs), which OFFSET 0
+// keeps from being folded away) holds its fields detoasted. "" when cols
+// reads no window.
+func (s *Store) runsCopy(cols models.SessionColumns) string {
+	if s.dialect != Postgres || cols.RunsWindow == nil || cols.Runs {
+		return ""
+	}
+	return " CROSS JOIN LATERAL (SELECT ROW(runs) AS runs_row OFFSET 0) runs_copy"
+}
+
+// runsCopyValue is the runs column's value in runsCopy.
+const runsCopyValue = "(runs_copy.runs_row).f1"
+
+// selectColumns is selectList up to updated_at, which depends only on
+// which columns cols reads: built once for each combination.
 func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	json := []struct {
 		name string
 		read bool
 	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
-		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs && l.legacyRuns}, {"summary", cols.Summary},
-		{l.sql.nameRuns, cols.NameRuns && !cols.Runs && l.legacyRuns}}
+		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs && l.legacyRuns}, {"summary", cols.Summary}}
 	mask := 0
 	for i, c := range json {
 		if c.read {
@@ -73,16 +106,14 @@ func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	}
 	var b strings.Builder
 	b.WriteString("session_id, session_type, agent_id, team_id, workflow_id, user_id")
-	for i, c := range json {
-		if i == len(json)-1 {
-			b.WriteString(", created_at, updated_at")
-		}
+	for _, c := range json {
 		if c.read {
 			b.WriteString(", " + c.name)
 		} else {
 			b.WriteString(", NULL")
 		}
 	}
+	b.WriteString(", created_at, updated_at")
 	list := b.String()
 	l.selectLists[mask].Store(&list)
 	return list
@@ -110,7 +141,8 @@ func (s *Store) columnsFor(l *layout, cols models.SessionColumns) models.Session
 // applies the run filter exactly as models.RunFilter does, and returns the
 // matching count, up to n+1 runs with their indexes, the number of elements
 // that are not objects and the column's JSON type (see models.runsWindow).
-func runsWindowSQL(q *models.RunsRequest) (string, []any) {
+// doc is the runs column's value.
+func runsWindowSQL(q *models.RunsRequest, doc string) (string, []any) {
 	conds := []string{"jsonb_typeof(e) = 'object'"}
 	var args []any
 	if f := q.Filter; f != nil {
@@ -146,14 +178,14 @@ func runsWindowSQL(q *models.RunsRequest) (string, []any) {
 		dir = "DESC"
 	}
 	return fmt.Sprintf(`(WITH f AS (
-		SELECT i - 1 AS i, e, (%s) AS ok
-		FROM jsonb_array_elements(CASE WHEN jsonb_typeof(runs) = 'array' THEN runs ELSE '[]'::jsonb END) WITH ORDINALITY t(e, i))
-	SELECT jsonb_build_object('type', jsonb_typeof(runs),
+		SELECT i - 1 AS i, e, (%[1]s) AS ok
+		FROM jsonb_array_elements(CASE WHEN jsonb_typeof(%[4]s) = 'array' THEN %[4]s ELSE '[]'::jsonb END) WITH ORDINALITY t(e, i))
+	SELECT jsonb_build_object('type', jsonb_typeof(%[4]s),
 		'total', (SELECT count(*) FROM f WHERE ok),
 		'bad', (SELECT count(*) FROM f WHERE jsonb_typeof(e) <> 'object'),
 		'items', COALESCE((SELECT jsonb_agg(jsonb_build_array(w.i, w.e) ORDER BY w.i)
-			FROM (SELECT i, e FROM f WHERE ok ORDER BY i %s LIMIT %d) w), '[]'::jsonb)))`,
-		strings.Join(conds, " AND "), dir, n+1), args
+			FROM (SELECT i, e FROM f WHERE ok ORDER BY i %[2]s LIMIT %[3]d) w), '[]'::jsonb)))`,
+		strings.Join(conds, " AND "), dir, n+1, doc), args
 }
 
 // scanner is one row of a read: *sql.Rows, *sql.Row or pgx.Rows.
@@ -222,7 +254,7 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	w.add("session_id = ?", sessionID)
 	scope(ctx, w)
 	var rows []models.SessionRow
-	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+w.sql(), append(args, w.args...), func(sc scanner) error {
+	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
 		if len(rows) > 0 { // session_id is the key: never
 			return nil
 		}
@@ -427,8 +459,8 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		inner += branch
 		args = append(args, w.args...)
 	}
-	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p ORDER BY order_key %s, tie_key %s LIMIT %d",
-		list, inner, dir, dir, limit+1)
+	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p%s ORDER BY order_key %s, tie_key %s LIMIT %d",
+		list, inner, s.runsCopy(read), dir, dir, limit+1)
 	var out models.SessionPage
 	err = s.queryRows(ctx, query, args, func(rows scanner) error {
 		var k, tie any

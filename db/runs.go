@@ -238,10 +238,14 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 				fromArgs = []any{r.SessionID, r.SessionID, r.SessionID}
 			}
 			// Without totalCount, counting stops past the window: enough to
-			// know whether more runs match, from the index alone.
+			// know whether more runs match, from the index alone. The order
+			// keeps the planner on the (session_id, run_index) index: for a
+			// session holding a large share of the runs it would otherwise
+			// expect a sequential scan to meet n+1 of them at once, and read
+			// every run stored before them.
 			count := fmt.Sprintf("SELECT count(*) FROM %s WHERE session_id = ?%s", s.runsFrom, conds)
 			if !window.Count {
-				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s LIMIT %d) x", s.runsFrom, conds, n+1)
+				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s ORDER BY run_index LIMIT %d) x", s.runsFrom, conds, n+1)
 			}
 			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"(%s) AS total FROM %s ORDER BY %s LIMIT %d) w%d",
@@ -258,10 +262,16 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			if workflow {
 				only = " AND run_type = 'workflow'"
 			}
-			fmt.Fprintf(&q, "SELECT b, run_id, run_type, run_data, pos, total FROM (SELECT %d AS b, run_id, run_type, %s AS run_data, row_number() OVER (ORDER BY %s) AS pos, "+
-				"sum(%s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?%s) n%d "+
-				"WHERE COALESCE(decided, 0) = 0",
-				bi, s.nameRunData(), runOrder, s.decidesName(r.EffectiveType()), runOrder, s.runsFrom, only, bi)
+			// The runs up to the first that decides: decided counts the
+			// deciding runs before each run, and a count only grows, so
+			// PostgreSQL (15+) stops reading runs at the first run past it
+			// (the window's run condition) instead of looking into each.
+			// What is read of the runs left is computed after that filter.
+			runs := fmt.Sprintf("SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
+				"count(CASE WHEN %s THEN 1 END) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
+				"CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?%s",
+				bi, runOrder, s.decidesName(r.EffectiveType()), runOrder, s.runsFrom, only)
+			fmt.Fprintf(&q, s.nameRuns(), runs, bi)
 			args = append(args, r.SessionID)
 		}
 	}
@@ -310,21 +320,27 @@ func (s *Store) runFilterSQL(f *models.RunFilter, workflow bool) (string, []any)
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// nameRunData is what a name branch reads of a run: on PostgreSQL only
-// what Agno's name derivation looks at (agent_id, input, user messages), so
-// that a list of names ships no whole runs; SQLite reads the JSON text
-// whole anyway.
-func (s *Store) nameRunData() string {
+// nameRuns is a name branch's statement around runs (%[1]s, the runs with
+// their decided counts; %[2]d the branch): the runs no deciding run
+// precedes, with what deriving a name reads of them. On PostgreSQL that is
+// only what Agno's name derivation looks at (agent_id, input, user
+// messages), so that a list of names ships no whole runs, read from one
+// detoasted copy of run_data: every reference to a TOASTed value detoasts
+// and decompresses it again, and a row value (ROW(run_data), kept by
+// OFFSET 0 from being folded away) holds its fields detoasted. SQLite reads
+// the JSON text whole anyway.
+func (s *Store) nameRuns() string {
 	if s.dialect == SQLite {
-		return "run_data"
+		return "SELECT b, run_id, run_type, run_data, pos, total FROM (%[1]s) n%[2]d WHERE decided = 0"
 	}
-	return `jsonb_build_object('agent_id', run_data -> 'agent_id', 'input', run_data -> 'input',
+	return `SELECT b, run_id, run_type, jsonb_build_object('agent_id', (d).f1 -> 'agent_id', 'input', (d).f1 -> 'input',
 		'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
-			FROM jsonb_path_query(run_data, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
-			WHERE m ->> 'role' = 'user'))`
+			FROM jsonb_path_query((d).f1, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
+			WHERE m ->> 'role' = 'user')) AS run_data, pos, total
+	FROM (SELECT b, run_id, run_type, ROW(run_data) AS d, pos, total FROM (%[1]s) n%[2]d WHERE decided = 0 OFFSET 0) d%[2]d`
 }
 
-// decidesName is 1 for a run that certainly decides a derived name (see
+// decidesName is true for a run that certainly decides a derived name (see
 // models.deriveSessionName): one with an input (for a team, a leader's run:
 // no agent_id). Runs that decide it otherwise (a user message without an
 // input) are read too; the derivation then stops where Agno stops.
@@ -337,7 +353,7 @@ func (s *Store) decidesName(typ models.SessionType) string {
 		if typ == models.SessionTypeWorkflow {
 			cond = "1" // the first run decides
 		}
-		return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+		return cond
 	}
 	cond := `COALESCE(jsonb_typeof(run_data -> 'input'), 'null') <> 'null'`
 	if typ == models.SessionTypeTeam {
@@ -346,5 +362,5 @@ func (s *Store) decidesName(typ models.SessionType) string {
 	if typ == models.SessionTypeWorkflow {
 		cond = "true"
 	}
-	return "CASE WHEN " + cond + " THEN 1 ELSE 0 END"
+	return cond
 }

@@ -27,6 +27,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&p.Sessions, "sessions", 10000, "sessions to write")
 	fs.IntVar(&p.Runs, "runs", 5, "runs per session")
 	fs.IntVar(&p.Messages, "messages", 6, "messages per run")
+	fs.IntVar(&p.LongSession, "long-session", 0, "when positive, one agent session (the middle one) gets this many runs instead of --runs")
 	fs.Int64Var(&p.Seed, "seed", 1, "seed of the generated content")
 	fs.BoolVar(&target.Replace, "replace", false, "empty the tables first (TRUNCATE) when they hold rows")
 	if err := fs.Parse(args); err != nil {
@@ -42,8 +43,12 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if target.Layout, err = db.ParseLayout(layout); err != nil {
 		return fmt.Errorf("gen: --layout: %w", err)
 	}
-	fmt.Fprintf(stdout, "writing %d sessions × %d runs × %d messages (seed %d) into %s.%s in layout %s …\n",
-		p.Sessions, p.Runs, p.Messages, p.Seed, target.Schema, target.Table, target.Layout)
+	long := ""
+	if p.LongSession > 0 {
+		long = fmt.Sprintf(" (session %d: %d runs)", p.LongSessionIndex(), p.LongSession)
+	}
+	fmt.Fprintf(stdout, "writing %d sessions × %d runs%s × %d messages (seed %d) into %s.%s in layout %s …\n",
+		p.Sessions, p.Runs, long, p.Messages, p.Seed, target.Schema, target.Table, target.Layout)
 	r, err := data.CopyInto(ctx, target, p)
 	if err != nil {
 		return err

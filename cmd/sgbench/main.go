@@ -1,9 +1,10 @@
 // Command sgbench generates benchmark data, measures a running sessiongraph
 // server against raw SQL, and soaks it with many clients.
 //
-//	sgbench gen  --db URL --sessions N --runs R --messages M [--layout v3|v2] [--seed S] [--replace]
+//	sgbench gen  --db URL --sessions N --runs R --messages M [--long-session R] [--layout v3|v2] [--seed S] [--replace]
 //	sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
-//	             [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+//	             [--duration 10s] [--max-requests N] [--scenarios a,b,c,d,e,f,g] [--page 5000] [--runs-page 5000]
+//	             [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]]
 //	sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
 //	             [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
 //
@@ -40,9 +41,10 @@ func main() {
 }
 
 const usage = `Usage:
-  sgbench gen  --db URL --sessions N --runs R --messages M [--layout v3|v2] [--seed S] [--replace]
+  sgbench gen  --db URL --sessions N --runs R --messages M [--long-session R] [--layout v3|v2] [--seed S] [--replace]
   sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
-               [--duration 10s] [--max-requests N] [--scenarios a,b,c,d] [--page 5000]
+               [--duration 10s] [--max-requests N] [--scenarios a,b,c,d,e,f,g] [--page 5000] [--runs-page 5000]
+               [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]]
   sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
                [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
 

@@ -82,10 +82,12 @@ func parseStat(data []byte) (procStat, error) {
 		cpu: time.Duration(n(14)+n(15)) * clockTick, children: time.Duration(n(16)+n(17)) * clockTick}, nil
 }
 
-// commandCPU sums the CPU time of all processes named comm (e.g. postgres):
+// commandCPU sums the CPU time of processes named comm (e.g. postgres):
 // the live ones, and those that exited, as counted in the CPU time of the
-// waited-for children of the topmost one (the postmaster).
-func commandCPU(comm string) time.Duration {
+// waited-for children of the topmost one (the postmaster). With root > 0
+// only root and its descendants count (one PostgreSQL cluster of several
+// on the machine).
+func commandCPU(comm string, root int) time.Duration {
 	paths, _ := filepath.Glob("/proc/[0-9]*/stat")
 	stats := map[int]procStat{}
 	for _, p := range paths {
@@ -99,13 +101,30 @@ func commandCPU(comm string) time.Duration {
 		}
 	}
 	var total time.Duration
-	for _, st := range stats {
+	for pid, st := range stats {
+		if root > 0 && pid != root && st.ppid != root {
+			continue
+		}
 		total += st.cpu
 		if _, childOfSame := stats[st.ppid]; !childOfSame {
 			total += st.children
 		}
 	}
 	return total
+}
+
+// parentPID returns the parent of a process (0 when it cannot be read):
+// the postmaster of a PostgreSQL backend.
+func parentPID(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	st, err := parseStat(data)
+	if err != nil {
+		return 0
+	}
+	return st.ppid
 }
 
 // selfCPU returns the CPU time this process has used.
@@ -120,13 +139,15 @@ func selfCPU() time.Duration {
 // cpuMeter measures the cores the server, PostgreSQL and sgbench itself
 // keep busy during a phase.
 type cpuMeter struct {
-	serverPID              int
+	serverPID, postmaster  int
 	server, postgres, self time.Duration
 	start                  time.Time
 }
 
-func startCPU(serverPID int) *cpuMeter {
-	m := &cpuMeter{serverPID: serverPID, postgres: commandCPU("postgres"), self: selfCPU(), start: time.Now()}
+// startCPU starts measuring the server (serverPID, when positive), the
+// PostgreSQL cluster of postmaster (every postgres process when 0) and sgbench.
+func startCPU(serverPID, postmaster int) *cpuMeter {
+	m := &cpuMeter{serverPID: serverPID, postmaster: postmaster, postgres: commandCPU("postgres", postmaster), self: selfCPU(), start: time.Now()}
 	if serverPID > 0 {
 		m.server, _ = processCPU(serverPID)
 	}
@@ -143,5 +164,5 @@ func (m *cpuMeter) cores() (server, postgres, self float64) {
 			server = (cpu - m.server).Seconds() / wall
 		}
 	}
-	return server, (commandCPU("postgres") - m.postgres).Seconds() / wall, (selfCPU() - m.self).Seconds() / wall
+	return server, (commandCPU("postgres", m.postmaster) - m.postgres).Seconds() / wall, (selfCPU() - m.self).Seconds() / wall
 }

@@ -177,7 +177,7 @@ func soak(ctx context.Context, cfg soakConfig, stdout io.Writer) (*soakReport, e
 		}
 	}
 	tally := newSoakTally(mix.kinds())
-	meter := startCPU(cfg.serverPID)
+	meter := startCPU(cfg.serverPID, 0)
 	rep.elapsed = phase(cfg.duration, 1, tally).elapsed
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -251,7 +251,7 @@ func sessionsFromDatabase(ctx context.Context, client *graphQLClient, dsn, from 
 		return nil, err
 	}
 	defer pool.Close()
-	rows, err := sampleSessions(ctx, pool, from, n)
+	rows, err := sampleSessions(ctx, pool, from, n, "")
 	if err != nil {
 		return nil, err
 	}
