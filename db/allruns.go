@@ -97,30 +97,16 @@ func (s *Store) runsWhere(ctx context.Context, f *models.RunsFilter) *where {
 			w.add("r.agent_id = ?", *f.ComponentID)
 		}
 	}
-	if f.Status != nil {
-		if len(f.Status) == 0 {
-			w.add("1 = 0")
-		} else {
-			args := make([]any, len(f.Status))
-			for i, st := range f.Status {
-				args[i] = string(st)
-			}
-			w.add("r.status IN ("+placeholders(len(args), "?")+")", args...)
-		}
-	}
-	if f.TopLevel != nil {
-		if *f.TopLevel {
-			w.add("COALESCE(r.parent_run_id, '') = ''")
-		} else {
-			w.add("COALESCE(r.parent_run_id, '') <> ''")
-		}
-	}
+	var after, before *int64
 	if f.CreatedAfter != nil {
-		w.add("r.created_at >= ?", models.EpochSecondsAtOrAfter(*f.CreatedAfter))
+		a := models.EpochSecondsAtOrAfter(*f.CreatedAfter)
+		after = &a
 	}
 	if f.CreatedBefore != nil {
-		w.add("r.created_at <= ?", models.EpochSecondsAtOrBefore(*f.CreatedBefore))
+		b := models.EpochSecondsAtOrBefore(*f.CreatedBefore)
+		before = &b
 	}
+	addRunConds(w, "r.", f.Status, f.TopLevel, after, before)
 	return w
 }
 

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -130,16 +131,11 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		case branchWindow:
 			r.RunsWindow, r.RunsWindowFor = s.windowOf(runs, totals[bi], cols.RunsWindow), cols.RunsWindow
 		case branchName:
-			var buf bytes.Buffer
-			buf.WriteByte('[')
+			docs := make([]json.RawMessage, len(runs))
 			for i, rr := range runs {
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				buf.Write(rr.data)
+				docs[i] = rr.data
 			}
-			buf.WriteByte(']')
-			r.NameRuns = buf.Bytes()
+			r.NameRuns = models.JSONArray(docs)
 		}
 	}
 	return nil
@@ -282,42 +278,47 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 // from run_data), and for workflow sessions only workflow runs, as Agno 3
 // reads them.
 func (s *Store) runFilterSQL(f *models.RunFilter, workflow bool) (string, []any) {
-	var conds []string
-	var args []any
+	w := &where{}
 	if workflow {
-		conds = append(conds, "run_type = 'workflow'")
+		w.add("run_type = 'workflow'")
 	}
 	if f != nil {
-		if f.Status != nil {
-			if len(f.Status) == 0 {
-				conds = append(conds, "1 = 0")
-			} else {
-				conds = append(conds, "status IN ("+placeholders(len(f.Status), "?")+")")
-				for _, st := range f.Status {
-					args = append(args, string(st))
-				}
-			}
-		}
-		if after := f.CreatedAfterEpoch(); after != nil {
-			conds = append(conds, "created_at >= ?")
-			args = append(args, *after)
-		}
-		if before := f.CreatedBeforeEpoch(); before != nil {
-			conds = append(conds, "created_at <= ?")
-			args = append(args, *before)
-		}
-		if f.TopLevel != nil {
-			if *f.TopLevel {
-				conds = append(conds, "COALESCE(parent_run_id, '') = ''")
-			} else {
-				conds = append(conds, "COALESCE(parent_run_id, '') <> ''")
-			}
-		}
+		addRunConds(w, "", f.Status, f.TopLevel, f.CreatedAfterEpoch(), f.CreatedBeforeEpoch())
 	}
-	if len(conds) == 0 {
+	if len(w.conds) == 0 {
 		return "", nil
 	}
-	return " AND " + strings.Join(conds, " AND "), args
+	return " AND " + strings.Join(w.conds, " AND "), w.args
+}
+
+// addRunConds adds the run filters both runs(filter:) and allRuns offer on
+// the runs table's columns (qualified with prefix): statuses, parent, and
+// inclusive created_at bounds in epoch seconds.
+func addRunConds(w *where, prefix string, status []models.RunStatus, topLevel *bool, after, before *int64) {
+	if status != nil {
+		if len(status) == 0 {
+			w.add("1 = 0")
+		} else {
+			args := make([]any, len(status))
+			for i, st := range status {
+				args[i] = string(st)
+			}
+			w.add(prefix+"status IN ("+placeholders(len(args), "?")+")", args...)
+		}
+	}
+	if topLevel != nil {
+		if *topLevel {
+			w.add("COALESCE(" + prefix + "parent_run_id, '') = ''")
+		} else {
+			w.add("COALESCE(" + prefix + "parent_run_id, '') <> ''")
+		}
+	}
+	if after != nil {
+		w.add(prefix+"created_at >= ?", *after)
+	}
+	if before != nil {
+		w.add(prefix+"created_at <= ?", *before)
+	}
 }
 
 // nameRuns is a name branch's statement around runs (%[1]s, the runs with

@@ -188,13 +188,22 @@ func (r *SessionRow) sessionDataObject() (object, error) {
 
 // RunsArray is the runs array of Agno 2's runs column holding runs.
 func RunsArray(runs []RunRow) json.RawMessage {
+	docs := make([]json.RawMessage, len(runs))
+	for i, r := range runs {
+		docs[i] = r.RunData
+	}
+	return JSONArray(docs)
+}
+
+// JSONArray joins JSON documents into an array.
+func JSONArray(docs []json.RawMessage) json.RawMessage {
 	var b bytes.Buffer
 	b.WriteByte('[')
-	for i, r := range runs {
+	for i, d := range docs {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(r.RunData)
+		b.Write(d)
 	}
 	b.WriteByte(']')
 	return b.Bytes()
