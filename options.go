@@ -9,6 +9,7 @@ import (
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/telemetry"
+	"sessiongraph/live"
 )
 
 // options are the configuration mapped onto the options of the server's parts.
@@ -20,6 +21,7 @@ type options struct {
 	dbs          []db.Options
 	graphql      graph.Options      // limits and introspection of the executor
 	http         httpserver.Options // body cap, deadline, shutdown grace, CORS and authentication
+	live         live.Options       // the subscriptions' watch interval and bounds
 	metricsOps   []string           // operation names metrics label by name
 	noPlayground bool
 	logger       *slog.Logger // --log-format, from --log-level up
@@ -55,6 +57,14 @@ func newOptions(cfg config.Config, getenv func(string) string, stderr io.Writer)
 			CORSOrigins:    cfg.CORSOrigins,
 			Auth:           authenticator,
 			Logger:         logger,
+
+			MaxSubscriptionsPerConnection: cfg.MaxSubscriptionsPerConnection,
+		},
+		live: live.Options{
+			Interval:         cfg.LiveInterval,
+			MaxSubscriptions: cfg.MaxSubscriptions,
+			Buffer:           cfg.SubscriptionBuffer,
+			Logger:           logger,
 		},
 		metricsOps:   cfg.MetricsOperations,
 		noPlayground: cfg.NoPlayground,

@@ -26,6 +26,7 @@ import (
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
 	"sessiongraph/internal/telemetry"
+	"sessiongraph/live"
 	"sessiongraph/playground"
 )
 
@@ -71,6 +72,8 @@ type app struct {
 	cfg     options
 	stores  []*db.Store
 	metrics *prometheus.Registry // nil under --no-metrics
+	live    *live.Hub
+	web     *httpserver.Server
 	handler http.Handler
 	cleanup []func()
 }
@@ -112,6 +115,17 @@ func newApp(ctx context.Context, cfg options) (*app, error) {
 		a.Close()
 		return nil, err
 	}
+	liveOpts := a.cfg.live
+	if a.metrics != nil {
+		liveOpts.Registerer = a.metrics
+	}
+	hub, err := live.New(liveOpts)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.live = hub
+	a.cleanup = append(a.cleanup, hub.Close) // before the stores close
 	a.handler = a.routes()
 	return a, nil
 }
@@ -189,9 +203,10 @@ func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 
 // routes wires the endpoints, each in the HTTP layer's request scope.
 func (a *app) routes() http.Handler {
-	web := httpserver.New(a.cfg.http)
+	a.web = httpserver.New(a.cfg.http)
+	web := a.web
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", web.GraphQL(graph.NewServer(&graph.Resolver{Stores: a.stores}, a.cfg.graphql)))
+	mux.Handle("/graphql", web.GraphQL(graph.NewServer(&graph.Resolver{Stores: a.stores, Live: a.live}, a.cfg.graphql)))
 	if !a.cfg.noPlayground {
 		page := playground.Handler() // GraphiQL, embedded: no CDN
 		mux.Handle("GET /{$}", page)
@@ -223,7 +238,7 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 // Serve listens on the configured address until ctx is done, then lets
 // in-flight requests finish within the shutdown grace period.
 func (a *app) Serve(ctx context.Context) error {
-	return httpserver.New(a.cfg.http).ListenAndServe(ctx, a.cfg.addr, a.handler)
+	return a.web.ListenAndServe(ctx, a.cfg.addr, a.handler)
 }
 
 // Close closes the databases and removes the demo file.

@@ -255,6 +255,9 @@ func (a *Authenticator) parseJWT(token string) (Principal, error) {
 		ScopesPresent: present,
 		Method:        MethodJWT,
 	}
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		p.Expires = exp.Time
+	}
 	switch {
 	case isReservedPrincipal(userID):
 		return Principal{}, fmt.Errorf("%w: %q claims a reserved identity", ErrInvalidToken, a.userClaim)

@@ -307,8 +307,20 @@ func TestMiddleware(t *testing.T) {
 			if rec.Code != http.StatusNoContent || seen == nil {
 				t.Fatalf("status %d, body %q; want the next handler to run", rec.Code, rec.Body)
 			}
-			if !reflect.DeepEqual(*seen, tt.want) {
-				t.Errorf("principal = %+v, want %+v", *seen, tt.want)
+			got := *seen
+			if got.Method == auth.MethodJWT { // Expires is the token's exp
+				claims := jwt.MapClaims{}
+				_, token, _ := strings.Cut(tt.header, " ")
+				if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
+					t.Fatal(err)
+				}
+				if exp, _ := claims.GetExpirationTime(); exp == nil || !got.Expires.Equal(exp.Time) {
+					t.Errorf("Expires = %v, want the token's exp %v", got.Expires, exp)
+				}
+				got.Expires = time.Time{}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("principal = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

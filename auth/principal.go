@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The AgentOS scopes of the sessions operations, and its default admin scope.
@@ -39,6 +40,14 @@ type Principal struct {
 	// even an empty one.
 	ScopesPresent bool
 	Method        Method
+	// Expires is when the JWT expires; zero when it does not (or for other
+	// methods). A subscription made with it ends then.
+	Expires time.Time
+}
+
+// Expired reports whether p's credentials have expired by now.
+func (p Principal) Expired(now time.Time) bool {
+	return !p.Expires.IsZero() && !now.Before(p.Expires)
 }
 
 // CanSeeAll reports whether p sees every user's sessions: an admin, the

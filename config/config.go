@@ -52,6 +52,11 @@ type Config struct {
 	NoIntrospection bool
 	NoPlayground    bool
 
+	LiveInterval                  time.Duration
+	MaxSubscriptions              int
+	MaxSubscriptionsPerConnection int
+	SubscriptionBuffer            int
+
 	SecurityKey  Secret
 	JWTSecret    Secret
 	JWTPublicKey string // the path of a PEM file

@@ -419,6 +419,7 @@ func TestEverySettingReachesItsField(t *testing.T) {
 		"addr": ":1", "shutdown-grace": "1m", "db": "x.db", "db-schema": "s", "session-table": "t", "runs-table": "r", "db-max-conns": "3",
 		"db-statement-timeout": "1m", "count-cache-ttl": "1m", "demo": "true", "max-depth": "2", "max-aliases": "2",
 		"max-complexity": "2", "request-timeout": "1m", "no-introspection": "true", "no-playground": "true",
+		"live-interval": "2s", "max-subscriptions": "5", "max-subscriptions-per-connection": "2", "subscription-buffer": "9",
 		"security-key": "k", "jwt-secret": "0123456789abcdef0123456789abcdef", "jwt-public-key": "", "jwt-audience": "", "jwt-issuer": "",
 		"jwt-user-claim": "u", "jwt-scopes-claim": "s", "admin-scope": "a", "cors-origin": "*", "log-format": "json",
 		"log-level": "warn", "no-metrics": "true", "metrics-operation": "op",

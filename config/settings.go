@@ -11,6 +11,7 @@ import (
 	"sessiongraph/auth"
 	"sessiongraph/graph"
 	"sessiongraph/httpserver"
+	"sessiongraph/live"
 )
 
 // A setting is one option of the server, declared once in settings: its
@@ -91,6 +92,18 @@ var settings = []setting{
 	{flag: "no-playground", env: "SESSIONGRAPH_NO_PLAYGROUND",
 		help:  "do not serve GraphiQL at /",
 		field: func(c *Config) any { return &c.NoPlayground }},
+	{flag: "live-interval", env: "SESSIONGRAPH_LIVE_INTERVAL", def: live.DefaultInterval.String(), check: positive,
+		help:  "how often a database with subscribers is read for changes",
+		field: func(c *Config) any { return &c.LiveInterval }},
+	{flag: "max-subscriptions", env: "SESSIONGRAPH_MAX_SUBSCRIPTIONS", def: strconv.Itoa(live.DefaultMaxSubscriptions), check: positive,
+		help:  "most subscriptions open on the server at once",
+		field: func(c *Config) any { return &c.MaxSubscriptions }},
+	{flag: "max-subscriptions-per-connection", env: "SESSIONGRAPH_MAX_SUBSCRIPTIONS_PER_CONNECTION", def: strconv.Itoa(live.DefaultMaxPerConnection), check: positive,
+		help:  "most subscriptions one WebSocket or SSE stream holds at once",
+		field: func(c *Config) any { return &c.MaxSubscriptionsPerConnection }},
+	{flag: "subscription-buffer", env: "SESSIONGRAPH_SUBSCRIPTION_BUFFER", def: strconv.Itoa(live.DefaultBuffer), check: positive,
+		help:  "events a subscriber may leave unread before it is cut off (SLOW_CONSUMER)",
+		field: func(c *Config) any { return &c.SubscriptionBuffer }},
 
 	{flag: "security-key", env: "OS_SECURITY_KEY", secret: true,
 		help:  "require Authorization: Bearer <key> on every request, as AgentOS does (prefer the environment: flags show in ps)",

@@ -274,6 +274,48 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	return &rows[0], nil
 }
 
+// SessionsByID returns the sessions among ids (at most MaxExistingIDs)
+// that filter (nil for none) selects, in no particular order, reading the
+// JSON columns cols asks for: one statement, plus one for their runs on
+// Agno 3's layout. The live watcher checks and loads the sessions a batch of
+// changes touched with it.
+func (s *Store) SessionsByID(ctx context.Context, ids []string, filter *models.SessionFilter, cols models.SessionColumns) ([]models.SessionRow, error) {
+	if len(ids) > MaxExistingIDs {
+		return nil, models.Errorf(models.BadUserInput, "at most %d session ids at a time, not %d", MaxExistingIDs, len(ids))
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	release, err := s.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	l := s.lay()
+	read := s.columnsFor(l, cols)
+	list, args := s.selectList(l, read)
+	w := s.filterWhere(filter)
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		idArgs[i] = id
+	}
+	w.add("session_id IN ("+placeholders(len(ids), "?")+")", idArgs...)
+	scope(ctx, w)
+	var rows []models.SessionRow
+	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
+		r, err := s.scanRow(sc, read)
+		rows = append(rows, r)
+		return err
+	})
+	if err != nil {
+		return nil, internal("reading sessions by id", err)
+	}
+	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
 func wrapRowsErr(op string, err error) error {
 	if err != nil {
 		return internal(op, err)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -33,6 +34,9 @@ var rootFieldScopes = map[string]map[string]string{
 		"deleteSession": auth.ScopeSessionsDelete, "deleteSessions": auth.ScopeSessionsDelete,
 		"__typename": "",
 	},
+	"Subscription": {
+		"sessionEvents": auth.ScopeSessionsRead, "runEvents": auth.ScopeSessionsRead,
+	},
 }
 
 // accessControl enforces the caller's authorization on every operation:
@@ -56,12 +60,18 @@ func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.Ope
 	if !p.CanSeeAll() && p.UserID == "" {
 		return coded(models.Unauthenticated, "this request carries no user")
 	}
+	if p.Expired(time.Now()) { // a WebSocket outlives the token it opened with
+		return coded(models.Unauthenticated, auth.ErrExpiredToken.Error())
+	}
 	if op.Operation == nil {
 		return nil
 	}
 	typ := "Query"
-	if op.Operation.Operation == ast.Mutation {
+	switch op.Operation.Operation {
+	case ast.Mutation:
 		typ = "Mutation"
+	case ast.Subscription:
+		typ = "Subscription"
 	}
 	var refusal *gqlerror.Error
 	eachField(op.Operation.SelectionSet, op.Doc.Fragments, func(f *ast.Field) bool {

@@ -6,12 +6,15 @@ package graph
 
 import (
 	"sessiongraph/db"
+	"sessiongraph/live"
 	"sessiongraph/models"
 )
 
-// Resolver is the root resolver: the configured databases, the first one the default.
+// Resolver is the root resolver: the configured databases, the first one
+// the default, and the subscriptions' hub (nil refuses subscriptions).
 type Resolver struct {
 	Stores []*db.Store
+	Live   *live.Hub
 }
 
 // store returns the database with dbID, the default one when dbID is nil;

@@ -68,6 +68,7 @@ func (r *mutationResolver) CreateSession(ctx context.Context, input models.Creat
 	if err != nil {
 		return nil, err
 	}
+	r.wrote(store)
 	return &models.CreateSessionPayload{Session: models.NewSession(store.ID(), *row), ClientMutationID: input.ClientMutationID}, nil
 }
 
@@ -85,6 +86,7 @@ func (r *mutationResolver) UpdateSession(ctx context.Context, input models.Updat
 	if err != nil {
 		return nil, err
 	}
+	r.wrote(store)
 	return &models.UpdateSessionPayload{Session: models.NewSession(store.ID(), *row), ClientMutationID: input.ClientMutationID}, nil
 }
 
@@ -98,6 +100,7 @@ func (r *mutationResolver) RenameSession(ctx context.Context, input models.Renam
 	if err != nil {
 		return nil, err
 	}
+	r.wrote(store)
 	return &models.RenameSessionPayload{Session: models.NewSession(store.ID(), *row), ClientMutationID: input.ClientMutationID}, nil
 }
 
@@ -110,6 +113,7 @@ func (r *mutationResolver) DeleteSession(ctx context.Context, input models.Delet
 	if err := store.DeleteSession(forUser(ctx, input.UserID), input.SessionID, input.Type); err != nil {
 		return nil, err
 	}
+	r.wrote(store)
 	return &models.DeleteSessionPayload{DeletedSessionID: input.SessionID, ClientMutationID: input.ClientMutationID}, nil
 }
 
@@ -123,6 +127,7 @@ func (r *mutationResolver) DeleteSessions(ctx context.Context, input models.Dele
 	if err != nil {
 		return nil, err
 	}
+	r.wrote(store)
 	return &models.DeleteSessionsPayload{DeletedSessionIds: deleted, NotFoundSessionIds: notFound, ClientMutationID: input.ClientMutationID}, nil
 }
 
@@ -217,6 +222,24 @@ func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]models.Node, error) {
 	return r.nodes(ctx, ids)
+}
+
+// SessionEvents is the resolver for the sessionEvents field.
+func (r *subscriptionResolver) SessionEvents(ctx context.Context, filter *models.SessionFilter, dbID *string, after *string) (<-chan *models.SessionEvent, error) {
+	store, err := r.store(dbID)
+	if err != nil {
+		return nil, err
+	}
+	return r.watchSessions(ctx, store, filter, after)
+}
+
+// RunEvents is the resolver for the runEvents field.
+func (r *subscriptionResolver) RunEvents(ctx context.Context, sessionID string, dbID *string, after *string) (<-chan *models.RunEvent, error) {
+	store, err := r.store(dbID)
+	if err != nil {
+		return nil, err
+	}
+	return r.watchRuns(ctx, store, sessionID, after)
 }
 
 // Messages is the resolver for the messages field.
@@ -339,6 +362,9 @@ func (r *Resolver) OffloadedResult() OffloadedResultResolver { return &offloaded
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 // TeamRun returns TeamRunResolver implementation.
 func (r *Resolver) TeamRun() TeamRunResolver { return &teamRunResolver{r} }
 
@@ -358,6 +384,7 @@ type (
 	mutationResolver        struct{ *Resolver }
 	offloadedResultResolver struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
+	subscriptionResolver    struct{ *Resolver }
 	teamRunResolver         struct{ *Resolver }
 	teamSessionResolver     struct{ *Resolver }
 	workflowRunResolver     struct{ *Resolver }

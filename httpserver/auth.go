@@ -11,7 +11,8 @@ import (
 
 // Authenticate authenticates every request to next but CORS preflights
 // (OPTIONS, which carry no credentials and pass through with the zero
-// Principal so that a CORS layer can answer them) and stores the caller for
+// Principal so that a CORS layer can answer them) and WebSocket upgrades
+// (authenticated by their connection_init message instead) and stores the caller for
 // auth.ForContext. A request it cannot authenticate gets a 401 with an RFC
 // 6750 challenge and a GraphQL-shaped UNAUTHENTICATED error whose message
 // says why (missing, invalid or expired token) and nothing more, and never
@@ -23,6 +24,10 @@ func (s *Server) Authenticate(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions && a.Enabled() {
+			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{})))
+			return
+		}
+		if r.Header.Get("Upgrade") != "" { // browsers cannot send the header: connection_init carries the token (wsTransport)
 			next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{})))
 			return
 		}

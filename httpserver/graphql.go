@@ -14,7 +14,8 @@ import (
 
 // GraphQL returns the /graphql endpoint over exec, gqlgen's server without
 // transports (graph.NewServer), to which it adds GraphQL over HTTP: POST
-// with a JSON body and GET for queries (transport), OPTIONS. Only JSON
+// with a JSON body and GET for queries (transport), OPTIONS, and the
+// subscriptions' transports, WebSocket and SSE (live.go). Only JSON
 // bodies are taken (no form or multipart transports, so no CSRF through
 // simple requests). Around it, outermost first: a server span per request
 // (with a TracerProvider, continuing the caller's W3C traceparent), CORS
@@ -23,6 +24,8 @@ import (
 // (Authenticate), and 405 with Allow for any other method.
 func (s *Server) GraphQL(exec *handler.Server) http.Handler {
 	exec.AddTransport(transport.Options{})
+	exec.AddTransport(wsTransport{s})
+	exec.AddTransport(sseTransport{s}) // before graphQLTransport, which takes every POST
 	exec.AddTransport(graphQLTransport{s})
 	h := s.Authenticate(s.allowMethods(exec))
 	if len(s.opts.CORSOrigins) > 0 {

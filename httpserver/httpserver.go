@@ -57,11 +57,15 @@ type Options struct {
 	Metrics *Metrics
 	// TracerProvider, when set, receives a server span per /graphql request.
 	TracerProvider trace.TracerProvider
+	// MaxSubscriptionsPerConnection bounds the subscriptions one WebSocket
+	// or SSE stream holds at once (live.DefaultMaxPerConnection when zero).
+	MaxSubscriptionsPerConnection int
 }
 
 // Server is the HTTP layer configured by Options.
 type Server struct {
-	opts Options
+	opts    Options
+	streams streams
 }
 
 // New returns the HTTP layer for opts.
@@ -108,7 +112,10 @@ func (s *Server) Wrap(next http.Handler) http.Handler {
 		for _, kv := range securityHeaders {
 			h.Set(kv[0], kv[1])
 		}
-		ctx, cancel := context.WithTimeout(telemetry.WithRequestID(r.Context(), id), s.opts.RequestTimeout)
+		ctx, cancel := telemetry.WithRequestID(r.Context(), id), context.CancelFunc(func() {})
+		if !isStream(r) { // a subscription lasts as long as its client wants
+			ctx, cancel = context.WithTimeout(ctx, s.opts.RequestTimeout)
+		}
 		defer cancel()
 		r = r.WithContext(ctx)
 		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
@@ -165,6 +172,8 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, handler http.H
 		WriteTimeout: max(60*time.Second, s.opts.RequestTimeout+10*time.Second),
 		IdleTimeout:  120 * time.Second,
 	}
+	// Shutdown neither sees hijacked WebSockets nor ends SSE streams.
+	srv.RegisterOnShutdown(s.streams.closeAll)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	s.opts.Logger.Info("serving", "url", "http://"+ln.Addr().String()+"/")

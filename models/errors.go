@@ -60,6 +60,15 @@ const (
 	// MethodNotAllowed: the endpoint does not take this HTTP method, such as
 	// a mutation over GET (HTTP 405).
 	MethodNotAllowed Code = "METHOD_NOT_ALLOWED"
+
+	// Subscriptions.
+
+	// TooManySubscriptions: the server or the connection holds its most
+	// subscriptions; retry later or on another connection.
+	TooManySubscriptions Code = "TOO_MANY_SUBSCRIPTIONS"
+	// SlowConsumer: the subscriber left more events unread than the server
+	// buffers, and was cut off; resubscribe with the last cursor read.
+	SlowConsumer Code = "SLOW_CONSUMER"
 )
 
 // Codes lists every code the server sends, in the order the docs list them.
@@ -68,6 +77,7 @@ var Codes = []Code{
 	QueryTooDeep, TooManyAliases, IntrospectionDisabled, ComplexityLimitExceeded,
 	GraphQLParseFailed, GraphQLValidationFailed, PersistedQueryNotFound,
 	RequestTooLarge, MethodNotAllowed,
+	TooManySubscriptions, SlowConsumer,
 }
 
 // Error is an error with a code whose message is safe to show to clients.

@@ -9,3 +9,9 @@ type Mutation struct {
 // The root of all reads.
 type Query struct {
 }
+
+// Live updates, over WebSocket (the `graphql-transport-ws` protocol of the `graphql-ws` library) or
+// Server-Sent Events (the `graphql-sse` protocol) on `/graphql`. Changes written by anyone (Agno, another
+// server, this one) arrive within about two seconds with the default settings (docs/subscriptions.md).
+type Subscription struct {
+}
