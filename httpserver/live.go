@@ -141,7 +141,8 @@ func (t wsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			p, err := t.s.principal(token)
 			if err != nil {
 				t.s.opts.Logger.InfoContext(ctx, "WebSocket refused", "code", string(models.Unauthenticated), "reason", authReason(err))
-				return transport.WithWebsocketCloseCode(ctx, closeForbidden), nil, errors.New(authReason(err))
+				ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), authReason(err))
+				return ctx, nil, errors.New(authReason(err))
 			}
 			return live.WithConnection(auth.WithPrincipal(ctx, p), lc), nil, nil
 		},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sessiongraph/db"
@@ -26,7 +27,7 @@ type subscriber struct {
 	sessionOut *outbox[*models.SessionEvent]
 	runs       *RunWatch
 	runOut     *outbox[*models.RunEvent]
-	expiry     *time.Timer
+	expiry     atomic.Pointer[time.Timer]
 
 	// A subscriber resuming from a cursor is not live until it has caught
 	// up: the batches the watcher reads meanwhile wait in pending, and the
@@ -34,6 +35,10 @@ type subscriber struct {
 	catchingUp bool
 	pending    [][]models.Change
 	delivered  map[changeKey]bool
+
+	// later are the events of the batch being delivered that did not fit
+	// in the buffer at once (see feed.flush).
+	later []func(deadline time.Time) bool
 }
 
 func (s *subscriber) kind() string {
@@ -50,8 +55,8 @@ func (s *subscriber) end(err error) {
 	} else {
 		s.runOut.end(err)
 	}
-	if s.expiry != nil {
-		s.expiry.Stop()
+	if t := s.expiry.Load(); t != nil {
+		t.Stop()
 	}
 }
 
@@ -426,6 +431,7 @@ func (f *feed) deliver(ctx context.Context, changes []models.Change, subs []*sub
 	if len(runSubs) > 0 {
 		f.deliverRuns(ctx, summary, runSubs, shared)
 	}
+	f.flush(subs)
 }
 
 // deliverSessions delivers session events. Subscribers with the same
@@ -605,20 +611,51 @@ func fingerprints2(runs []models.Run) map[string]uint64 {
 	return out
 }
 
+// sendSession queues ev for s, or, when s's buffer is full, keeps it for
+// flush.
 func (f *feed) sendSession(s *subscriber, ev *models.SessionEvent) {
-	if s.sessionOut.send(ev) {
+	if len(s.later) == 0 && s.sessionOut.send(ev) {
 		f.hub.metrics.delivered(s.kind())
 		return
 	}
-	go f.remove(s, models.Errorf(models.SlowConsumer, "more than %d events left unread", f.hub.opts.Buffer))
+	s.later = append(s.later, func(deadline time.Time) bool { return s.sessionOut.sendBy(ev, deadline) })
 }
 
 func (f *feed) sendRun(s *subscriber, ev *models.RunEvent) {
-	if s.runOut.send(ev) {
+	if len(s.later) == 0 && s.runOut.send(ev) {
 		f.hub.metrics.delivered(s.kind())
 		return
 	}
-	go f.remove(s, models.Errorf(models.SlowConsumer, "more than %d events left unread", f.hub.opts.Buffer))
+	s.later = append(s.later, func(deadline time.Time) bool { return s.runOut.sendBy(ev, deadline) })
+}
+
+// flush queues the events that did not fit in their subscribers' buffers
+// at once, giving every such subscriber, at the same time, until one
+// interval (at least five seconds) from now to read; one that has not made
+// room by then is cut off (SLOW_CONSUMER). The next batch waits, so that
+// events stay in order.
+func (f *feed) flush(subs []*subscriber) {
+	deadline := time.Now().Add(max(5*time.Second, f.hub.opts.Interval))
+	var wg sync.WaitGroup
+	for _, s := range subs {
+		if len(s.later) == 0 {
+			continue
+		}
+		later := s.later
+		s.later = nil
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, send := range later {
+				if !send(deadline) { // removed apart: remove waits for deliverMu, held by our caller
+					go f.remove(s, models.Errorf(models.SlowConsumer, "more than %d events left unread", f.hub.opts.Buffer))
+					return
+				}
+				f.hub.metrics.delivered(s.kind())
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // checkDeleted checks the tracked sessions, at most db.MaxExistingIDs per
@@ -630,6 +667,9 @@ func (f *feed) checkDeleted(ctx context.Context) {
 	}
 	exists, err := f.store.Existing(ctx, ids)
 	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
 		f.hub.opts.Logger.Warn("checking for deleted sessions failed", "db", f.store.ID(), "error", err)
 		return
 	}
@@ -666,6 +706,7 @@ func (f *feed) checkDeleted(ctx context.Context) {
 			}
 		}
 	}
+	f.flush(subs)
 }
 
 // groupKey identifies subscribers that read the same of a batch.

@@ -220,9 +220,9 @@ func (h *Hub) join(ctx context.Context, store *db.Store, sub *subscriber) error 
 	h.metrics.opened(sub.kind())
 	context.AfterFunc(ctx, func() { f.remove(sub, nil) })
 	if !sub.Expires.IsZero() {
-		sub.expiry = time.AfterFunc(time.Until(sub.Expires), func() {
+		sub.expiry.Store(time.AfterFunc(time.Until(sub.Expires), func() {
 			f.remove(sub, models.Errorf(models.Unauthenticated, "token has expired"))
-		})
+		}))
 	}
 	return nil
 }

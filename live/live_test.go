@@ -1,12 +1,22 @@
 package live_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"sessiongraph/db"
 	"sessiongraph/httpserver"
+	"sessiongraph/internal/agnotest"
 	"sessiongraph/live"
+	"sessiongraph/models"
 )
 
 // wait is how long a test waits for an event: the watcher reads every
@@ -99,4 +109,215 @@ func expectRun(t *testing.T, st *stream, kind, runID, status string) {
 	}
 }
 
-var _ = fmt.Sprint
+// TestResumeLosesNothing: a client that resubscribes with the cursor of
+// the last event it read gets every change written while it was away, then
+// the live ones, none twice.
+func TestResumeLosesNothing(t *testing.T) {
+	for _, l := range layouts(t) {
+		t.Run(l.name, func(t *testing.T) {
+			t.Parallel()
+			s := serve(t, l.store, live.Options{}, httpserver.Options{})
+			a := newAgno(t, l.store)
+			init := map[string]any{"Authorization": "Bearer " + adminKey}
+			first := dialWS(t, s.url, init, nil)
+			st := first.subscribe(t, sessionEventsQuery, nil)
+			time.Sleep(200 * time.Millisecond)
+			a.createSession("s1", "u1", "first")
+			cursor := eventOf(t, st.next(t, wait), "sessionEvents").Cursor
+			_ = first.conn.CloseNow()
+
+			a.rename("s1", "renamed while away")
+			a.createSession("s2", "u2", "created while away")
+			a.saveRun("s2", "u2", "r1", "COMPLETED")
+			time.Sleep(1500 * time.Millisecond) // the watcher reads them with nobody listening
+
+			again := dialWS(t, s.url, init, nil)
+			resumed := again.subscribe(t, sessionEventsQuery, map[string]any{"after": cursor})
+			got := map[string]string{}
+			for range 2 {
+				ev := eventOf(t, resumed.next(t, wait), "sessionEvents")
+				if _, dup := got[ev.SessionID]; dup {
+					t.Fatalf("%s delivered twice", ev.SessionID)
+				}
+				got[ev.SessionID] = ev.Kind + " " + ev.Session.Name
+			}
+			want := map[string]string{"s1": "UPDATED renamed while away", "s2": "CREATED created while away"}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("resumed with %v, want %v", got, want)
+			}
+			a.rename("s2", "live again")
+			if ev := eventOf(t, resumed.next(t, wait), "sessionEvents"); ev.SessionID != "s2" || ev.Session.Name != "live again" {
+				t.Fatalf("after the catch-up: %+v", ev)
+			}
+			resumed.none(t, 1500*time.Millisecond)
+		})
+	}
+}
+
+// TestSubscriptionsAreGuardedAsQueries: the token in connection_init (or
+// the Authorization header for SSE), the sessions:read scope, user
+// isolation of runEvents, malformed cursors, and a token that expires
+// while its subscription is open.
+func TestSubscriptionsAreGuardedAsQueries(t *testing.T) {
+	store := agnotest.OpenSQLite(t, agnotest.V3)
+	s := serve(t, store, live.Options{}, httpserver.Options{})
+	a := newAgno(t, store)
+	a.createSession("s1", "u1", "mine")
+
+	t.Run("a WebSocket without a token is closed with 4403", func(t *testing.T) {
+		_, err := dialWSErr(t, s.url, nil, nil)
+		if code := websocket.CloseStatus(err); code != 4403 || !strings.Contains(err.Error(), "missing bearer token") {
+			t.Fatalf("got %v (close code %d), want 4403 saying the token is missing", err, code)
+		}
+	})
+	t.Run("a WebSocket with an expired token is closed with 4403", func(t *testing.T) {
+		_, err := dialWSErr(t, s.url, map[string]any{"Authorization": "Bearer " + token(t, "u1", nil, -time.Hour)}, nil)
+		if code := websocket.CloseStatus(err); code != 4403 {
+			t.Fatalf("got %v (close code %d), want 4403", err, code)
+		}
+	})
+	t.Run("the upgrade request's Authorization header serves clients that can send one", func(t *testing.T) {
+		c := dialWS(t, s.url, nil, http.Header{"Authorization": {"Bearer " + adminKey}})
+		st := c.subscribe(t, sessionEventsQuery, nil)
+		time.Sleep(200 * time.Millisecond)
+		a.rename("s1", "seen through the header")
+		if ev := eventOf(t, st.next(t, wait), "sessionEvents"); ev.SessionID != "s1" {
+			t.Fatalf("got %+v", ev)
+		}
+	})
+	t.Run("SSE without a token is refused with 401", func(t *testing.T) {
+		_, resp := sseSubscribe(t, s.url, "", sessionEventsQuery, nil)
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("HTTP %d, want 401", resp.StatusCode)
+		}
+	})
+	for _, tc := range []struct {
+		name, token, query string
+		vars               map[string]any
+		code               string
+	}{
+		{"a token without sessions:read is refused", token(t, "u1", []string{"sessions:write"}, time.Hour), sessionEventsQuery, nil, "FORBIDDEN"},
+		{"another user's session cannot be watched", token(t, "u2", nil, time.Hour), runEventsQuery, map[string]any{"id": "s1"}, "NOT_FOUND"},
+		{"a session that is not there cannot be watched", adminKey, runEventsQuery, map[string]any{"id": "nope"}, "NOT_FOUND"},
+		{"a malformed cursor is refused", adminKey, sessionEventsQuery, map[string]any{"after": "bm90IGEgY3Vyc29y"}, "BAD_USER_INPUT"},
+	} {
+		t.Run(tc.name+" over WebSocket", func(t *testing.T) {
+			c := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + tc.token}, nil)
+			expectRefusal(t, c.subscribe(t, tc.query, tc.vars), tc.code)
+		})
+		t.Run(tc.name+" over SSE", func(t *testing.T) {
+			st, resp := sseSubscribe(t, s.url, tc.token, tc.query, tc.vars)
+			if resp.StatusCode >= 500 {
+				t.Fatalf("HTTP %d", resp.StatusCode)
+			}
+			if resp.StatusCode != http.StatusOK { // refused before the stream: a GraphQL response body
+				var p payload
+				_ = json.NewDecoder(resp.Body).Decode(&p)
+				if p.code() != tc.code {
+					t.Fatalf("HTTP %d, code %q, want %s", resp.StatusCode, p.code(), tc.code)
+				}
+				return
+			}
+			expectRefusal(t, st, tc.code)
+		})
+	}
+	t.Run("a token that expires ends its subscription with UNAUTHENTICATED", func(t *testing.T) {
+		c := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + token(t, "u1", nil, 2*time.Second)}, nil)
+		st := c.subscribe(t, sessionEventsQuery, nil)
+		p := st.next(t, 5*time.Second)
+		if p.code() != "UNAUTHENTICATED" || string(p.Data) != `{"sessionEvents":null}` {
+			t.Fatalf("got %s %v, want no data and UNAUTHENTICATED", p.Data, p.Errors)
+		}
+		select {
+		case err := <-st.done:
+			if err != nil {
+				t.Fatalf("ended with %v, want complete", err)
+			}
+		case <-time.After(wait):
+			t.Fatal("the subscription did not end")
+		}
+	})
+}
+
+// expectRefusal waits for a subscription's refusal: a result whose error
+// has code, or an error message naming it.
+func expectRefusal(t *testing.T, st *stream, code string) {
+	t.Helper()
+	select {
+	case p := <-st.results:
+		if p.code() != code {
+			t.Fatalf("got %s %v, want %s", p.Data, p.Errors, code)
+		}
+	case err := <-st.done:
+		if err == nil || !strings.Contains(err.Error(), code) {
+			t.Fatalf("ended with %v, want %s", err, code)
+		}
+	case <-time.After(wait):
+		t.Fatalf("no refusal within %s", wait)
+	}
+}
+
+// TestStalledClientIsCutOff: a WebSocket client that stops reading is
+// closed with 1008 once its buffer is full, while another client keeps
+// receiving every event.
+func TestStalledClientIsCutOff(t *testing.T) {
+	store := agnotest.OpenSQLite(t, agnotest.V3)
+	s := serve(t, store, live.Options{Buffer: 4}, httpserver.Options{})
+	const q = `subscription { sessionEvents { sessionId session { state } } }`
+	init := map[string]any{"Authorization": "Bearer " + adminKey}
+	healthy := dialWS(t, s.url, init, nil)
+	reading := healthy.subscribe(t, q, nil)
+
+	ctx := context.Background()
+	stalled, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.url, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.CloseNow()
+	stalled.SetReadLimit(64 << 20)
+	_ = wsjson.Write(ctx, stalled, map[string]any{"type": "connection_init", "payload": init})
+	var ack map[string]any
+	if err := wsjson.Read(ctx, stalled, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("%v %v", ack, err)
+	}
+	_ = wsjson.Write(ctx, stalled, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": q}})
+	time.Sleep(300 * time.Millisecond)
+
+	// 60 sessions whose state is 200 kB each: far more than the socket's
+	// buffers and the 4 events the server keeps for a subscriber.
+	big := strings.Repeat("x", 200<<10)
+	const sessions = 60
+	for i := range sessions {
+		now := time.Now().Unix()
+		row := models.SessionRow{SessionID: fmt.Sprintf("big-%02d", i), SessionType: "agent", AgentID: ptr("agent-1"),
+			SessionData: json.RawMessage(jsonText(map[string]any{"session_state": map[string]any{"blob": big}})), CreatedAt: now, UpdatedAt: &now}
+		if err := store.InsertRows(ctx, []models.SessionRow{row}, db.PlainJSON); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range sessions { // the healthy client reads them all
+		if p := reading.next(t, wait); len(p.Errors) > 0 {
+			t.Fatalf("the healthy client got %v", p.Errors)
+		}
+	}
+	// Reading now, the stalled client finds what the socket held, then the close.
+	readCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	got := 0
+	for {
+		var m map[string]any
+		err := wsjson.Read(readCtx, stalled, &m)
+		if err != nil {
+			if code := websocket.CloseStatus(err); code != websocket.StatusPolicyViolation {
+				t.Fatalf("after %d results: %v (close code %d), want 1008", got, err, code)
+			}
+			break
+		}
+		if m["type"] == "next" {
+			got++
+		}
+	}
+	if got >= sessions {
+		t.Fatalf("the stalled client got all %d events", got)
+	}
+}

@@ -1,6 +1,9 @@
 package live
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // outbox is a subscriber's bounded buffer of events: the channel its
 // transport reads. It holds at most size events; one more slot is kept for
@@ -28,6 +31,23 @@ func (o *outbox[T]) send(v T) bool {
 	}
 	o.ch <- v
 	return true
+}
+
+// sendBy queues v, waiting until deadline for the reader to make room;
+// false when it did not (or the outbox is closed).
+func (o *outbox[T]) sendBy(v T, deadline time.Time) bool {
+	for {
+		if o.send(v) {
+			return true
+		}
+		o.mu.Lock()
+		closed := o.closed
+		o.mu.Unlock()
+		if closed || !time.Now().Before(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // end closes the outbox; with err, after a last event carrying it.
