@@ -27,9 +27,10 @@ var dist embed.FS
 const AssetsPath = "/playground/assets/"
 
 // ContentSecurityPolicy is sent with the page and its assets: everything from
-// this origin only, and no inline script. Inline styles are allowed because
-// Monaco and GraphiQL's dialogs insert <style> elements at run time and
-// Monaco has no way to give them a nonce.
+// this origin only (connect-src 'self' takes in its ws: and wss:, as CSP3
+// says, for subscriptions), and no inline script. Inline styles are allowed
+// because Monaco and GraphiQL's dialogs insert <style> elements at run time
+// and Monaco has no way to give them a nonce.
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; " +
 	"style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

@@ -1,6 +1,7 @@
-// GraphiQL for sessiongraph: the explorer plugin, a fetcher for /graphql and
-// a token field that sends "Authorization: Bearer <token>".
-import { useMemo } from 'react';
+// GraphiQL for sessiongraph: the explorer plugin, a fetcher for /graphql
+// (subscriptions over a WebSocket) and a token field that sends
+// "Authorization: Bearer <token>".
+import { useEffect, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL, HISTORY_PLUGIN } from 'graphiql';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
@@ -14,11 +15,8 @@ import '@graphiql/plugin-explorer/style.css';
 import 'graphiql/graphiql.css';
 import './workers.js';
 import './app.css';
+import { createFetcher } from './fetcher.js';
 import { TokenField, useToken } from './token.jsx';
-
-// Relative to the page, so that the playground keeps working behind a proxy
-// that mounts sessiongraph under a path prefix.
-const endpoint = new URL('graphql', document.baseURI).href;
 
 const defaultQuery = `# sessiongraph: GraphQL over Agno's agno_sessions table.
 # Run with Ctrl-Enter. If the server wants a security key or a JWT,
@@ -32,30 +30,15 @@ const defaultQuery = `# sessiongraph: GraphQL over Agno's agno_sessions table.
 }
 `;
 
-// createFetcher posts to /graphql. The headers tab wins over the token field,
-// and an answer that is not JSON (a proxy's error page, say) is shown as a
-// GraphQL error instead of failing to parse.
-function createFetcher(token) {
-  return async (params, opts) => {
-    const headers = new Headers({
-      'Content-Type': 'application/json',
-      Accept: 'application/graphql-response+json, application/json;q=0.9',
-    });
-    if (token) headers.set('Authorization', `Bearer ${token}`);
-    for (const [name, value] of Object.entries(opts?.headers ?? {})) headers.set(name, String(value));
-    const res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(params) });
-    if (/json/.test(res.headers.get('Content-Type') ?? '')) return res.json();
-    return { errors: [{ message: `HTTP ${res.status}: ${(await res.text()).trim()}` }] };
-  };
-}
-
 // GraphiQL's default plugins are the history alone; the docs come anyway.
 const plugins = [HISTORY_PLUGIN, explorerPlugin()];
 
 function Playground() {
   const token = useToken();
-  // A new fetcher makes GraphiQL introspect again, with the new token.
+  // A new fetcher makes GraphiQL introspect again, with the new token; the
+  // old one's WebSocket, authenticated with the old token, is closed.
   const fetcher = useMemo(() => createFetcher(token.applied), [token.applied]);
+  useEffect(() => fetcher.dispose, [fetcher]);
   return (
     <>
       <TokenField token={token} />
