@@ -24,7 +24,7 @@ import (
 // Timings of the subscription transports.
 const (
 	// wsInitTimeout is how long a WebSocket may stay open without
-	// connection_init (then closed with 4408, as graphql-ws does).
+	// connection_init (then closed with 1002, as gqlgen does).
 	wsInitTimeout = 10 * time.Second
 	// wsPingInterval is how often the server pings a graphql-transport-ws
 	// client; one that has not answered two pings later is closed.
