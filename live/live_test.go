@@ -249,6 +249,14 @@ func expectRefusal(t *testing.T, st *stream, code string) {
 			t.Fatalf("got %s %v, want %s", p.Data, p.Errors, code)
 		}
 	case err := <-st.done:
+		select {
+		case p := <-st.results: // the result came before the end; select chose at random
+			if p.code() != code {
+				t.Fatalf("got %s %v, want %s", p.Data, p.Errors, code)
+			}
+			return
+		default:
+		}
 		if err == nil || !strings.Contains(err.Error(), code) {
 			t.Fatalf("ended with %v, want %s", err, code)
 		}
@@ -320,4 +328,38 @@ func TestStalledClientIsCutOff(t *testing.T) {
 	if got >= sessions {
 		t.Fatalf("the stalled client got all %d events", got)
 	}
+}
+
+// TestCapsAndShutdown: a connection holds at most its share of
+// subscriptions, the server at most its own, and closing the hub (the
+// server shutting down) completes every subscription.
+func TestCapsAndShutdown(t *testing.T) {
+	store := agnotest.OpenSQLite(t, agnotest.V3)
+	s := serve(t, store, live.Options{MaxSubscriptions: 3}, httpserver.Options{MaxSubscriptionsPerConnection: 2})
+	init := map[string]any{"Authorization": "Bearer " + adminKey}
+	c := dialWS(t, s.url, init, nil)
+	// One at a time: the server starts a socket's subscriptions concurrently.
+	settle := func() { time.Sleep(300 * time.Millisecond) }
+	first := c.subscribe(t, sessionEventsQuery, nil)
+	settle()
+	second := c.subscribe(t, sessionEventsQuery, nil)
+	settle()
+	expectRefusal(t, c.subscribe(t, sessionEventsQuery, nil), "TOO_MANY_SUBSCRIPTIONS")
+	other := dialWS(t, s.url, init, nil)
+	third := other.subscribe(t, sessionEventsQuery, nil)
+	settle()
+	expectRefusal(t, other.subscribe(t, sessionEventsQuery, nil), "TOO_MANY_SUBSCRIPTIONS")
+
+	s.hub.Close()
+	for _, st := range []*stream{first, second, third} {
+		select {
+		case err := <-st.done:
+			if err != nil {
+				t.Fatalf("ended with %v, want complete", err)
+			}
+		case <-time.After(wait):
+			t.Fatal("a subscription outlived the hub")
+		}
+	}
+	expectRefusal(t, c.subscribe(t, sessionEventsQuery, nil), "UNAVAILABLE")
 }
