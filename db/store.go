@@ -92,6 +92,11 @@ type Store struct {
 	smallRunsBytes int
 	// feed bounds the change feed (see Changes).
 	feed models.FeedConfig
+	// pgDSN is what the pool connects with on PostgreSQL; ListenChanges
+	// opens its own connection with it.
+	pgDSN string
+	// malformedNotices counts the notices ListenChanges skipped.
+	malformedNotices atomic.Int64
 
 	// ready is set once Init has succeeded: the database answered and holds
 	// an Agno sessions table. Until then every call first tries Init again
@@ -173,6 +178,7 @@ func New(opts Options) (*Store, error) {
 		if opts.StatementTimeout > 0 {
 			dsn = withParam(dsn, "statement_timeout", fmt.Sprint(opts.StatementTimeout.Milliseconds()))
 		}
+		s.pgDSN = dsn
 		dialector = postgres.Open(dsn)
 	} else {
 		// busy_timeout: wait for Agno's writers instead of failing with SQLITE_BUSY.
