@@ -42,8 +42,8 @@ func main() {
 // run starts the server with the given arguments and environment and serves
 // until ctx is done, then shuts down gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "migrate-indexes" {
-		return migrateIndexes(ctx, args[1:], getenv, stderr)
+	if len(args) > 0 && commands[args[0]] != nil {
+		return commands[args[0]](ctx, args[1:], getenv, stderr)
 	}
 	cfg, err := config.Load(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {

@@ -125,8 +125,8 @@ func parseDB(v string) (DB, error) {
 }
 
 // Load reads the configuration: args are the command line after the
-// program's name (or after "migrate-indexes"), getenv looks up the
-// environment. For --help it writes the usage to stderr and returns
+// program's name (or after a command's, such as "migrate-indexes"), getenv
+// looks up the environment. For --help it writes the usage to stderr and returns
 // flag.ErrHelp; on a command-line error it writes the usage too. Its errors
 // name the flag, variable or file at fault and never hold a secret.
 func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
@@ -390,7 +390,9 @@ func (s setting) set(c *Config, text string) error {
 // ones, never the environment's values.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage: sessiongraph [flags]
-       sessiongraph migrate-indexes [flags]   create the recommended indexes, then exit
+       sessiongraph migrate-indexes [flags]      create the recommended indexes, then exit
+       sessiongraph install-triggers [flags]     add the NOTIFY triggers of live updates (PostgreSQL), then exit
+       sessiongraph uninstall-triggers [flags]   remove them, then exit
 
 Serves a GraphQL API over Agno's session table. A flag wins over its
 environment variable; docs/configuration.md describes every setting.
