@@ -105,12 +105,12 @@ func describeNotices(ns []models.ChangeNotice) string {
 
 // agnoWriter writes into a PostgreSQL store's tables as Agno does.
 type agnoWriter struct {
-	t              *testing.T
+	t              testing.TB
 	s              *db.Store
 	sessions, runs string // qualified; runs "" without a runs table
 }
 
-func newAgnoWriter(t *testing.T, s *db.Store) *agnoWriter {
+func newAgnoWriter(t testing.TB, s *db.Store) *agnoWriter {
 	d := s.Describe()
 	w := &agnoWriter{t: t, s: s, sessions: d.SessionTable}
 	if d.RunsTable != nil {
@@ -176,7 +176,7 @@ func deletedSession(id, user string, created, updated int64) models.ChangeNotice
 			CreatedAt: created, UpdatedAt: ptr(updated), Loaded: &models.SessionColumns{}}}
 }
 
-func install(t *testing.T, s *db.Store) []db.TriggerObject {
+func install(t testing.TB, s *db.Store) []db.TriggerObject {
 	t.Helper()
 	done, err := s.InstallTriggers(ctx)
 	if err != nil {
