@@ -89,6 +89,9 @@ type feed struct {
 	tracked   *tracker
 	prints    map[string]map[string]uint64 // session → run → fingerprint, for Agno 2's runs column
 
+	noticeMu sync.Mutex
+	deletes  []models.ChangeNotice // deleted sessions the trigger told of
+
 	mu      sync.Mutex
 	subs    map[*subscriber]struct{}
 	stopped bool
@@ -243,6 +246,9 @@ func (f *feed) wakeUp() {
 
 // watch reads the feed every Interval (or when woken) until ctx ends.
 func (f *feed) watch(ctx context.Context) {
+	if f.store.Dialect() == db.Postgres {
+		go f.listen(ctx)
+	}
 	t := time.NewTicker(f.hub.opts.Interval)
 	defer t.Stop()
 	for {
@@ -254,6 +260,55 @@ func (f *feed) watch(ctx context.Context) {
 		}
 		f.read(ctx)
 	}
+}
+
+// listen follows the NOTIFY trigger's notices while install-triggers has
+// covered the database's tables (checked every 30 s): each wakes the
+// watcher, so that a change is read as soon as it commits, and a deleted
+// session is checked (and announced to whoever may see it) even when no
+// subscriber heard of it before. Polling goes on regardless: a notice is a
+// hint.
+func (f *feed) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		state, err := f.store.TriggersInstalled(ctx)
+		if err == nil && state.Complete() {
+			err = f.store.ListenChanges(ctx, f.notice)
+			if err != nil && ctx.Err() == nil {
+				f.hub.opts.Logger.Warn("listening for change notices failed; listening again", "db", f.store.ID(), "error", err)
+			}
+		}
+		wait := 30 * time.Second
+		if err != nil {
+			wait = time.Second
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+}
+
+// maxNoticedDeletes bounds the deleted sessions noticed between two reads.
+const maxNoticedDeletes = db.MaxExistingIDs
+
+// notice takes one of the trigger's notices.
+func (f *feed) notice(n models.ChangeNotice) {
+	if n.Op == models.ChangeKindDeleted && !n.Run && n.SessionID != "" {
+		f.noticeMu.Lock()
+		if len(f.deletes) < maxNoticedDeletes {
+			f.deletes = append(f.deletes, n)
+		}
+		f.noticeMu.Unlock()
+	}
+	f.wakeUp()
+}
+
+func (f *feed) takeDeletes() []models.ChangeNotice {
+	f.noticeMu.Lock()
+	defer f.noticeMu.Unlock()
+	d := f.deletes
+	f.deletes = nil
+	return d
 }
 
 // read reads what changed since the last read, delivers it and checks
@@ -662,6 +717,16 @@ func (f *feed) flush(subs []*subscriber) {
 // read in turn, and delivers DELETED for those gone.
 func (f *feed) checkDeleted(ctx context.Context) {
 	ids := f.tracked.next(db.MaxExistingIDs)
+	for _, n := range f.takeDeletes() { // named by the NOTIFY trigger: checked whether tracked or not
+		if n.Session != nil {
+			f.tracked.put(*n.Session)
+		} else {
+			f.tracked.putOwner(n.SessionID, n.UserID)
+		}
+		if !slices.Contains(ids, n.SessionID) {
+			ids = append(ids, n.SessionID)
+		}
+	}
 	if len(ids) == 0 {
 		return
 	}

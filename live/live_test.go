@@ -363,3 +363,26 @@ func TestCapsAndShutdown(t *testing.T) {
 	}
 	expectRefusal(t, c.subscribe(t, sessionEventsQuery, nil), "UNAVAILABLE")
 }
+
+// TestTriggersAnnounceDeletesOfUnseenSessions: with install-triggers run on
+// PostgreSQL, deleting a session no subscriber has heard of is announced
+// to whoever may see it (without the triggers it cannot be: nothing is
+// left to read), and not to another user.
+func TestTriggersAnnounceDeletesOfUnseenSessions(t *testing.T) {
+	store := agnotest.OpenPostgres(t, agnotest.V3)
+	if _, err := store.InstallTriggers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := serve(t, store, live.Options{}, httpserver.Options{})
+	a := newAgno(t, store)
+	a.createSession("unseen", "u1", "old")
+	time.Sleep(1500 * time.Millisecond) // older than the subscriptions
+	admin := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + adminKey}, nil).subscribe(t, sessionEventsQuery, nil)
+	other := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + token(t, "u2", nil, time.Hour)}, nil).subscribe(t, sessionEventsQuery, nil)
+	time.Sleep(500 * time.Millisecond)
+	a.deleteSession("unseen")
+	if ev := eventOf(t, admin.next(t, wait), "sessionEvents"); ev.Kind != "DELETED" || ev.SessionID != "unseen" {
+		t.Fatalf("got %+v, want DELETED of unseen", ev)
+	}
+	other.none(t, 1500*time.Millisecond)
+}
