@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/tidwall/gjson"
 	"gorm.io/gorm"
 
 	"sessiongraph/models"
@@ -190,32 +188,6 @@ func runsWindowSQL(q *models.RunsRequest, doc string) (string, []any) {
 		strings.Join(conds, " AND "), dir, n+1, doc), args
 }
 
-// runsWindowOf reads the window object runsWindowSQL builds, jsonb's text
-// (valid JSON), for the connection q.
-func runsWindowOf(raw []byte, q *models.RunsRequest) *models.RunsWindow {
-	w := &models.RunsWindow{For: q}
-	gjson.ParseBytes(raw).ForEach(func(key, value gjson.Result) bool {
-		switch key.Str {
-		case "type":
-			w.NotArray = value.Str != "array" && value.Str != "null"
-		case "total":
-			w.Total = int(value.Int())
-		case "bad":
-			w.Bad = int(value.Int())
-		case "items":
-			value.ForEach(func(_, item gjson.Result) bool {
-				pair := item.Array()
-				if len(pair) == 2 {
-					w.Runs = append(w.Runs, models.WindowRun{Index: int(pair[0].Int()), Data: json.RawMessage(pair[1].Raw)})
-				}
-				return true
-			})
-		}
-		return true
-	})
-	return w
-}
-
 // scanner is one row of a read: *sql.Rows, *sql.Row or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
@@ -249,7 +221,11 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 	switch {
 	case cols.RunsWindow == nil || cols.Runs:
 	case len(bytes.TrimSpace(window)) > 0 && bytes.TrimSpace(window)[0] == '{':
-		r.RunsWindow = runsWindowOf(window, cols.RunsWindow)
+		w, err := models.DecodeRunsWindow(window, cols.RunsWindow)
+		if err != nil {
+			return r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
+		}
+		r.RunsWindow = w
 	default: // small runs, sent whole
 		r.Runs = window
 		loaded := *r.Loaded

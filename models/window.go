@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 )
 
 // RunsRequest is what one runs(...) connection asks for, when it can be
@@ -100,6 +101,47 @@ type RunsWindow struct {
 type WindowRun struct {
 	Index int
 	Data  json.RawMessage
+}
+
+// DecodeRunsWindow reads, for the connection q, a window a database built as
+// one JSON object (valid JSON, such as jsonb's text): {"type": the runs
+// column's JSON type, "total": matching runs, "bad": elements that are not
+// objects, "items": matching runs as [index, run], in stored order}. Items
+// of another shape are left out.
+func DecodeRunsWindow(raw json.RawMessage, q *RunsRequest) (*RunsWindow, error) {
+	members, ok := scanMembers(raw, false)
+	if !ok {
+		return nil, errNotObject
+	}
+	w := &RunsWindow{For: q}
+	for _, m := range members {
+		v := raw[m.start:m.end:m.end]
+		switch m.key {
+		case "type":
+			t := unquote(v)
+			w.NotArray = t != "array" && t != "null"
+		case "total":
+			w.Total, _ = strconv.Atoi(view(v))
+		case "bad":
+			w.Bad, _ = strconv.Atoi(view(v))
+		case "items":
+			items, ok := scanElements(v, false)
+			if !ok {
+				return nil, errNotArray
+			}
+			w.Runs = make([]WindowRun, 0, len(items.raws))
+			for _, item := range items.raws {
+				pair, ok := scanElements(item, false)
+				if !ok || len(pair.raws) != 2 {
+					continue
+				}
+				if index, err := strconv.Atoi(view(pair.raws[0])); err == nil {
+					w.Runs = append(w.Runs, WindowRun{Index: index, Data: pair.raws[1]})
+				}
+			}
+		}
+	}
+	return w, nil
 }
 
 // windowConnection answers a run connection from the window the Store read.
