@@ -221,7 +221,11 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 	switch {
 	case cols.RunsWindow == nil || cols.Runs:
 	case len(bytes.TrimSpace(window)) > 0 && bytes.TrimSpace(window)[0] == '{':
-		r.RunsWindow, r.RunsWindowFor = window, cols.RunsWindow
+		w, err := models.DecodeRunsWindow(window, cols.RunsWindow)
+		if err != nil {
+			return r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
+		}
+		r.RunsWindow = w
 	default: // small runs, sent whole
 		r.Runs = window
 		loaded := *r.Loaded

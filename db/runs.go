@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -129,7 +128,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 			r.RunsProblem = cmp.Or(err, problem)
 			r.Loaded.Runs = true
 		case branchWindow:
-			r.RunsWindow, r.RunsWindowFor = s.windowOf(runs, totals[bi], cols.RunsWindow), cols.RunsWindow
+			r.RunsWindow = s.windowOf(runs, totals[bi], cols.RunsWindow)
 		case branchName:
 			docs := make([]json.RawMessage, len(runs))
 			for i, rr := range runs {
@@ -148,40 +147,27 @@ type runRead struct {
 	pos     int // the run's position in its branch, from 1
 }
 
-// windowOf builds the window object models reads (see
-// models.SessionCore.windowConnection) from a window branch's runs: their
-// indexes are their positions among the matching runs. A run that is not
-// an object (or, on SQLite, not valid JSON) is left out and counted as bad.
-func (s *Store) windowOf(runs []runRead, total int, q *models.RunsRequest) []byte {
+// windowOf is the window of a window branch's runs: their indexes are
+// their positions among the matching runs. A run that is not an object
+// (or, on SQLite, not valid JSON) is left out and counted as bad.
+func (s *Store) windowOf(runs []runRead, total int, q *models.RunsRequest) *models.RunsWindow {
 	_, fromEnd := q.Limit()
-	var b bytes.Buffer
-	items := make([]runRead, 0, len(runs))
-	bad := 0
+	w := &models.RunsWindow{For: q, Total: total, Runs: make([]models.WindowRun, 0, len(runs))}
 	for _, rr := range runs {
 		if t := bytes.TrimSpace(rr.data); len(t) == 0 || t[0] != '{' || (s.dialect == SQLite && !gjson.ValidBytes(t)) {
-			bad++
+			w.Bad++
 			continue
-		}
-		items = append(items, rr)
-	}
-	if fromEnd { // read newest first: stored order is the reverse
-		slices.Reverse(items)
-	}
-	b.WriteString(`{"type":"array","total":` + strconv.Itoa(total) + `,"bad":` + strconv.Itoa(bad) + `,"items":[`)
-	for i, rr := range items {
-		if i > 0 {
-			b.WriteByte(',')
 		}
 		index := rr.pos - 1
 		if fromEnd {
 			index = total - rr.pos
 		}
-		b.WriteString("[" + strconv.Itoa(index) + ",")
-		b.Write(rr.data)
-		b.WriteByte(']')
+		w.Runs = append(w.Runs, models.WindowRun{Index: index, Data: rr.data})
 	}
-	b.WriteString("]}")
-	return b.Bytes()
+	if fromEnd { // read newest first: stored order is the reverse
+		slices.Reverse(w.Runs)
+	}
+	return w
 }
 
 // runOrder is the order Agno 3 reads a session's runs in (and the

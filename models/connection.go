@@ -316,8 +316,8 @@ func (s *SessionCore) RunConnection(args PageArgs, filter *RunFilter) (*RunConne
 	if err != nil {
 		return nil, err
 	}
-	if !s.row.loaded().Runs && s.row.RunsWindowFor != nil {
-		if q := NewRunsRequest(args, filter); q.Same(s.row.RunsWindowFor) {
+	if !s.row.loaded().Runs && s.row.RunsWindow != nil {
+		if q := NewRunsRequest(args, filter); q.Same(s.row.RunsWindow.For) {
 			return s.windowConnection(q)
 		}
 	}

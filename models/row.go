@@ -31,9 +31,8 @@ type SessionRow struct {
 	// Loaded says which JSON columns were read; nil means all of them.
 	Loaded *SessionColumns
 	// RunsWindow, read instead of Runs, holds the runs one runs(...)
-	// connection asks for (RunsWindowFor), sliced in the database.
-	RunsWindow    json.RawMessage
-	RunsWindowFor *RunsRequest
+	// connection asks for, sliced in the database.
+	RunsWindow *RunsWindow
 	// NameRuns, read instead of Runs when only a name must be derived, holds
 	// the runs (or their parts) that Agno's name derivation looks at.
 	NameRuns json.RawMessage

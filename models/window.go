@@ -1,7 +1,7 @@
 package models
 
 import (
-	"fmt"
+	"encoding/json"
 	"slices"
 	"strconv"
 )
@@ -79,40 +79,86 @@ func (f *RunFilter) CreatedBeforeEpoch() *int64 {
 	return &s
 }
 
-// windowConnection answers a run connection from the window the Store read
-// (see db): {"type": the runs column's JSON type, "total": matching runs,
-// "bad": elements that are not objects, "items": up to n+1 matching runs as
-// [index, run], in stored order}.
-func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
-	w, err := nestedObject(s.row.RunsWindow)
-	if err != nil || w.absent() {
-		return nil, &Error{Code: Internal, Message: "internal error", Err: fmt.Errorf("runs window of %q: %v", s.row.SessionID, err)}
+// RunsWindow is what a Store read for one runs(...) connection (For) in the
+// database: up to n+1 of the matching runs, with their count.
+type RunsWindow struct {
+	For *RunsRequest
+	// Total is the number of matching runs; without For.Count a Store may
+	// count no further than past the window.
+	Total int
+	// Bad is the number of runs left out because they are not JSON objects:
+	// reported as corrupt.
+	Bad int
+	// NotArray says the runs are stored as something other than a JSON
+	// array (Agno 2's runs column), so none can be read.
+	NotArray bool
+	// Runs are the window's runs, in stored order.
+	Runs []WindowRun
+}
+
+// WindowRun is one run of a RunsWindow: its index (the position its cursor
+// carries) and the stored run object.
+type WindowRun struct {
+	Index int
+	Data  json.RawMessage
+}
+
+// DecodeRunsWindow reads, for the connection q, a window a database built as
+// one JSON object (valid JSON, such as jsonb's text): {"type": the runs
+// column's JSON type, "total": matching runs, "bad": elements that are not
+// objects, "items": matching runs as [index, run], in stored order}. Items
+// of another shape are left out.
+func DecodeRunsWindow(raw json.RawMessage, q *RunsRequest) (*RunsWindow, error) {
+	members, ok := scanMembers(raw, false)
+	if !ok {
+		return nil, errNotObject
 	}
-	if t := w.text("type"); t != "" && t != "array" && t != "null" {
+	w := &RunsWindow{For: q}
+	for _, m := range members {
+		v := raw[m.start:m.end:m.end]
+		switch m.key {
+		case "type":
+			t := unquote(v)
+			w.NotArray = t != "array" && t != "null"
+		case "total":
+			w.Total, _ = strconv.Atoi(view(v))
+		case "bad":
+			w.Bad, _ = strconv.Atoi(view(v))
+		case "items":
+			items, ok := scanElements(v, false)
+			if !ok {
+				return nil, errNotArray
+			}
+			w.Runs = make([]WindowRun, 0, len(items.raws))
+			for _, item := range items.raws {
+				pair, ok := scanElements(item, false)
+				if !ok || len(pair.raws) != 2 {
+					continue
+				}
+				if index, err := strconv.Atoi(view(pair.raws[0])); err == nil {
+					w.Runs = append(w.Runs, WindowRun{Index: index, Data: pair.raws[1]})
+				}
+			}
+		}
+	}
+	return w, nil
+}
+
+// windowConnection answers a run connection from the window the Store read.
+func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
+	w := s.row.RunsWindow
+	if w.NotArray {
 		return emptyRunConnection(), corrupt(errNotArray, "runs of session %q cannot be read", s.row.SessionID)
 	}
 	var readErr error
-	if bad := w.int("bad"); bad != nil && *bad > 0 {
-		readErr = corrupt(errNotObject, "%d runs of session %q cannot be read", *bad, s.row.SessionID)
+	if w.Bad > 0 {
+		readErr = corrupt(errNotObject, "%d runs of session %q cannot be read", w.Bad, s.row.SessionID)
 	}
-	items, _ := w.array("items")
-	runs := make([]*RunCore, 0, len(items))
-	for _, item := range items {
-		pair, _ := nestedArray(item)
-		if len(pair) != 2 {
-			continue
-		}
-		index, err := strconv.Atoi(string(pair[0]))
-		if err != nil {
-			continue
-		}
-		if r, err := newRunCore(s, pair[1], index); err == nil {
+	runs := make([]*RunCore, 0, len(w.Runs))
+	for _, wr := range w.Runs {
+		if r, err := newRunCore(s, wr.Data, wr.Index); err == nil {
 			runs = append(runs, r)
 		}
-	}
-	total := 0
-	if t := w.int("total"); t != nil {
-		total = *t
 	}
 	limit, fromEnd := q.Limit()
 	page := runs
@@ -125,17 +171,9 @@ func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
 	}
 	// Without cursors, there are more runs exactly when more match than
 	// the page holds (a window may hold n+1 runs, or n and the count).
-	more := len(runs) > limit || total > len(page)+bad(w)
+	more := len(runs) > limit || w.Total > len(page)+w.Bad
 	hasNext, hasPrev := more && !fromEnd, more && fromEnd
-	return newRunConnection(page, total, hasNext, hasPrev), readErr
-}
-
-// bad is the window's count of elements that are not runs.
-func bad(w object) int {
-	if b := w.int("bad"); b != nil {
-		return *b
-	}
-	return 0
+	return newRunConnection(page, w.Total, hasNext, hasPrev), readErr
 }
 
 func emptyRunConnection() *RunConnection { return newRunConnection(nil, 0, false, false) }
