@@ -132,7 +132,10 @@ type subscribeReport struct {
 func (r *subscribeReport) problems() []string {
 	var out []string
 	d := r.delivery
-	if d.missing > 0 {
+	switch {
+	case d.expected > 0 && d.received == 0:
+		out = append(out, "no event of a written session arrived: does the server serve --db first?")
+	case d.missing > 0:
 		out = append(out, fmt.Sprintf("%d events missing", d.missing))
 	}
 	if d.duplicates > 0 {
