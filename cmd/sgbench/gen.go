@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	data "sessiongraph/dataset" // cmd/sgbench's own dataset type describes a loaded table
 	"sessiongraph/db"
@@ -20,7 +21,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		layout string
 		p      data.Exact
 	)
-	fs.StringVar(&target.URL, "db", "", "PostgreSQL URL (loopback only)")
+	fs.StringVar(&target.URL, "db", "", "PostgreSQL URL (loopback only), or a SQLite file (sqlite:///path, written through the Store, plain JSON as later Agno writes it)")
 	fs.StringVar(&target.Schema, "db-schema", "ai", "schema of the sessions table")
 	fs.StringVar(&target.Table, "session-table", "agno_sessions", "sessions table (the runs table is named as Agno names it)")
 	fs.StringVar(&layout, "layout", "v3", "where the runs go: v3 (Agno 3's runs table) or v2 (Agno 2's runs column)")
@@ -36,10 +37,10 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if target.URL == "" {
 		return errors.New("gen: --db is required")
 	}
-	if _, err := loopbackPostgres(target.URL); err != nil {
+	dbTarget, err := loopbackDatabase(target.URL)
+	if err != nil {
 		return err
 	}
-	var err error
 	if target.Layout, err = db.ParseLayout(layout); err != nil {
 		return fmt.Errorf("gen: --layout: %w", err)
 	}
@@ -47,8 +48,15 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if p.LongSession > 0 {
 		long = fmt.Sprintf(" (session %d: %d runs)", p.LongSessionIndex(), p.LongSession)
 	}
-	fmt.Fprintf(stdout, "writing %d sessions × %d runs%s × %d messages (seed %d) into %s.%s in layout %s …\n",
-		p.Sessions, p.Runs, long, p.Messages, p.Seed, target.Schema, target.Table, target.Layout)
+	where := target.Schema + "." + target.Table
+	if dbTarget.Dialect == db.SQLite {
+		where = target.Table + " of " + dbTarget.DSN
+	}
+	fmt.Fprintf(stdout, "writing %d sessions × %d runs%s × %d messages (seed %d) into %s in layout %s …\n",
+		p.Sessions, p.Runs, long, p.Messages, p.Seed, where, target.Layout)
+	if dbTarget.Dialect == db.SQLite {
+		return genSQLite(ctx, target, p, stdout)
+	}
 	r, err := data.CopyInto(ctx, target, p)
 	if err != nil {
 		return err
@@ -67,5 +75,48 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, ", runs table %.0f MB", float64(r.RunsBytes)/1e6)
 	}
 	fmt.Fprintln(stdout)
+	return nil
+}
+
+// sqliteBatch is how many sessions genSQLite writes per transaction.
+const sqliteBatch = 500
+
+// genSQLite writes p into a SQLite file through the Store (dataset.Insert),
+// which creates the tables in target's layout when they are missing. It
+// refuses a table that holds sessions: --replace is for PostgreSQL only
+// (remove the file instead).
+func genSQLite(ctx context.Context, target data.CopyTarget, p data.Exact, stdout io.Writer) error {
+	if target.Replace {
+		return errors.New("gen: --replace is for PostgreSQL; remove the SQLite file instead")
+	}
+	store, err := db.Open(ctx, db.Options{URL: target.URL, Table: target.Table, CreateLayout: target.Layout})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.CountSessions(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("gen: %s already holds %d sessions; remove the file first", target.URL, n)
+	}
+	start := time.Now()
+	runs := 0
+	for first := 0; first < p.Len(); first += sqliteBatch {
+		batch := make([]data.Session, min(sqliteBatch, p.Len()-first))
+		for i := range batch {
+			batch[i] = p.Session(first + i)
+			runs += len(batch[i].Runs)
+		}
+		if err := data.Insert(ctx, store, batch, db.PlainJSON); err != nil {
+			return err
+		}
+	}
+	layout := fmt.Sprintf("%d runs in the runs column", runs)
+	if store.Describe().RunsTable != nil {
+		layout = fmt.Sprintf("%d rows in %s", runs, *store.Describe().RunsTable)
+	}
+	fmt.Fprintf(stdout, "wrote %d sessions (%s) in %.1fs\n", p.Len(), layout, time.Since(start).Seconds())
 	return nil
 }

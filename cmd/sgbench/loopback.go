@@ -62,3 +62,16 @@ func loopbackPostgres(raw string) (string, error) {
 	}
 	return target.DSN, nil
 }
+
+// loopbackDatabase checks that a database URL is a SQLite file (on this
+// machine by nature) or a PostgreSQL on this machine, and returns its target.
+func loopbackDatabase(raw string) (db.Target, error) {
+	target, err := db.ParseURL(raw)
+	if err != nil || target.Dialect == db.SQLite {
+		return target, err
+	}
+	if _, err := loopbackPostgres(raw); err != nil {
+		return db.Target{}, err
+	}
+	return target, nil
+}

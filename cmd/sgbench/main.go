@@ -1,5 +1,6 @@
 // Command sgbench generates benchmark data, measures a running sessiongraph
-// server against raw SQL, and soaks it with many clients.
+// server against raw SQL, soaks it with many clients, and measures its
+// subscriptions while it writes as Agno does.
 //
 //	sgbench gen  --db URL --sessions N --runs R --messages M [--long-session R] [--layout v3|v2] [--seed S] [--replace]
 //	sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
@@ -7,6 +8,9 @@
 //	             [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]]
 //	sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
 //	             [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
+//	sgbench subscribe --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--subscribers 1000]
+//	             [--per-connection 1] [--transport ws|sse] [--document events|dashboard] [--idle 25s]
+//	             [--duration 30s] [--write-rate 5] [--update-after 10s] [--token T]
 //
 // See docs/performance.md and docs/soak.md for the recipes and the numbers.
 package main
@@ -47,8 +51,11 @@ const usage = `Usage:
                [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]]
   sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
                [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
+  sgbench subscribe --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--subscribers 1000]
+               [--per-connection 1] [--transport ws|sse] [--document events|dashboard] [--idle 25s]
+               [--duration 30s] [--write-rate 5] [--update-after 10s] [--token T]
 
-Run "sgbench gen -h", "sgbench load -h" or "sgbench soak -h" for the flags.`
+Run "sgbench gen -h", "sgbench load -h", "sgbench soak -h" or "sgbench subscribe -h" for the flags.`
 
 // run dispatches a subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -63,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runLoad(ctx, args[1:], stdout, stderr)
 	case "soak":
 		return runSoak(ctx, args[1:], stdout, stderr)
+	case "subscribe":
+		return runSubscribe(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -77,18 +77,33 @@ func (p *serverProbe) goroutines(ctx context.Context, url string) (int, error) {
 	if status != http.StatusOK {
 		return 0, fmt.Errorf("%s: status %d", url, status)
 	}
-	for line := range strings.Lines(string(body)) {
-		// "go_goroutines 42", possibly with labels and a timestamp.
-		fields := strings.Fields(line)
-		if len(fields) >= 2 && (fields[0] == "go_goroutines" || strings.HasPrefix(fields[0], "go_goroutines{")) {
-			v, err := strconv.ParseFloat(fields[1], 64)
-			if err != nil {
-				return 0, fmt.Errorf("%s: go_goroutines %q", url, fields[1])
-			}
-			return int(v), nil
-		}
+	n, ok, err := promSum(body, "go_goroutines")
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%s: %w", url, err)
+	case !ok:
+		return 0, fmt.Errorf("%s has no go_goroutines", url)
 	}
-	return 0, fmt.Errorf("%s has no go_goroutines", url)
+	return int(n), nil
+}
+
+// promSum sums the samples of metric name, whatever their labels, in a
+// Prometheus text exposition; ok is false when it has none (a vector whose
+// label values were never used is not exposed).
+func promSum(body []byte, name string) (sum float64, ok bool, err error) {
+	for line := range strings.Lines(string(body)) {
+		// "name 42" or "name{label="x"} 42", possibly with a timestamp.
+		fields := strings.Fields(line)
+		if len(fields) < 2 || (fields[0] != name && !strings.HasPrefix(fields[0], name+"{")) {
+			continue
+		}
+		v, err := strconv.ParseFloat(fields[1], 64)
+		if err != nil {
+			return 0, false, fmt.Errorf("%s %q", name, fields[1])
+		}
+		sum, ok = sum+v, true
+	}
+	return sum, ok, nil
 }
 
 func (s serverState) String() string {
