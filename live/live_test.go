@@ -11,6 +11,8 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"sessiongraph/db"
 	"sessiongraph/httpserver"
@@ -270,7 +272,9 @@ func expectRefusal(t *testing.T, st *stream, code string) {
 // receiving every event.
 func TestStalledClientIsCutOff(t *testing.T) {
 	store := agnotest.OpenSQLite(t, agnotest.V3)
-	s := serve(t, store, live.Options{Buffer: 4}, httpserver.Options{})
+	reg := prometheus.NewRegistry()
+	s := serve(t, store, live.Options{Buffer: 4, Registerer: reg}, httpserver.Options{})
+	cut := counterOf(t, reg, "sessiongraph_subscriptions_ended_total", "SLOW_CONSUMER")
 	const q = `subscription { sessionEvents { sessionId session { state } } }`
 	init := map[string]any{"Authorization": "Bearer " + adminKey}
 	healthy := dialWS(t, s.url, init, nil)
@@ -291,20 +295,20 @@ func TestStalledClientIsCutOff(t *testing.T) {
 	_ = wsjson.Write(ctx, stalled, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": q}})
 	time.Sleep(300 * time.Millisecond)
 
-	// 60 sessions whose state is 200 kB each: far more than the socket's
-	// buffers and the 4 events the server keeps for a subscriber.
-	big := strings.Repeat("x", 200<<10)
-	const sessions = 60
-	for i := range sessions {
+	// Sessions whose state is 1 MB each, until the server has cut the
+	// stalled client off: the socket's buffers (their size varies by
+	// machine) fill first, then the 4 events the server keeps for it.
+	big := strings.Repeat("x", 1<<20)
+	sessions := 0
+	for sessions < 200 && testutil.ToFloat64(cut) == 0 {
 		now := time.Now().Unix()
-		row := models.SessionRow{SessionID: fmt.Sprintf("big-%02d", i), SessionType: "agent", AgentID: ptr("agent-1"),
+		row := models.SessionRow{SessionID: fmt.Sprintf("big-%03d", sessions), SessionType: "agent", AgentID: ptr("agent-1"),
 			SessionData: json.RawMessage(jsonText(map[string]any{"session_state": map[string]any{"blob": big}})), CreatedAt: now, UpdatedAt: &now}
 		if err := store.InsertRows(ctx, []models.SessionRow{row}, db.PlainJSON); err != nil {
 			t.Fatal(err)
 		}
-	}
-	for range sessions { // the healthy client reads them all
-		if p := reading.next(t, wait); len(p.Errors) > 0 {
+		sessions++
+		if p := reading.next(t, 2*wait); len(p.Errors) > 0 { // the healthy client reads each
 			t.Fatalf("the healthy client got %v", p.Errors)
 		}
 	}
@@ -385,4 +389,33 @@ func TestTriggersAnnounceDeletesOfUnseenSessions(t *testing.T) {
 		t.Fatalf("got %+v, want DELETED of unseen", ev)
 	}
 	other.none(t, 1500*time.Millisecond)
+}
+
+// counterOf returns a collector reading the registered counter name{code}.
+func counterOf(t *testing.T, reg *prometheus.Registry, name, code string) prometheus.Collector {
+	t.Helper()
+	return collectorFunc(func() float64 {
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range families {
+			if f.GetName() != name {
+				continue
+			}
+			for _, m := range f.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "code" && l.GetValue() == code {
+						return m.GetCounter().GetValue()
+					}
+				}
+			}
+		}
+		return 0
+	})
+}
+
+// collectorFunc is a gauge whose value is read from a function.
+func collectorFunc(f func() float64) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "probe", Help: "probe"}, f)
 }
