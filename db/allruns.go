@@ -205,19 +205,11 @@ func (s *Store) sessionsOf(ctx context.Context, l *layout, runs []models.StoredR
 	if len(ids) == 0 {
 		return out, nil
 	}
-	read := s.columnsFor(l, cols)
-	list, args := s.selectList(l, read)
 	w := &where{}
 	w.add("session_id IN ("+placeholders(len(ids), "?")+")", ids...)
-	scope(ctx, w)
-	var rows []models.SessionRow
-	err := s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
-		r, err := s.scanRow(sc, read)
-		rows = append(rows, r)
-		return err
-	})
+	rows, err := s.sessionRows(ctx, l, w, cols, "reading the sessions of runs")
 	if err != nil {
-		return nil, internal("reading the sessions of runs", err)
+		return nil, err
 	}
 	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
 		return nil, err

@@ -252,26 +252,16 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	}
 	defer release()
 	l := s.lay()
-	read := s.columnsFor(l, cols)
-	list, args := s.selectList(l, read)
 	w := &where{}
 	w.add("session_id = ?", sessionID)
-	scope(ctx, w)
-	var rows []models.SessionRow
-	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
-		if len(rows) > 0 { // session_id is the key: never
-			return nil
-		}
-		r, err := s.scanRow(sc, read)
-		rows = append(rows, r)
-		return err
-	})
+	rows, err := s.sessionRows(ctx, l, w, cols, "reading a session")
 	if err != nil {
-		return nil, internal("reading a session", err)
+		return nil, err
 	}
 	if len(rows) == 0 || (typ != nil && rows[0].EffectiveType() != *typ) {
 		return nil, nil
 	}
+	rows = rows[:1] // session_id is the key
 	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
 		return nil, err
 	}
@@ -296,26 +286,37 @@ func (s *Store) SessionsByID(ctx context.Context, ids []string, filter *models.S
 	}
 	defer release()
 	l := s.lay()
-	read := s.columnsFor(l, cols)
-	list, args := s.selectList(l, read)
 	w := s.filterWhere(filter)
 	idArgs := make([]any, len(ids))
 	for i, id := range ids {
 		idArgs[i] = id
 	}
 	w.add("session_id IN ("+placeholders(len(ids), "?")+")", idArgs...)
+	rows, err := s.sessionRows(ctx, l, w, cols, "reading sessions by id")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// sessionRows reads the session rows w selects, restricted as ctx is (see
+// scope), with the JSON columns of cols the sessions statement reads; the
+// caller attaches their runs (attachRuns). op names the read in errors.
+func (s *Store) sessionRows(ctx context.Context, l *layout, w *where, cols models.SessionColumns, op string) ([]models.SessionRow, error) {
+	read := s.columnsFor(l, cols)
+	list, args := s.selectList(l, read)
 	scope(ctx, w)
 	var rows []models.SessionRow
-	err = s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
+	err := s.queryRows(ctx, "SELECT "+list+" FROM "+s.from+s.runsCopy(read)+w.sql(), append(args, w.args...), func(sc scanner) error {
 		r, err := s.scanRow(sc, read)
 		rows = append(rows, r)
 		return err
 	})
 	if err != nil {
-		return nil, internal("reading sessions by id", err)
-	}
-	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
-		return nil, err
+		return nil, internal(op, err)
 	}
 	return rows, nil
 }

@@ -23,31 +23,25 @@ func subscriber(ctx context.Context) live.Subscriber {
 	return s
 }
 
-// changeCursor decodes an after argument; nil when there is none.
-func changeCursor(after *string) (*models.ChangeCursor, error) {
+// liveStart returns the subscriptions' hub and the decoded after argument
+// (nil when there is none): UNAVAILABLE without a hub, BAD_USER_INPUT for
+// a malformed cursor.
+func (r *Resolver) liveStart(after *string) (*live.Hub, *models.ChangeCursor, error) {
+	if r.Live == nil {
+		return nil, nil, models.Errorf(models.Unavailable, "this server does not serve subscriptions")
+	}
 	if after == nil {
-		return nil, nil
+		return r.Live, nil, nil
 	}
 	c, err := models.DecodeChangeCursor(*after)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &c, nil
-}
-
-func (r *Resolver) hub() (*live.Hub, error) {
-	if r.Live == nil {
-		return nil, models.Errorf(models.Unavailable, "this server does not serve subscriptions")
-	}
-	return r.Live, nil
+	return r.Live, &c, nil
 }
 
 func (r *Resolver) watchSessions(ctx context.Context, store *db.Store, filter *models.SessionFilter, after *string) (<-chan *models.SessionEvent, error) {
-	hub, err := r.hub()
-	if err != nil {
-		return nil, err
-	}
-	cursor, err := changeCursor(after)
+	hub, cursor, err := r.liveStart(after)
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +55,7 @@ func (r *Resolver) watchSessions(ctx context.Context, store *db.Store, filter *m
 }
 
 func (r *Resolver) watchRuns(ctx context.Context, store *db.Store, sessionID string, after *string) (<-chan *models.RunEvent, error) {
-	hub, err := r.hub()
-	if err != nil {
-		return nil, err
-	}
-	cursor, err := changeCursor(after)
+	hub, cursor, err := r.liveStart(after)
 	if err != nil {
 		return nil, err
 	}

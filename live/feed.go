@@ -28,6 +28,9 @@ type subscriber struct {
 	runs       *RunWatch
 	runOut     *outbox[*models.RunEvent]
 	expiry     atomic.Pointer[time.Timer]
+	// group is what subscribers that read the same of a batch share (see
+	// groupKey), computed once.
+	group string
 
 	// A subscriber resuming from a cursor is not live until it has caught
 	// up: the batches the watcher reads meanwhile wait in pending, and the
@@ -124,7 +127,9 @@ func (f *feed) add(sub *subscriber) error {
 		}
 		f.cursor, f.started = cursor, true
 		watchCtx, stop := context.WithCancel(context.Background())
+		f.mu.Lock()
 		f.stop = stop
+		f.mu.Unlock()
 		go f.watch(watchCtx)
 	}
 	if sub.runs != nil {
@@ -165,7 +170,8 @@ func (f *feed) startRuns(sub *subscriber) error {
 	}
 	f.tracked.put(*row)
 	if _, ok := f.prints[row.SessionID]; !ok {
-		f.prints[row.SessionID] = fingerprints(models.NewSession(f.store.ID(), *row))
+		runs, _ := models.NewSession(f.store.ID(), *row).Core().Runs()
+		f.prints[row.SessionID] = fingerprints(runs)
 	}
 	return nil
 }
@@ -367,9 +373,8 @@ func (f *feed) publish(ctx context.Context, changes []models.Change) {
 	}
 	f.deliver(ctx, changes, plain, true)
 	for _, s := range dedup { // just caught up: skip what the catch-up delivered
-		kept := slices.DeleteFunc(slices.Clone(changes), func(ch models.Change) bool { return s.delivered[keyOf(&ch)] })
+		f.deliver(ctx, unseen(changes, s.delivered), []*subscriber{s}, false)
 		s.delivered = nil
-		f.deliver(ctx, kept, []*subscriber{s}, false)
 	}
 	f.hub.metrics.lag(changes)
 }
@@ -416,11 +421,15 @@ func (f *feed) catchUp(sub *subscriber, after models.ChangeCursor) {
 	sub.pending, sub.catchingUp = nil, false
 	f.mu.Unlock()
 	for _, changes := range pending {
-		kept := slices.DeleteFunc(slices.Clone(changes), func(ch models.Change) bool { return delivered[keyOf(&ch)] })
-		f.deliver(ctx, kept, []*subscriber{sub}, false)
+		f.deliver(ctx, unseen(changes, delivered), []*subscriber{sub}, false)
 	}
 	// The watcher's next read may hold changes the catch-up read too.
 	sub.delivered = delivered
+}
+
+// unseen returns the changes not in delivered.
+func unseen(changes []models.Change, delivered map[changeKey]bool) []models.Change {
+	return slices.DeleteFunc(slices.Clone(changes), func(ch models.Change) bool { return delivered[keyOf(&ch)] })
 }
 
 // sessionChange is what a batch says about one session.
@@ -439,6 +448,7 @@ type sessionChange struct {
 // each session's last change.
 func summarize(changes []models.Change) []*sessionChange {
 	by := map[string]*sessionChange{}
+	last := map[*sessionChange]int{} // the position of each session's last change
 	var order []*sessionChange
 	for i := range changes {
 		ch := &changes[i]
@@ -447,10 +457,9 @@ func summarize(changes []models.Change) []*sessionChange {
 		if sc == nil {
 			sc = &sessionChange{id: id, kind: models.ChangeKindUpdated}
 			by[id] = sc
-		} else {
-			order = slices.DeleteFunc(order, func(o *sessionChange) bool { return o == sc })
+			order = append(order, sc)
 		}
-		order = append(order, sc)
+		last[sc] = i
 		sc.at, sc.cursor, sc.owner = max(sc.at, ch.At), ch.Cursor, ch.UserID()
 		if ch.Run != nil {
 			sc.runs = append(sc.runs, ch.Run.RunID)
@@ -461,6 +470,7 @@ func summarize(changes []models.Change) []*sessionChange {
 			}
 		}
 	}
+	slices.SortFunc(order, func(a, b *sessionChange) int { return last[a] - last[b] })
 	return order
 }
 
@@ -494,8 +504,7 @@ func (f *feed) deliver(ctx context.Context, changes []models.Change, subs []*sub
 func (f *feed) deliverSessions(ctx context.Context, summary []*sessionChange, subs []*subscriber) {
 	groups := map[string][]*subscriber{}
 	for _, s := range subs {
-		k := groupKey(s.sessions.Filter, s.sessions.Columns, s.sessions.WithSession)
-		groups[k] = append(groups[k], s)
+		groups[s.group] = append(groups[s.group], s)
 	}
 	ids := make([]string, len(summary))
 	for i, sc := range summary {
@@ -570,8 +579,7 @@ func (f *feed) deliverRuns(ctx context.Context, summary []*sessionChange, subs [
 		if bySession[s.runs.SessionID] == nil {
 			continue
 		}
-		k := s.runs.SessionID + "\x00" + groupKey(nil, s.runs.Columns, true)
-		groups[k] = append(groups[k], s)
+		groups[s.group] = append(groups[s.group], s)
 	}
 	changed := map[string][]changedRun{} // per session, computed by its first group
 	for _, group := range groups {
@@ -625,8 +633,7 @@ type changedRun struct {
 func (f *feed) changedRuns(sc *sessionChange, runs []models.Run, shared bool) []changedRun {
 	prev, known := f.prints[sc.id]
 	legacy := f.store.Describe().LegacyRunsColumn // else a session row's change is not its runs'
-
-	now := fingerprints2(runs)
+	now := fingerprints(runs)
 	named := map[string]bool{}
 	for _, id := range sc.runs {
 		named[id] = true
@@ -653,12 +660,8 @@ func (f *feed) changedRuns(sc *sessionChange, runs []models.Run, shared bool) []
 	return out
 }
 
-func fingerprints(s models.Session) map[string]uint64 {
-	runs, _ := s.Core().Runs()
-	return fingerprints2(runs)
-}
-
-func fingerprints2(runs []models.Run) map[string]uint64 {
+// fingerprints identifies each run's stored state by its id.
+func fingerprints(runs []models.Run) map[string]uint64 {
 	out := make(map[string]uint64, len(runs))
 	for _, r := range runs {
 		out[r.Core().RunID()] = models.RunFingerprint(r)
@@ -668,20 +671,16 @@ func fingerprints2(runs []models.Run) map[string]uint64 {
 
 // sendSession queues ev for s, or, when s's buffer is full, keeps it for
 // flush.
-func (f *feed) sendSession(s *subscriber, ev *models.SessionEvent) {
-	if len(s.later) == 0 && s.sessionOut.send(ev) {
-		f.hub.metrics.delivered(s.kind())
-		return
-	}
-	s.later = append(s.later, func(deadline time.Time) bool { return s.sessionOut.sendBy(ev, deadline) })
-}
+func (f *feed) sendSession(s *subscriber, ev *models.SessionEvent) { queue(f, s, s.sessionOut, ev) }
 
-func (f *feed) sendRun(s *subscriber, ev *models.RunEvent) {
-	if len(s.later) == 0 && s.runOut.send(ev) {
+func (f *feed) sendRun(s *subscriber, ev *models.RunEvent) { queue(f, s, s.runOut, ev) }
+
+func queue[T any](f *feed, s *subscriber, out *outbox[T], ev T) {
+	if len(s.later) == 0 && out.send(ev) {
 		f.hub.metrics.delivered(s.kind())
 		return
 	}
-	s.later = append(s.later, func(deadline time.Time) bool { return s.runOut.sendBy(ev, deadline) })
+	s.later = append(s.later, func(deadline time.Time) bool { return out.sendBy(ev, deadline) })
 }
 
 // flush queues the events that did not fit in their subscribers' buffers

@@ -159,7 +159,8 @@ type RunWatch struct {
 // TOO_MANY_SUBSCRIPTIONS when the server or the connection holds its most.
 func (h *Hub) WatchSessions(ctx context.Context, store *db.Store, w SessionWatch) (<-chan *models.SessionEvent, error) {
 	out := newOutbox(h.opts.Buffer, models.NewEndingSessionEvent)
-	sub := &subscriber{Subscriber: w.Subscriber, sessions: &w, sessionOut: out, ctx: ctx}
+	sub := &subscriber{Subscriber: w.Subscriber, sessions: &w, sessionOut: out, ctx: ctx,
+		group: groupKey(w.Filter, w.Columns, w.WithSession)}
 	if err := h.join(ctx, store, sub); err != nil {
 		return nil, err
 	}
@@ -170,7 +171,8 @@ func (h *Hub) WatchSessions(ctx context.Context, store *db.Store, w SessionWatch
 // WatchSessions. NOT_FOUND when the subscriber cannot see the session.
 func (h *Hub) WatchRuns(ctx context.Context, store *db.Store, w RunWatch) (<-chan *models.RunEvent, error) {
 	out := newOutbox(h.opts.Buffer, models.NewEndingRunEvent)
-	sub := &subscriber{Subscriber: w.Subscriber, runs: &w, runOut: out, ctx: ctx}
+	sub := &subscriber{Subscriber: w.Subscriber, runs: &w, runOut: out, ctx: ctx,
+		group: w.SessionID + "\x00" + groupKey(nil, w.Columns, true)}
 	if err := h.join(ctx, store, sub); err != nil {
 		return nil, err
 	}
