@@ -7,7 +7,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"sessiongraph/models"
+	"time"
 )
 
 // Messages is the resolver for the messages field.
@@ -40,6 +42,11 @@ func (r *agentRunResolver) InputMedia(ctx context.Context, obj *models.AgentRun)
 	return partial(ctx, v, err)
 }
 
+// Trace is the resolver for the trace field.
+func (r *agentRunResolver) Trace(ctx context.Context, obj *models.AgentRun) (*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Trace - trace"))
+}
+
 // Runs is the resolver for the runs field.
 func (r *agentSessionResolver) Runs(ctx context.Context, obj *models.AgentSession, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error) {
 	conn, err := obj.RunConnection(pageArgs(first, after, last, before), filter)
@@ -50,6 +57,26 @@ func (r *agentSessionResolver) Runs(ctx context.Context, obj *models.AgentSessio
 func (r *agentSessionResolver) ChatHistory(ctx context.Context, obj *models.AgentSession) ([]*models.Message, error) {
 	v, err := obj.ChatHistory()
 	return partial(ctx, v, err)
+}
+
+// Traces is the resolver for the traces field.
+func (r *agentSessionResolver) Traces(ctx context.Context, obj *models.AgentSession) ([]*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Traces - traces"))
+}
+
+// Users is the resolver for the users field.
+func (r *facetsResolver) Users(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
+	panic(fmt.Errorf("not implemented: Users - users"))
+}
+
+// Components is the resolver for the components field.
+func (r *facetsResolver) Components(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
+	panic(fmt.Errorf("not implemented: Components - components"))
+}
+
+// Models is the resolver for the models field.
+func (r *facetsResolver) Models(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
+	panic(fmt.Errorf("not implemented: Models - models"))
 }
 
 // Media is the resolver for the media field.
@@ -214,6 +241,21 @@ func (r *queryResolver) Databases(ctx context.Context) ([]*models.Database, erro
 	return out, nil
 }
 
+// Usage is the resolver for the usage field.
+func (r *queryResolver) Usage(ctx context.Context, groupBy []models.UsageDimension, filter *models.SessionFilter, runFilter *models.RunsFilter, timeZone *string, first *int, after *string, dbID *string) (*models.UsageConnection, error) {
+	panic(fmt.Errorf("not implemented: Usage - usage"))
+}
+
+// Facets is the resolver for the facets field.
+func (r *queryResolver) Facets(ctx context.Context, filter *models.SessionFilter, dbID *string) (*models.Facets, error) {
+	panic(fmt.Errorf("not implemented: Facets - facets"))
+}
+
+// AgnoMetrics is the resolver for the agnoMetrics field.
+func (r *queryResolver) AgnoMetrics(ctx context.Context, startDate *time.Time, endDate *time.Time, userID *string, dbID *string) ([]*models.AgnoDailyMetrics, error) {
+	panic(fmt.Errorf("not implemented: AgnoMetrics - agnoMetrics"))
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
 	return r.node(ctx, id)
@@ -272,6 +314,11 @@ func (r *teamRunResolver) InputMedia(ctx context.Context, obj *models.TeamRun) (
 	return partial(ctx, v, err)
 }
 
+// Trace is the resolver for the trace field.
+func (r *teamRunResolver) Trace(ctx context.Context, obj *models.TeamRun) (*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Trace - trace"))
+}
+
 // MemberRuns is the resolver for the memberRuns field.
 func (r *teamRunResolver) MemberRuns(ctx context.Context, obj *models.TeamRun) ([]models.Run, error) {
 	v, err := obj.MemberRuns()
@@ -288,6 +335,11 @@ func (r *teamSessionResolver) Runs(ctx context.Context, obj *models.TeamSession,
 func (r *teamSessionResolver) ChatHistory(ctx context.Context, obj *models.TeamSession) ([]*models.Message, error) {
 	v, err := obj.ChatHistory()
 	return partial(ctx, v, err)
+}
+
+// Traces is the resolver for the traces field.
+func (r *teamSessionResolver) Traces(ctx context.Context, obj *models.TeamSession) ([]*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Traces - traces"))
 }
 
 // Messages is the resolver for the messages field.
@@ -320,6 +372,11 @@ func (r *workflowRunResolver) InputMedia(ctx context.Context, obj *models.Workfl
 	return partial(ctx, v, err)
 }
 
+// Trace is the resolver for the trace field.
+func (r *workflowRunResolver) Trace(ctx context.Context, obj *models.WorkflowRun) (*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Trace - trace"))
+}
+
 // Steps is the resolver for the steps field.
 func (r *workflowRunResolver) Steps(ctx context.Context, obj *models.WorkflowRun) ([]*models.StepResult, error) {
 	v, err := obj.Steps()
@@ -344,11 +401,19 @@ func (r *workflowSessionResolver) ChatHistory(ctx context.Context, obj *models.W
 	return partial(ctx, v, err)
 }
 
+// Traces is the resolver for the traces field.
+func (r *workflowSessionResolver) Traces(ctx context.Context, obj *models.WorkflowSession) ([]*models.Trace, error) {
+	panic(fmt.Errorf("not implemented: Traces - traces"))
+}
+
 // AgentRun returns AgentRunResolver implementation.
 func (r *Resolver) AgentRun() AgentRunResolver { return &agentRunResolver{r} }
 
 // AgentSession returns AgentSessionResolver implementation.
 func (r *Resolver) AgentSession() AgentSessionResolver { return &agentSessionResolver{r} }
+
+// Facets returns FacetsResolver implementation.
+func (r *Resolver) Facets() FacetsResolver { return &facetsResolver{r} }
 
 // Message returns MessageResolver implementation.
 func (r *Resolver) Message() MessageResolver { return &messageResolver{r} }
@@ -380,6 +445,7 @@ func (r *Resolver) WorkflowSession() WorkflowSessionResolver { return &workflowS
 type (
 	agentRunResolver        struct{ *Resolver }
 	agentSessionResolver    struct{ *Resolver }
+	facetsResolver          struct{ *Resolver }
 	messageResolver         struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }
 	offloadedResultResolver struct{ *Resolver }

@@ -16,6 +16,7 @@ type SessionFilter struct {
 	CreatedBefore *time.Time   `json:"createdBefore"`
 	UpdatedAfter  *time.Time   `json:"updatedAfter"`
 	UpdatedBefore *time.Time   `json:"updatedBefore"`
+	TextContains  *string      `json:"textContains"`
 }
 
 // SessionOrder orders sessions; ties break on session_id in the same direction.

@@ -2,6 +2,46 @@
 
 package models
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// A row of Agno's daily metrics (`agno_metrics`), as AgentOS's `GET /metrics` returns it.
+type AgnoDailyMetrics struct {
+	// The day (`date`, midnight UTC).
+	Date time.Time `json:"date"`
+	// The user the row counts (Agno 3); null for the row of sessions without a user, or for an administrator's day total.
+	UserID *string `json:"userId,omitempty"`
+	// `aggregation_period` (`daily`).
+	AggregationPeriod string `json:"aggregationPeriod"`
+	// The row as AgentOS returns it.
+	Raw JSON `json:"raw"`
+	// `agent_runs_count`.
+	AgentRunsCount *int `json:"agentRunsCount,omitempty"`
+	// `team_runs_count`.
+	TeamRunsCount *int `json:"teamRunsCount,omitempty"`
+	// `workflow_runs_count`.
+	WorkflowRunsCount *int `json:"workflowRunsCount,omitempty"`
+	// `agent_sessions_count`.
+	AgentSessionsCount *int `json:"agentSessionsCount,omitempty"`
+	// `team_sessions_count`.
+	TeamSessionsCount *int `json:"teamSessionsCount,omitempty"`
+	// `workflow_sessions_count`.
+	WorkflowSessionsCount *int `json:"workflowSessionsCount,omitempty"`
+	// `users_count`.
+	UsersCount *int `json:"usersCount,omitempty"`
+	// `token_metrics`.
+	TokenMetrics JSON `json:"tokenMetrics,omitempty"`
+	// `model_metrics`.
+	ModelMetrics JSON `json:"modelMetrics,omitempty"`
+	// `completed`: the day is over.
+	Completed *bool `json:"completed,omitempty"`
+}
+
 // The root of all writes.
 type Mutation struct {
 }
@@ -10,8 +50,138 @@ type Mutation struct {
 type Query struct {
 }
 
+// A span of a trace (`agno_spans`).
+type Span struct {
+	// `span_id`.
+	SpanID string `json:"spanId"`
+	// `parent_span_id`.
+	ParentSpanID *string `json:"parentSpanId,omitempty"`
+	// `name`.
+	Name string `json:"name"`
+	// `span_kind`.
+	Kind *string `json:"kind,omitempty"`
+	// `status_code`.
+	StatusCode *string `json:"statusCode,omitempty"`
+	// `status_message`.
+	StatusMessage *string `json:"statusMessage,omitempty"`
+	// `start_time`.
+	StartTime *time.Time `json:"startTime,omitempty"`
+	// `end_time`.
+	EndTime *time.Time `json:"endTime,omitempty"`
+	// `duration_ms`.
+	DurationMs *float64 `json:"durationMs,omitempty"`
+	// `attributes`.
+	Attributes JSON `json:"attributes,omitempty"`
+	// The spans whose parent this is, oldest first.
+	Children []*Span `json:"children"`
+}
+
 // Live updates, over WebSocket (the `graphql-transport-ws` protocol of the `graphql-ws` library) or
 // Server-Sent Events (the `graphql-sse` protocol) on `/graphql`. Changes written by anyone (Agno, another
 // server, this one) arrive within about two seconds with the default settings (docs/subscriptions.md).
 type Subscription struct {
+}
+
+// A trace Agno recorded (`agno_traces`), with its spans as a tree.
+type Trace struct {
+	// `trace_id`.
+	TraceID string `json:"traceId"`
+	// `name`.
+	Name *string `json:"name,omitempty"`
+	// `status` (e.g. `OK`, `ERROR`).
+	Status *string `json:"status,omitempty"`
+	// `start_time`.
+	StartTime *time.Time `json:"startTime,omitempty"`
+	// `end_time`.
+	EndTime *time.Time `json:"endTime,omitempty"`
+	// `duration_ms`.
+	DurationMs *float64 `json:"durationMs,omitempty"`
+	// `run_id`.
+	RunID *string `json:"runId,omitempty"`
+	// `session_id`.
+	SessionID *string `json:"sessionId,omitempty"`
+	// The root spans (no parent in the trace), oldest first; each holds its children.
+	Spans []*Span `json:"spans"`
+}
+
+// A dimension of `usage` buckets.
+type UsageDimension string
+
+const (
+	// The hour the run was created in, in the time zone.
+	UsageDimensionHour UsageDimension = "HOUR"
+	// The day the run was created on, starting at midnight in the time zone.
+	UsageDimensionDay UsageDimension = "DAY"
+	// The ISO week (starting Monday at midnight in the time zone) the run was created in.
+	UsageDimensionWeek UsageDimension = "WEEK"
+	// The month the run was created in, starting on its first day at midnight in the time zone.
+	UsageDimensionMonth UsageDimension = "MONTH"
+	// The `user_id` of the run's session.
+	UsageDimensionUser UsageDimension = "USER"
+	// The type of the run's session.
+	UsageDimensionSessionType UsageDimension = "SESSION_TYPE"
+	// The run's own executor: `agent_id`, else `team_id`, else `workflow_id`.
+	UsageDimensionComponent UsageDimension = "COMPONENT"
+	// The run's `model`.
+	UsageDimensionModel UsageDimension = "MODEL"
+	// The run's `model_provider`.
+	UsageDimensionModelProvider UsageDimension = "MODEL_PROVIDER"
+	// The run's `status`.
+	UsageDimensionStatus UsageDimension = "STATUS"
+)
+
+var AllUsageDimension = []UsageDimension{
+	UsageDimensionHour,
+	UsageDimensionDay,
+	UsageDimensionWeek,
+	UsageDimensionMonth,
+	UsageDimensionUser,
+	UsageDimensionSessionType,
+	UsageDimensionComponent,
+	UsageDimensionModel,
+	UsageDimensionModelProvider,
+	UsageDimensionStatus,
+}
+
+func (e UsageDimension) IsValid() bool {
+	switch e {
+	case UsageDimensionHour, UsageDimensionDay, UsageDimensionWeek, UsageDimensionMonth, UsageDimensionUser, UsageDimensionSessionType, UsageDimensionComponent, UsageDimensionModel, UsageDimensionModelProvider, UsageDimensionStatus:
+		return true
+	}
+	return false
+}
+
+func (e UsageDimension) String() string {
+	return string(e)
+}
+
+func (e *UsageDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UsageDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UsageDimension", str)
+	}
+	return nil
+}
+
+func (e UsageDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UsageDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UsageDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
