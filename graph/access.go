@@ -25,7 +25,7 @@ var rootFieldScopes = map[string]map[string]string{
 		"runs": auth.ScopeSessionsRead, "run": auth.ScopeSessionsRead, "allRuns": auth.ScopeSessionsRead,
 		"node": auth.ScopeSessionsRead, "nodes": auth.ScopeSessionsRead,
 		"databases": auth.ScopeSessionsRead,
-		"usage": auth.ScopeSessionsRead, "facets": auth.ScopeSessionsRead, "agnoMetrics": auth.ScopeSessionsRead,
+		"usage":     auth.ScopeSessionsRead, "facets": auth.ScopeSessionsRead, "agnoMetrics": auth.ScopeSessionsRead,
 		// Introspection reads the schema, not data.
 		"__schema": "", "__type": "", "__typename": "",
 	},
