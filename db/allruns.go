@@ -68,22 +68,31 @@ WHERE e.type = 'object' AND json_type(e.value, '$.run_id') = 'text'`
 // session's run can pass); the session type is the session's.
 func (s *Store) runsWhere(ctx context.Context, f *models.RunsFilter) *where {
 	w := &where{}
-	owner := &where{}
-	scope(ctx, owner)
+	if session := s.runSessionWhere(ctx, f); len(session.conds) > 0 {
+		w.add("EXISTS (SELECT 1 FROM "+s.from+" WHERE session_id = r.session_id AND "+strings.Join(session.conds, " AND ")+")", session.args...)
+	}
+	s.addRunFilters(w, f)
+	return w
+}
+
+// runSessionWhere is what a RunsFilter and the caller's scope ask of a
+// run's session, on the sessions table's columns.
+func (s *Store) runSessionWhere(ctx context.Context, f *models.RunsFilter) *where {
+	w := scope(ctx, &where{})
 	if f != nil && f.UserID != nil {
-		owner.add("user_id = ?", *f.UserID)
+		w.add("user_id = ?", *f.UserID)
 	}
-	session := owner.conds
-	sessionArgs := owner.args
 	if f != nil && f.SessionType != nil {
-		session = append(session, effectiveType+" = ?")
-		sessionArgs = append(sessionArgs, f.SessionType.Stored())
+		w.add(effectiveType+" = ?", f.SessionType.Stored())
 	}
-	if len(session) > 0 {
-		w.add("EXISTS (SELECT 1 FROM "+s.from+" WHERE session_id = r.session_id AND "+strings.Join(session, " AND ")+")", sessionArgs...)
-	}
+	return w
+}
+
+// addRunFilters adds what a RunsFilter asks of the run itself, on
+// runsSource's columns (r).
+func (s *Store) addRunFilters(w *where, f *models.RunsFilter) {
 	if f == nil {
-		return w
+		return
 	}
 	if f.ComponentID != nil {
 		switch {
@@ -107,7 +116,6 @@ func (s *Store) runsWhere(ctx context.Context, f *models.RunsFilter) *where {
 		before = &b
 	}
 	addRunConds(w, "r.", f.Status, f.TopLevel, after, before)
-	return w
 }
 
 // runTie is run_id compared byte-wise on both backends.

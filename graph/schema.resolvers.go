@@ -243,7 +243,7 @@ func (r *queryResolver) Databases(ctx context.Context) ([]*models.Database, erro
 
 // Usage is the resolver for the usage field.
 func (r *queryResolver) Usage(ctx context.Context, groupBy []models.UsageDimension, filter *models.SessionFilter, runFilter *models.RunsFilter, timeZone *string, first *int, after *string, dbID *string) (*models.UsageConnection, error) {
-	panic(fmt.Errorf("not implemented: Usage - usage"))
+	return r.usage(ctx, groupBy, filter, runFilter, timeZone, first, after, dbID)
 }
 
 // Facets is the resolver for the facets field.

@@ -1,0 +1,371 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"sessiongraph/models"
+)
+
+// Usage returns one page of usage buckets: the runs of runsSource (every
+// stored run once, API.md "Which runs count") of the sessions matching
+// q.Filter and the caller's scope, matching q.RunFilter, grouped by
+// q.GroupBy and summed, in one statement. sessions counts distinct sessions
+// only when countSessions is set (it needs a second grouping level).
+func (s *Store) Usage(ctx context.Context, q models.UsageQuery, countSessions bool) (models.UsagePage, error) {
+	release, err := s.enter(ctx)
+	if err != nil {
+		return models.UsagePage{}, err
+	}
+	defer release()
+	query, args := s.usageSQL(ctx, s.lay(), q, countSessions)
+	var page models.UsagePage
+	n := len(q.GroupBy)
+	err = s.queryRows(ctx, query, args, func(sc scanner) error {
+		var (
+			row       models.UsageRow
+			periods   = make([]sql.NullInt64, n)
+			texts     = make([]sql.NullString, n)
+			flag      int64
+			total     int64
+			sums      [6]int64
+			cost, dur sql.NullFloat64
+		)
+		dest := make([]any, 0, n+9)
+		for i, d := range q.GroupBy {
+			if d.IsPeriod() {
+				dest = append(dest, &periods[i])
+			} else {
+				dest = append(dest, &texts[i])
+			}
+		}
+		dest = append(dest, &flag, &total, &sums[0], &sums[1], &sums[2], &sums[3], &sums[4], &sums[5], &cost, &dur)
+		if err := sc.Scan(dest...); err != nil {
+			return err
+		}
+		row.Key = make([]any, n)
+		for i, d := range q.GroupBy {
+			switch {
+			case d.IsPeriod() && periods[i].Valid:
+				row.Key[i] = periods[i].Int64
+			case !d.IsPeriod() && texts[i].Valid:
+				row.Key[i] = texts[i].String
+			}
+		}
+		b := &row.Bucket
+		b.Sessions, b.Runs, b.ErrorRuns = int(sums[0]), int(sums[1]), int(sums[2])
+		b.InputTokens, b.OutputTokens, b.TotalTokens = int(sums[3]), int(sums[4]), int(sums[5])
+		if cost.Valid {
+			b.Cost = &cost.Float64
+		}
+		if dur.Valid {
+			b.DurationSeconds = &dur.Float64
+		}
+		page.Total = int(total)
+		if flag == 1 {
+			page.Rows = append(page.Rows, row)
+		}
+		return nil
+	})
+	if err != nil {
+		if pgCode(err) == "22023" { // a time zone PostgreSQL's zone rules do not know
+			return models.UsagePage{}, &models.Error{Code: models.BadUserInput, Message: fmt.Sprintf("timeZone %q is not known to the database", q.TimeZone), Err: err}
+		}
+		return models.UsagePage{}, internal("computing usage", err)
+	}
+	if len(page.Rows) > q.Limit {
+		page.Rows, page.HasNextPage = page.Rows[:q.Limit], true
+	}
+	return page, nil
+}
+
+// usageCounters are the run metrics a bucket sums, as (column, metrics key).
+var usageCounters = []struct{ col, key string }{
+	{"it", "input_tokens"}, {"ot", "output_tokens"}, {"tt", "total_tokens"},
+}
+
+// usageSQL is Usage's statement. Innermost, one row per counted run of a
+// matching session: its key values k0..kn, its session (sid), whether it
+// failed and its counters, read from one detoasted copy of the run's JSON
+// (every reference to a TOASTed run_data would decompress it again). Then
+// sums per key (and per session first, when sessions are counted), the
+// number of buckets in all (a window over the groups), the cursor's
+// keyset condition, the order and the page.
+func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, countSessions bool) (string, []any) {
+	var args []any
+	keys := make([]string, len(q.GroupBy))
+	keyExprs := make([]string, len(q.GroupBy))
+	for i, d := range q.GroupBy {
+		keys[i] = fmt.Sprintf("k%d", i)
+		expr, exprArgs := s.usageKey(d, q.TimeZone)
+		keyExprs[i] = expr + " AS " + keys[i]
+		args = append(args, exprArgs...)
+	}
+	sessions := s.filterWhere(q.Filter)
+	scope(ctx, sessions)
+	if rs := s.runSessionWhere(context.Background(), q.RunFilter); len(rs.conds) > 0 {
+		sessions.conds, sessions.args = append(sessions.conds, rs.conds...), append(sessions.args, rs.args...)
+	}
+	runs := &where{}
+	s.addRunFilters(runs, q.RunFilter)
+	args = append(args, sessions.args...)
+	args = append(args, s.usageDocArgs()...)
+	args = append(args, runs.args...)
+
+	inner := "SELECT " + strings.Join(append(keyExprs, "r.session_id AS sid",
+		"CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err"), ", ") + ", " + s.usageMetrics() +
+		" FROM " + s.usageRuns(l) +
+		" JOIN (SELECT session_id AS sid, user_id AS suser, " + effectiveType + " AS stype FROM " + s.from + sessions.sql() + ") s ON s.sid = r.session_id" +
+		s.usageDoc() + runs.sql()
+
+	sums := "sum(err) AS err, sum(it) AS it, sum(ot) AS ot, sum(tt) AS tt, sum(cost) AS cost, sum(dur) AS dur"
+	group := func(cols []string) string {
+		if len(cols) == 0 {
+			return ""
+		}
+		return " GROUP BY " + strings.Join(cols, ", ")
+	}
+	var grouped string
+	keyList := strings.Join(append(append([]string{}, keys...), ""), ", ")
+	if countSessions {
+		perSession := "SELECT " + keyList + "sid, count(*) AS runs, " + sums + " FROM (" + inner + ") x" + group(append(append([]string{}, keys...), "sid"))
+		grouped = "SELECT " + keyList + "count(*) OVER () AS total, count(*) AS sessions, sum(runs) AS runs, " + sums +
+			" FROM (" + perSession + ") y" + group(keys)
+	} else {
+		grouped = "SELECT " + keyList + "count(*) OVER () AS total, 0 AS sessions, count(*) AS runs, " + sums +
+			" FROM (" + inner + ") x" + group(keys)
+	}
+
+	// Buckets after the cursor come first (a = 1), in order; the others
+	// only fill the page, so that a page past the last bucket still
+	// reads the total, and are dropped by Usage.
+	after, afterArgs := "1 = 1", []any(nil)
+	if q.After != nil {
+		after, afterArgs = usageAfter(keys, q.After)
+	}
+	args = append(afterArgs, args...) // the condition comes first in the statement
+	order := []string{"a DESC"}
+	for _, k := range keys {
+		order = append(order, k+" ASC NULLS FIRST")
+	}
+	query := "SELECT " + keyList + "a, total, " + s.usageInt("sessions") + ", " + s.usageInt("runs") + ", " + s.usageInt("err") + ", " +
+		s.usageInt("it") + ", " + s.usageInt("ot") + ", " + s.usageInt("tt") + ", cost, dur FROM (SELECT g.*, CASE WHEN " + after + " THEN 1 ELSE 0 END AS a FROM (" + grouped + ") g) g" +
+		" ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", q.Limit+1)
+	return query, args
+}
+
+// usageInt is a summed column as a whole number, 0 when nothing was summed.
+func (s *Store) usageInt(col string) string {
+	if s.dialect == Postgres {
+		return "CAST(trunc(COALESCE(" + col + ", 0)) AS bigint)"
+	}
+	return "CAST(COALESCE(" + col + ", 0) AS INTEGER)"
+}
+
+// usageAfter is the keyset condition of the buckets after key, in the
+// order k0 ASC NULLS FIRST, k1 ...: for some i, the keys before i equal
+// and k_i greater.
+func usageAfter(keys []string, key []any) (string, []any) {
+	if len(keys) == 0 {
+		return "1 = 0", nil // the one bucket of totals has nothing after it
+	}
+	var alts []string
+	var args []any
+	for i := range keys {
+		var conj []string
+		for j := 0; j < i; j++ {
+			if key[j] == nil {
+				conj = append(conj, keys[j]+" IS NULL")
+			} else {
+				conj = append(conj, keys[j]+" = ?")
+				args = append(args, key[j])
+			}
+		}
+		if key[i] == nil {
+			conj = append(conj, keys[i]+" IS NOT NULL")
+		} else {
+			conj = append(conj, keys[i]+" > ?")
+			args = append(args, key[i])
+		}
+		alts = append(alts, "("+strings.Join(conj, " AND ")+")")
+	}
+	return "(" + strings.Join(alts, " OR ") + ")", args
+}
+
+// usageDoc joins what usageMetrics and usageKey read of a run's JSON (d):
+// on PostgreSQL its metrics, model and model_provider from one detoasted
+// copy, and the metrics' counters (m); on SQLite the run's JSON document.
+func (s *Store) usageDoc() string {
+	if s.dialect == Postgres {
+		return ` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)
+ CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(d.metrics) = 'object' THEN d.metrics ELSE '{}'::jsonb END)
+	AS m(input_tokens jsonb, output_tokens jsonb, total_tokens jsonb, cost jsonb, duration jsonb, steps jsonb)`
+	}
+	return ""
+}
+
+// usageRuns is runsSource, with on SQLite each run's JSON document (d).
+func (s *Store) usageRuns(l *layout) string {
+	if s.dialect == Postgres {
+		return s.runsSource(l)
+	}
+	return "(SELECT r.*, " + sqliteJSONDoc("r.run_data") + " AS d FROM " + s.runsSource(l) + ") r"
+}
+
+// usageDocArgs are usageDoc's parameters.
+func (s *Store) usageDocArgs() []any {
+	if s.dialect == Postgres {
+		// Only an object is read (a path has no "?" of its own here: raw counts them).
+		return []any{`$ ? (@.type() == "object")`}
+	}
+	return nil
+}
+
+// sqliteJSONDoc is a JSON column's document: the text as is, or the content
+// of a JSON string (double-encoded); NULL when it is not valid JSON.
+func sqliteJSONDoc(col string) string {
+	return `(CASE WHEN json_valid(` + col + `) THEN CASE WHEN json_type(` + col + `) = 'text' THEN
+		CASE WHEN json_valid(` + col + ` ->> '$') THEN ` + col + ` ->> '$' END ELSE ` + col + ` END END)`
+}
+
+// usageMetrics is the select list of a run's counters (it, ot, tt), cost
+// and duration (dur): its metrics' own numbers, else, for a workflow run
+// whose metrics hold none, the sum over its steps' metrics, as Agno derives
+// a workflow session's session_metrics. Anything not a number counts as
+// nothing.
+func (s *Store) usageMetrics() string {
+	var cols []string
+	if s.dialect == Postgres {
+		num := func(v string) string {
+			return "CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END"
+		}
+		steps := func(key string) string {
+			return "(SELECT sum(" + num("st.v -> 'metrics' -> '"+key+"'") + ") FROM jsonb_each(CASE WHEN jsonb_typeof(m.steps) = 'object' THEN m.steps ELSE '{}'::jsonb END) st(k, v))"
+		}
+		for _, c := range usageCounters {
+			cols = append(cols, "COALESCE("+num("m."+c.key)+", "+steps(c.key)+") AS "+c.col)
+		}
+		cols = append(cols, "CAST(COALESCE("+num("m.cost")+", "+steps("cost")+") AS double precision) AS cost",
+			"CAST("+num("m.duration")+" AS double precision) AS dur")
+		return strings.Join(cols, ", ")
+	}
+	num := func(doc, path string) string {
+		return "CASE WHEN json_type(" + doc + ", '" + path + "') IN ('integer', 'real') THEN json_extract(" + doc + ", '" + path + "') END"
+	}
+	steps := func(key string) string {
+		return "(SELECT sum(" + num("st.value", "$.metrics."+key) + ") FROM json_each(r.d, '$.metrics.steps') st WHERE st.type = 'object' AND json_type(r.d, '$.metrics.steps') = 'object')"
+	}
+	for _, c := range usageCounters {
+		cols = append(cols, "COALESCE("+num("r.d", "$.metrics."+c.key)+", "+steps(c.key)+") AS "+c.col)
+	}
+	cols = append(cols, "CAST(COALESCE("+num("r.d", "$.metrics.cost")+", "+steps("cost")+") AS REAL) AS cost",
+		"CAST("+num("r.d", "$.metrics.duration")+" AS REAL) AS dur")
+	return strings.Join(cols, ", ")
+}
+
+// usagePeriodUnits are the units periods are truncated to.
+var usagePeriodUnits = map[models.UsageDimension]string{
+	models.UsageDimensionHour: "hour", models.UsageDimensionDay: "day",
+	models.UsageDimensionWeek: "week", models.UsageDimensionMonth: "month",
+}
+
+// usageKey is the SQL expression of a dimension's key value and its
+// parameters. Text keys compare byte-wise on both backends.
+func (s *Store) usageKey(d models.UsageDimension, timeZone string) (string, []any) {
+	pg := s.dialect == Postgres
+	text := func(expr string) string {
+		if pg {
+			return "(" + expr + `) COLLATE "C"`
+		}
+		return expr
+	}
+	str := func(field string) string {
+		if pg {
+			return text("CASE WHEN jsonb_typeof(d." + field + ") = 'string' THEN d." + field + " #>> '{}' END")
+		}
+		return "(CASE WHEN json_type(r.d, '$." + field + "') = 'text' THEN json_extract(r.d, '$." + field + "') END)"
+	}
+	if unit, ok := usagePeriodUnits[d]; ok {
+		if pg {
+			return "CAST(extract(epoch FROM date_trunc('" + unit + "', to_timestamp(r.created_at), ?)) AS bigint)", []any{timeZone}
+		}
+		return "sg_usage_period(r.created_at, '" + unit + "', ?)", []any{timeZone}
+	}
+	switch d {
+	case models.UsageDimensionUser:
+		return text("s.suser"), nil
+	case models.UsageDimensionSessionType:
+		return text("s.stype"), nil
+	case models.UsageDimensionComponent:
+		return text("COALESCE(NULLIF(r.agent_id, ''), NULLIF(r.team_id, ''), NULLIF(r.workflow_id, ''))"), nil
+	case models.UsageDimensionModel:
+		return str("model"), nil
+	case models.UsageDimensionModelProvider:
+		return str("model_provider"), nil
+	}
+	return text("r.status"), nil // STATUS
+}
+
+// sqliteUsagePeriod is sg_usage_period(created_at, unit, zone): the start,
+// in epoch seconds, of the hour, day, ISO week (from Monday) or month that
+// created_at falls in, in the IANA zone; SQLite has no zone rules of its own.
+func sqliteUsagePeriod(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	if args[0] == nil {
+		return nil, nil
+	}
+	var sec int64
+	switch v := args[0].(type) {
+	case int64:
+		sec = v
+	case float64:
+		sec = int64(v)
+	default:
+		return nil, nil
+	}
+	unit, _ := args[1].(string)
+	name, _ := args[2].(string)
+	loc, err := usageLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	t := time.Unix(sec, 0).In(loc)
+	y, mo, d := t.Date()
+	switch unit {
+	case "hour":
+		t = time.Date(y, mo, d, t.Hour(), 0, 0, 0, loc)
+	case "day":
+		t = time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	case "week":
+		t = time.Date(y, mo, d-(int(t.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	case "month":
+		t = time.Date(y, mo, 1, 0, 0, 0, 0, loc)
+	default:
+		return nil, fmt.Errorf("sg_usage_period: unknown unit %q", unit)
+	}
+	return t.Unix(), nil
+}
+
+var usageLocations sync.Map // zone name → *time.Location
+
+func usageLocation(name string) (*time.Location, error) {
+	if loc, ok := usageLocations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	usageLocations.Store(name, loc)
+	return loc, nil
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("sg_usage_period", 3, sqliteUsagePeriod)
+}
