@@ -26,6 +26,12 @@ func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
 			return false
 		}
 		eachField(ast.SelectionSet{root}, opCtx.Doc.Fragments, func(f *ast.Field) bool {
+			c.maxPage = models.MaxPageSize
+			if f.ObjectDefinition != nil {
+				if n, ok := largePages[f.ObjectDefinition.Name+"."+f.Name]; ok {
+					c.maxPage = n
+				}
+			}
 			for _, arg := range f.Arguments {
 				if v, err := arg.Value.Value(c.vars); err == nil { // else gqlgen reports it
 					c.value(arg.Name, v)
@@ -42,8 +48,18 @@ func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
 }
 
 type argChecker struct {
-	vars map[string]any
-	err  *gqlerror.Error
+	vars    map[string]any
+	err     *gqlerror.Error
+	maxPage int // the most first or last may ask for of the field being checked
+}
+
+// largePages are the fields whose pages hold more than MaxPageSize items:
+// lists of scalars that one statement computes whole.
+var largePages = map[string]int{
+	"Query.usage":       models.MaxUsagePageSize,
+	"Facets.users":      models.MaxFacetValues,
+	"Facets.components": models.MaxFacetValues,
+	"Facets.models":     models.MaxFacetValues,
 }
 
 // eachField calls visit for the fields of set, through inline fragments
@@ -107,7 +123,7 @@ func (c *argChecker) value(name string, v any) {
 	switch name {
 	case "first", "last":
 		if n, ok := asInt(v); ok {
-			c.check(models.CheckPageSize(name, n))
+			c.check(models.CheckPageSizeUpTo(name, n, c.maxPage))
 		}
 	case "after", "before":
 		if isString {

@@ -13,9 +13,13 @@ const MaxNodes = 100
 
 // CheckPageSize returns BAD_USER_INPUT unless n, the first or last
 // argument called name, is within 0..MaxPageSize.
-func CheckPageSize(name string, n int64) error {
-	if n < 0 || n > MaxPageSize {
-		return Errorf(BadUserInput, "%s must be between 0 and %d, got %d", name, MaxPageSize, n)
+func CheckPageSize(name string, n int64) error { return CheckPageSizeUpTo(name, n, MaxPageSize) }
+
+// CheckPageSizeUpTo refuses a page size (first or last) outside 0..limit
+// with BAD_USER_INPUT.
+func CheckPageSizeUpTo(name string, n int64, limit int) error {
+	if n < 0 || n > int64(limit) {
+		return Errorf(BadUserInput, "%s must be between 0 and %d, got %d", name, limit, n)
 	}
 	return nil
 }

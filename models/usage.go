@@ -84,6 +84,9 @@ type FacetValue struct {
 const (
 	DefaultUsagePageSize = 100
 	MaxUsagePageSize     = 1000
+	// MaxFacetValues bounds a facet's first: a drop-down longer than this
+	// wants a search box instead.
+	MaxFacetValues = 1000
 )
 
 // IsPeriod reports whether d buckets by time.
@@ -126,8 +129,8 @@ func NewUsageQuery(groupBy []UsageDimension, filter *SessionFilter, runFilter *R
 		return UsageQuery{}, err
 	}
 	if first != nil {
-		if *first < 0 || *first > MaxUsagePageSize {
-			return UsageQuery{}, Errorf(BadUserInput, "first must be between 0 and %d, got %d", MaxUsagePageSize, *first)
+		if err := CheckPageSizeUpTo("first", int64(*first), MaxUsagePageSize); err != nil {
+			return UsageQuery{}, err
 		}
 		q.Limit = *first
 	}
