@@ -22,6 +22,10 @@ const (
 	// QueryRunsPage is scenario g: a page of 20 runs across sessions after a
 	// cursor, newest first; variable after (null for page 1).
 	QueryRunsPage = `query($after: String) { allRuns(first: 20, after: $after) { nodes { runId sessionId status createdAt } } }`
+	// QueryUsageDaily is scenario u: a usage dashboard's chart, tokens, cost,
+	// runs, failures and sessions per day and component since a time;
+	// variable since (30 days before the newest run).
+	QueryUsageDaily = `query($since: DateTime!) { usage(groupBy: [DAY, COMPONENT], runFilter: {createdAfter: $since}, first: 1000) { totalCount nodes { key { period componentId } sessions runs errorRuns inputTokens outputTokens totalTokens cost } } }`
 )
 
 // runFields are the fields of a run a session's page shows.

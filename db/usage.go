@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -122,8 +123,7 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	inner := "SELECT " + strings.Join(append(keyExprs, "r.session_id AS sid",
 		"CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err"), ", ") + ", " + s.usageMetrics() +
 		" FROM " + s.usageRuns(l) +
-		" JOIN (SELECT session_id AS sid, user_id AS suser, " + effectiveType + " AS stype FROM " + s.from + sessions.sql() + ") s ON s.sid = r.session_id" +
-		s.usageDoc() + runs.sql()
+		s.usageSessions(q, sessions) + s.usageDoc() + runs.sql()
 
 	sums := "sum(err) AS err, sum(it) AS it, sum(ot) AS ot, sum(tt) AS tt, sum(cost) AS cost, sum(dur) AS dur"
 	group := func(cols []string) string {
@@ -159,6 +159,19 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 		s.usageInt("it") + ", " + s.usageInt("ot") + ", " + s.usageInt("tt") + ", cost, dur FROM (SELECT g.*, CASE WHEN " + after + " THEN 1 ELSE 0 END AS a FROM (" + grouped + ") g) g" +
 		" ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", q.Limit+1)
 	return query, args
+}
+
+// usageSessions joins the runs' sessions (s: sid, suser, stype), those
+// matching the filter and the caller's scope, when anything asks for them:
+// a condition, or the USER or SESSION_TYPE dimension. Without, the join is
+// left out: it would cost an index lookup per run for nothing, Agno's runs
+// table deleting a session's runs with it (ON DELETE CASCADE, and this
+// server's deletes remove them in the same transaction).
+func (s *Store) usageSessions(q models.UsageQuery, sessions *where) string {
+	if len(sessions.conds) == 0 && !slices.Contains(q.GroupBy, models.UsageDimensionUser) && !slices.Contains(q.GroupBy, models.UsageDimensionSessionType) {
+		return ""
+	}
+	return " JOIN (SELECT session_id AS sid, user_id AS suser, " + effectiveType + " AS stype FROM " + s.from + sessions.sql() + ") s ON s.sid = r.session_id"
 }
 
 // usageInt is a summed column as a whole number, 0 when nothing was summed.
@@ -201,12 +214,11 @@ func usageAfter(keys []string, key []any) (string, []any) {
 
 // usageDoc joins what usageMetrics and usageKey read of a run's JSON (d):
 // on PostgreSQL its metrics, model and model_provider from one detoasted
-// copy, and the metrics' counters (m); on SQLite the run's JSON document.
+// copy (the document itself on SQLite, see usageRuns).
 func (s *Store) usageDoc() string {
 	if s.dialect == Postgres {
 		return ` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)
- CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(d.metrics) = 'object' THEN d.metrics ELSE '{}'::jsonb END)
-	AS m(input_tokens jsonb, output_tokens jsonb, total_tokens jsonb, cost jsonb, duration jsonb, steps jsonb)`
+`
 	}
 	return ""
 }
@@ -247,13 +259,13 @@ func (s *Store) usageMetrics() string {
 			return "CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END"
 		}
 		steps := func(key string) string {
-			return "(SELECT sum(" + num("st.v -> 'metrics' -> '"+key+"'") + ") FROM jsonb_each(CASE WHEN jsonb_typeof(m.steps) = 'object' THEN m.steps ELSE '{}'::jsonb END) st(k, v))"
+			return "(SELECT sum(" + num("st.v -> 'metrics' -> '"+key+"'") + ") FROM jsonb_each(CASE WHEN jsonb_typeof(d.metrics -> 'steps') = 'object' THEN d.metrics -> 'steps' ELSE '{}'::jsonb END) st(k, v))"
 		}
 		for _, c := range usageCounters {
-			cols = append(cols, "COALESCE("+num("m."+c.key)+", "+steps(c.key)+") AS "+c.col)
+			cols = append(cols, "COALESCE("+num("d.metrics -> '"+c.key+"'")+", "+steps(c.key)+") AS "+c.col)
 		}
-		cols = append(cols, "CAST(COALESCE("+num("m.cost")+", "+steps("cost")+") AS double precision) AS cost",
-			"CAST("+num("m.duration")+" AS double precision) AS dur")
+		cols = append(cols, "CAST(COALESCE("+num("d.metrics -> 'cost'")+", "+steps("cost")+") AS double precision) AS cost",
+			"CAST("+num("d.metrics -> 'duration'")+" AS double precision) AS dur")
 		return strings.Join(cols, ", ")
 	}
 	num := func(doc, path string) string {

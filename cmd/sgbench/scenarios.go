@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -49,6 +50,9 @@ type dataset struct {
 	// that starts it; both zero without a runs table.
 	runsPage   int
 	runsCursor string
+	// newest is the creation time of the newest run (epoch seconds), the
+	// end of the 30 days usage (u) reads.
+	newest int64
 }
 
 // tables names the tables inspect reads (sanitized identifiers).
@@ -92,8 +96,14 @@ func inspect(ctx context.Context, pool *pgxpool.Pool, t tables, page, runsPage, 
 		d.cursor = models.SessionCursor{Order: models.DefaultSessionOrder, Int: createdAt, SessionID: id}.Encode()
 	}
 	d.page = max(d.page, 1)
+	if err := pool.QueryRow(ctx, "SELECT COALESCE(max(created_at), 0) FROM "+t.sessions).Scan(&d.newest); err != nil {
+		return d, fmt.Errorf("finding the newest session: %w", err)
+	}
 	if !d.runsTable {
 		return d, nil
+	}
+	if err := pool.QueryRow(ctx, "SELECT COALESCE(max(created_at), 0) FROM "+t.runs).Scan(&d.newest); err != nil {
+		return d, fmt.Errorf("finding the newest run: %w", err)
 	}
 	var runs int64
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+t.runs).Scan(&runs); err != nil {
@@ -161,7 +171,7 @@ func sampleSessions(ctx context.Context, pool *pgxpool.Pool, from string, n int,
 
 // scenarioKeys are the scenarios in the order they run; c and g bring
 // their page 1 (c1, g1) along.
-var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1"}
+var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1", "u"}
 
 // scenarios returns the scenarios by key: a, b, c (deep page), c1 (page 1,
 // for c's ratio), d, e, f, g (a deep page of allRuns) and g1 (its page 1).
@@ -184,6 +194,10 @@ func (d dataset) scenarios() map[string]*scenario {
 			variables: func(*rand.Rand) map[string]any { return map[string]any{"after": nil} }},
 		"d": {key: "d", title: "20 sessions × 5 runs × msgs", query: bench.QueryNested},
 		"e": {key: "e", title: "allRuns, 20 newest ERROR", query: bench.QueryErrorRuns},
+		"u": {key: "u", title: "usage, day × component, 30 days", query: bench.QueryUsageDaily,
+			variables: func(*rand.Rand) map[string]any {
+				return map[string]any{"since": time.Unix(d.newest-30*24*3600, 0).UTC().Format(time.RFC3339)}
+			}},
 	}
 	if d.longRuns >= 5 {
 		f := &scenario{key: "f", title: fmt.Sprintf("last 5 of %d runs", d.longRuns), query: bench.QueryLastRuns, variables: id([]string{d.longSession})}
