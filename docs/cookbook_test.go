@@ -346,6 +346,75 @@ var examples = map[string]example{
 			checkUsage(t, data, func(n any) bool { return str(n, "type") == "AGENT" && str(n, "componentId") == agent })
 		},
 	},
+	"usage.tokens-per-day-per-agent.json": {
+		pick: func(_ *testing.T, _ http.Handler, vars map[string]any) {
+			vars["runFilter"] = map[string]any{"createdAfter": time.Now().AddDate(0, 0, -30).UTC().Format(time.RFC3339)}
+		},
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			paris, err := time.LoadLocation("Europe/Paris")
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs, tokens := 0, 0
+			for _, b := range listAt(t, data, "usage", "nodes") {
+				if p := parseTime(t, str(b, "key", "period")).In(paris); p.Hour() != 0 || p.Minute() != 0 {
+					t.Errorf("a day starts at %s in Paris, not at midnight", p)
+				}
+				if str(b, "key", "componentId") == "" {
+					t.Errorf("a bucket without its component: %s", jsonText(b))
+				}
+				runs += num(b, "runs")
+				tokens += num(b, "totalTokens")
+			}
+			if want := countRuns(t, h, vars["runFilter"]); runs != want || runs == 0 || tokens == 0 {
+				t.Errorf("the buckets hold %d runs and %d tokens; allRuns counts %d runs for the same filter", runs, tokens, want)
+			}
+		},
+	},
+	"usage.cost-per-user-this-month.json": {
+		pick: func(_ *testing.T, _ http.Handler, vars map[string]any) {
+			now := time.Now().UTC()
+			vars["runFilter"] = map[string]any{"createdAfter": time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)}
+		},
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			runs := 0
+			for _, b := range listAt(t, data, "usage", "nodes") {
+				runs += num(b, "runs")
+			}
+			if want := countRuns(t, h, vars["runFilter"]); runs != want {
+				t.Errorf("the buckets hold %d runs; allRuns counts %d for the same filter", runs, want)
+			}
+		},
+	},
+	"usage.error-rate-per-model.json": {
+		check: func(t *testing.T, h http.Handler, _ map[string]any, data any) {
+			errors, priced := 0, 0
+			for _, b := range listAt(t, data, "usage", "nodes") {
+				errors += num(b, "errorRuns")
+				if agnotest.At(b, "cost") != nil {
+					priced++
+				}
+				if str(b, "key", "model") != "" && str(b, "key", "modelProvider") == "" {
+					t.Errorf("a model without its provider: %s", jsonText(b))
+				}
+			}
+			want := countRuns(t, h, map[string]any{"status": []any{"ERROR"}, "topLevel": true})
+			if errors != want || errors == 0 || priced == 0 {
+				t.Errorf("the buckets hold %d failed runs (allRuns counts %d) and %d with a cost; want failures and costs", errors, want, priced)
+			}
+		},
+	},
+	"usage.top-users.json": {
+		check: func(t *testing.T, h http.Handler, _ map[string]any, data any) {
+			tokens := 0
+			for _, b := range listAt(t, data, "usage", "nodes") {
+				tokens += num(b, "totalTokens")
+			}
+			if want := sessionTokens(t, h); tokens != want || tokens == 0 {
+				t.Errorf("the users' buckets add up to %d tokens; the sessions' session_metrics to %d", tokens, want)
+			}
+		},
+	},
 	"usage-runs.json": {
 		pick: pickSessionID("TEAM", teamWithMembers),
 		check: func(t *testing.T, _ http.Handler, _ map[string]any, data any) {
@@ -799,6 +868,31 @@ func busiestUser(t *testing.T, h http.Handler) string {
 		}
 	}
 	return best
+}
+
+// countRuns counts the runs allRuns finds with filter.
+func countRuns(t *testing.T, h http.Handler, filter any) int {
+	t.Helper()
+	data := mustData(t, h, `query($f: RunsFilter) { allRuns(filter: $f, first: 0) { totalCount } }`, map[string]any{"f": filter})
+	return num(data, "allRuns", "totalCount")
+}
+
+// sessionTokens adds up every session's session_metrics.total_tokens, as Agno stored them.
+func sessionTokens(t *testing.T, h http.Handler) int {
+	t.Helper()
+	total := 0
+	var after any
+	for {
+		data := mustData(t, h, `query($after: String) { sessions(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { metrics { totalTokens } } } }`,
+			map[string]any{"after": after})
+		for _, n := range listAt(t, data, "sessions", "nodes") {
+			total += num(n, "metrics", "totalTokens")
+		}
+		if agnotest.At(data, "sessions", "pageInfo", "hasNextPage") != true {
+			return total
+		}
+		after = agnotest.At(data, "sessions", "pageInfo", "endCursor")
+	}
 }
 
 // checkUsage checks a usage page: sessions that match, tokens to add up, and
