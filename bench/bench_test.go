@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -107,6 +108,27 @@ func BenchmarkGetSession(b *testing.B) {
 				b.Fatal(row, err)
 			}
 			i++
+		}
+	})
+}
+
+// BenchmarkUsage sums the fixture's 10,000 runs per day and component, as
+// scenario u does, with and without the distinct sessions per bucket.
+func BenchmarkUsage(b *testing.B) {
+	q, err := models.NewUsageQuery([]models.UsageDimension{models.UsageDimensionDay, models.UsageDimensionComponent}, nil, nil, "Europe/Paris", nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	forEachBackend(b, func(b *testing.B, store *db.Store) {
+		for _, sessions := range []bool{false, true} {
+			b.Run(fmt.Sprintf("sessions %v", sessions), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := store.Usage(b.Context(), q, sessions); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	})
 }

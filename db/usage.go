@@ -94,21 +94,16 @@ var usageCounters = []struct{ col, key string }{
 
 // usageSQL is Usage's statement. Innermost, one row per counted run of a
 // matching session: its key values k0..kn, its session (sid), whether it
-// failed and its counters, read from one detoasted copy of the run's JSON
-// (every reference to a TOASTed run_data would decompress it again). Then
-// sums per key (and per session first, when sessions are counted), the
-// number of buckets in all (a window over the groups), the cursor's
+// failed and its counters, read once from the run's JSON (see usageRuns).
+// Then sums per key (and per session first, when sessions are counted),
+// the number of buckets in all (a window over the groups), the cursor's
 // keyset condition, the order and the page.
 func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, countSessions bool) (string, []any) {
-	var args []any
 	keys := make([]string, len(q.GroupBy))
-	keyExprs := make([]string, len(q.GroupBy))
-	for i, d := range q.GroupBy {
+	for i := range q.GroupBy {
 		keys[i] = fmt.Sprintf("k%d", i)
-		expr, exprArgs := s.usageKey(d, q.TimeZone)
-		keyExprs[i] = expr + " AS " + keys[i]
-		args = append(args, exprArgs...)
 	}
+	keyList := strings.Join(append(slices.Clone(keys), ""), ", ")
 	sessions := s.filterWhere(q.Filter)
 	scope(ctx, sessions)
 	if rs := s.runSessionWhere(context.Background(), q.RunFilter); len(rs.conds) > 0 {
@@ -116,33 +111,13 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	}
 	runs := &where{}
 	s.addRunFilters(runs, q.RunFilter)
-	args = append(args, sessions.args...)
-	args = append(args, s.usageDocArgs()...)
-	args = append(args, runs.args...)
-
-	inner := "SELECT " + strings.Join(append(keyExprs, "r.session_id AS sid",
-		"CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err"), ", ") + ", " + s.usageMetrics() +
-		" FROM " + s.usageRuns(l) +
-		s.usageSessions(q, sessions) + s.usageDoc() + runs.sql()
-
-	sums := "sum(err) AS err, sum(it) AS it, sum(ot) AS ot, sum(tt) AS tt, sum(cost) AS cost, sum(dur) AS dur"
-	group := func(cols []string) string {
+	group := func(cols ...string) string {
 		if len(cols) == 0 {
 			return ""
 		}
 		return " GROUP BY " + strings.Join(cols, ", ")
 	}
-	var grouped string
-	keyList := strings.Join(append(append([]string{}, keys...), ""), ", ")
-	if countSessions {
-		perSession := "SELECT " + keyList + "sid, count(*) AS runs, " + sums + " FROM (" + inner + ") x" + group(append(append([]string{}, keys...), "sid"))
-		grouped = "SELECT " + keyList + "count(*) OVER () AS total, count(*) AS sessions, sum(runs) AS runs, " + sums +
-			" FROM (" + perSession + ") y" + group(keys)
-	} else {
-		grouped = "SELECT " + keyList + "count(*) OVER () AS total, 0 AS sessions, count(*) AS runs, " + sums +
-			" FROM (" + inner + ") x" + group(keys)
-	}
-
+	sums := "sum(err) AS err, sum(it) AS it, sum(ot) AS ot, sum(tt) AS tt, sum(cost) AS cost, sum(dur) AS dur"
 	// Buckets after the cursor come first (a = 1), in order; the others
 	// only fill the page, so that a page past the last bucket still
 	// reads the total, and are dropped by Usage.
@@ -150,15 +125,70 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	if q.After != nil {
 		after, afterArgs = usageAfter(keys, q.After)
 	}
-	args = append(afterArgs, args...) // the condition comes first in the statement
 	order := []string{"a DESC"}
 	for _, k := range keys {
 		order = append(order, k+" ASC NULLS FIRST")
 	}
-	query := "SELECT " + keyList + "a, total, " + s.usageInt("sessions") + ", " + s.usageInt("runs") + ", " + s.usageInt("err") + ", " +
-		s.usageInt("it") + ", " + s.usageInt("ot") + ", " + s.usageInt("tt") + ", cost, dur FROM (SELECT g.*, CASE WHEN " + after + " THEN 1 ELSE 0 END AS a FROM (" + grouped + ") g) g" +
-		" ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", q.Limit+1)
-	return query, args
+
+	st := &statement{}
+	runsFrom := s.usageRuns(st, l, runs)
+	st.add("SELECT "+keyList+"a, total, "+s.usageInt("sessions")+", "+s.usageInt("runs")+", "+s.usageInt("err")+", "+
+		s.usageInt("it")+", "+s.usageInt("ot")+", "+s.usageInt("tt")+", cost, dur FROM (SELECT g.*, CASE WHEN "+after+" THEN 1 ELSE 0 END AS a FROM (", afterArgs...)
+	if countSessions {
+		st.add("SELECT " + keyList + "count(*) OVER () AS total, count(*) AS sessions, sum(runs) AS runs, " + sums + " FROM (")
+		st.add("SELECT " + keyList + "sid, count(*) AS runs, " + sums + " FROM (")
+	} else {
+		st.add("SELECT " + keyList + "count(*) OVER () AS total, 0 AS sessions, count(*) AS runs, " + sums + " FROM (")
+	}
+	st.add("SELECT ")
+	for i, d := range q.GroupBy {
+		expr, args := s.usageKey(d, q.TimeZone)
+		st.add(expr+" AS "+keys[i]+", ", args...)
+	}
+	st.add("r.session_id AS sid, CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err, " + s.usageMetrics() + " FROM ")
+	runsFrom()
+	if sj := s.usageSessions(q, sessions); sj != "" {
+		st.add(sj, sessions.args...)
+	}
+	if s.dialect == Postgres {
+		st.add(s.usageDoc())
+		st.add(runs.sql(), runs.args...)
+	}
+	st.add(") x")
+	if countSessions {
+		st.add(group(append(slices.Clone(keys), "sid")...) + ") y")
+	}
+	st.add(group(keys...) + ") g) g ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", q.Limit+1))
+	return st.String(), st.args
+}
+
+// statement is SQL under construction with its parameters in text order.
+type statement struct {
+	b    strings.Builder
+	args []any
+}
+
+func (st *statement) add(sql string, args ...any) {
+	st.b.WriteString(sql)
+	st.args = append(st.args, args...)
+}
+
+func (st *statement) String() string { return st.b.String() }
+
+// usageRuns writes what the runs are read from (r) and returns the writer
+// of their reference in the innermost FROM. PostgreSQL reads runsSource
+// where it stands, and each run's JSON through usageDoc. On SQLite, where
+// each reference to a JSON text parses it again and a flattened subquery
+// repeats its expressions, a materialized CTE reads each run's JSON once,
+// keeping its metrics, model and model_provider (the array d), with the
+// run filter applied.
+func (s *Store) usageRuns(st *statement, l *layout, runs *where) (from func()) {
+	if s.dialect == Postgres {
+		return func() { st.add(s.runsSource(l)) }
+	}
+	st.add("WITH r AS MATERIALIZED (SELECT r.session_id, r.created_at, r.status, r.agent_id, r.team_id, r.workflow_id, json_extract("+
+		sqliteJSONDoc("r.run_data")+", '$.metrics', '$.model', '$.model_provider') AS d FROM "+s.runsSource(l)+runs.sql()+") ", runs.args...)
+	return func() { st.add("r") }
 }
 
 // usageSessions joins the runs' sessions (s: sid, suser, stype), those
@@ -212,32 +242,15 @@ func usageAfter(keys []string, key []any) (string, []any) {
 	return "(" + strings.Join(alts, " OR ") + ")", args
 }
 
-// usageDoc joins what usageMetrics and usageKey read of a run's JSON (d):
-// on PostgreSQL its metrics, model and model_provider from one detoasted
-// copy (the document itself on SQLite, see usageRuns).
-func (s *Store) usageDoc() string {
-	if s.dialect == Postgres {
-		return ` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)
-`
-	}
-	return ""
-}
-
-// usageRuns is runsSource, with on SQLite each run's JSON document (d).
-func (s *Store) usageRuns(l *layout) string {
-	if s.dialect == Postgres {
-		return s.runsSource(l)
-	}
-	return "(SELECT r.*, " + sqliteJSONDoc("r.run_data") + " AS d FROM " + s.runsSource(l) + ") r"
-}
-
-// usageDocArgs are usageDoc's parameters.
-func (s *Store) usageDocArgs() []any {
-	if s.dialect == Postgres {
-		// Only an object is read (a path has no "?" of its own here: raw counts them).
-		return []any{`$ ? (@.type() == "object")`}
-	}
-	return nil
+// usageDoc joins what usageMetrics and usageKey read of a run's JSON on
+// PostgreSQL (d): its metrics, model and model_provider from one
+// detoasted copy (every reference to a TOASTed run_data would decompress
+// it again). SQLite reads them in usageRuns.
+func (s *Store) usageDoc() (string, []any) {
+	// Only an object is read; the path is a parameter because raw takes
+	// every "?" of a statement for one.
+	return ` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)`,
+		[]any{`$ ? (@.type() == "object")`}
 }
 
 // sqliteJSONDoc is a JSON column's document: the text as is, or the content
@@ -272,13 +285,13 @@ func (s *Store) usageMetrics() string {
 		return "CASE WHEN json_type(" + doc + ", '" + path + "') IN ('integer', 'real') THEN json_extract(" + doc + ", '" + path + "') END"
 	}
 	steps := func(key string) string {
-		return "(SELECT sum(" + num("st.value", "$.metrics."+key) + ") FROM json_each(r.d, '$.metrics.steps') st WHERE st.type = 'object' AND json_type(r.d, '$.metrics.steps') = 'object')"
+		return "(SELECT sum(" + num("st.value", "$.metrics."+key) + ") FROM json_each(r.d, '$[0].steps') st WHERE st.type = 'object' AND json_type(r.d, '$[0].steps') = 'object')"
 	}
 	for _, c := range usageCounters {
-		cols = append(cols, "COALESCE("+num("r.d", "$.metrics."+c.key)+", "+steps(c.key)+") AS "+c.col)
+		cols = append(cols, "COALESCE("+num("r.d", "$[0]."+c.key)+", "+steps(c.key)+") AS "+c.col)
 	}
-	cols = append(cols, "CAST(COALESCE("+num("r.d", "$.metrics.cost")+", "+steps("cost")+") AS REAL) AS cost",
-		"CAST("+num("r.d", "$.metrics.duration")+" AS REAL) AS dur")
+	cols = append(cols, "CAST(COALESCE("+num("r.d", "$[0].cost")+", "+steps("cost")+") AS REAL) AS cost",
+		"CAST("+num("r.d", "$[0].duration")+" AS REAL) AS dur")
 	return strings.Join(cols, ", ")
 }
 
@@ -302,7 +315,8 @@ func (s *Store) usageKey(d models.UsageDimension, timeZone string) (string, []an
 		if pg {
 			return text("CASE WHEN jsonb_typeof(d." + field + ") = 'string' THEN d." + field + " #>> '{}' END")
 		}
-		return "(CASE WHEN json_type(r.d, '$." + field + "') = 'text' THEN json_extract(r.d, '$." + field + "') END)"
+		i := map[string]string{"model": "1", "model_provider": "2"}[field]
+		return "(CASE WHEN json_type(r.d, '$[" + i + "]') = 'text' THEN json_extract(r.d, '$[" + i + "]') END)"
 	}
 	if unit, ok := usagePeriodUnits[d]; ok {
 		if pg {
