@@ -8,7 +8,10 @@ import (
 	"hash/fnv"
 	"math"
 	"slices"
+	"strings"
 	"time"
+
+	oteltrace "go.opentelemetry.io/otel/trace"
 
 	"sessiongraph/db"
 	"sessiongraph/models"
@@ -101,6 +104,12 @@ type storedTool struct {
 	} `json:"metrics"`
 }
 
+// Span kinds as Agno's exporter stores them: OpenTelemetry's, upper-cased.
+var (
+	spanKindInternal = strings.ToUpper(oteltrace.SpanKindInternal.String())
+	spanKindClient   = strings.ToUpper(oteltrace.SpanKindClient.String())
+)
+
 // traceBuilder collects the spans of one trace.
 type traceBuilder struct {
 	traceID string
@@ -150,7 +159,7 @@ func (b *traceBuilder) runSpan(run storedTraceRun, parent *string, session model
 	if c, ok := run.Content.(string); ok {
 		attrs["output.value"] = c
 	}
-	span := b.span(parent, cmp.Or(name, "Agent")+".run", "INTERNAL", start, end, attrs)
+	span := b.span(parent, cmp.Or(name, "Agent")+".run", spanKindInternal, start, end, attrs)
 	if run.Status == "ERROR" {
 		span.StatusCode, span.StatusMessage = "ERROR", ptr("the run failed")
 		b.spans[len(b.spans)-1] = span
@@ -169,7 +178,7 @@ func (b *traceBuilder) runSpan(run storedTraceRun, parent *string, session model
 		if !to.After(from) {
 			to = from.Add(100 * time.Millisecond)
 		}
-		b.span(&span.SpanID, modelClass(run.ModelProvider)+".response", "CLIENT", from, to, map[string]any{
+		b.span(&span.SpanID, modelClass(run.ModelProvider)+".response", spanKindClient, from, to, map[string]any{
 			"openinference.span.kind": "LLM", "llm.model_name": run.Model, "llm.provider": run.ModelProvider,
 			"llm.token_count.prompt": run.Metrics.InputTokens / int64(calls), "llm.token_count.completion": run.Metrics.OutputTokens / int64(calls)})
 	}
@@ -184,7 +193,7 @@ func (b *traceBuilder) runSpan(run storedTraceRun, parent *string, session model
 		}
 		llm(cursor, t0)
 		args, _ := json.Marshal(t.ToolArgs)
-		tool := b.span(&span.SpanID, t.ToolName, "INTERNAL", t0, t1, map[string]any{
+		tool := b.span(&span.SpanID, t.ToolName, spanKindInternal, t0, t1, map[string]any{
 			"openinference.span.kind": "TOOL", "tool.name": t.ToolName, "input.value": string(args)})
 		if t.Error != nil && *t.Error {
 			tool.StatusCode, tool.StatusMessage = "ERROR", ptr("the tool call failed")
