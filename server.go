@@ -176,7 +176,8 @@ func (a *app) observe(ctx context.Context) error {
 // prepareDemo writes the realistic dataset into table in a fresh SQLite
 // file in Agno 3's layout (the runs in the runs table), the session columns
 // of half of it double-encoded like Agno up to 2.9 and early 3.0 and half
-// plain like later Agno, and returns the file's path.
+// plain like later Agno, with Agno's traces and daily metrics of it, and
+// returns the file's path.
 func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 	dir, err := os.MkdirTemp("", "sessiongraph-demo-")
 	if err != nil {
@@ -189,12 +190,16 @@ func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 		return "", err
 	}
 	defer s.Close()
-	sessions := dataset.Generate(dataset.Realistic(1, 500, time.Now()))
+	now := time.Now()
+	sessions := dataset.Generate(dataset.Realistic(1, 500, now))
 	half := len(sessions) / 2
 	if err := dataset.Insert(ctx, s, sessions[:half], db.DoubleEncoded); err != nil {
 		return "", err
 	}
 	if err := dataset.Insert(ctx, s, sessions[half:], db.PlainJSON); err != nil {
+		return "", err
+	}
+	if err := dataset.InsertObservability(ctx, s, sessions, now); err != nil {
 		return "", err
 	}
 	slog.Info("demo dataset ready", "sessions", len(sessions), "file", path)

@@ -7,11 +7,14 @@ import (
 	"time"
 )
 
-// The AgentOS scopes of the sessions operations, and its default admin scope.
+// The AgentOS scopes of the sessions operations, of its metrics and traces
+// endpoints (GET /metrics, GET /traces*), and its default admin scope.
 const (
 	ScopeSessionsRead   = "sessions:read"
 	ScopeSessionsWrite  = "sessions:write"
 	ScopeSessionsDelete = "sessions:delete"
+	ScopeMetricsRead    = "metrics:read"
+	ScopeTracesRead     = "traces:read"
 	DefaultAdminScope   = "agent_os:admin"
 )
 

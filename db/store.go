@@ -33,6 +33,11 @@ type Options struct {
 	// RunsTable is Agno 3's runs table; when empty, named as Agno names it:
 	// agno_runs, or <Table>_runs when the sessions table is not agno_sessions.
 	RunsTable string
+	// TracesTable, SpansTable and MetricsTable are the tables Agno's tracing
+	// and metrics write, in the sessions table's schema ("agno_traces",
+	// "agno_spans", "agno_metrics" when empty, Agno's defaults: Agno takes
+	// them from its own arguments, never from the sessions table's name).
+	TracesTable, SpansTable, MetricsTable string
 	// CreateLayout is the layout created when the sessions table is missing
 	// (LayoutV3 when empty, as current Agno creates).
 	CreateLayout Layout
@@ -82,8 +87,10 @@ type Store struct {
 	table   string
 	from    string // the quoted, qualified table name for SQL
 	// runsTable is the runs table's name, runsFrom its quoted, qualified name.
-	runsTable    string
-	runsFrom     string
+	runsTable string
+	runsFrom  string
+	// agnoTables names Agno's traces, spans and metrics tables.
+	agnoTables   agnoTables
 	createLayout Layout
 	layoutState  layoutState
 	counts       countCache
@@ -145,6 +152,10 @@ func New(opts Options) (*Store, error) {
 	if !identPattern.MatchString(opts.Schema) || !identPattern.MatchString(opts.Table) || !identPattern.MatchString(opts.RunsTable) {
 		return nil, fmt.Errorf("schema %q, table %q and runs table %q must be plain SQL identifiers", opts.Schema, opts.Table, opts.RunsTable)
 	}
+	agno, err := newAgnoTables(opts.TracesTable, opts.SpansTable, opts.MetricsTable)
+	if err != nil {
+		return nil, err
+	}
 	if opts.ChangeWindow < 0 || opts.ChangeMemory < 0 {
 		return nil, fmt.Errorf("the change window (%s) and memory (%d) cannot be negative", opts.ChangeWindow, opts.ChangeMemory)
 	}
@@ -157,7 +168,7 @@ func New(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
-		runsTable: opts.RunsTable, createLayout: createLayout,
+		runsTable: opts.RunsTable, agnoTables: agno, createLayout: createLayout,
 		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove,
 		feed: models.FeedConfig{Window: models.DefaultFeedWindow, MaxSeen: cmp.Or(opts.ChangeMemory, models.DefaultFeedMaxSeen)}}
 	if opts.ChangeWindow > 0 {

@@ -25,7 +25,7 @@ var rootFieldScopes = map[string]map[string]string{
 		"runs": auth.ScopeSessionsRead, "run": auth.ScopeSessionsRead, "allRuns": auth.ScopeSessionsRead,
 		"node": auth.ScopeSessionsRead, "nodes": auth.ScopeSessionsRead,
 		"databases": auth.ScopeSessionsRead,
-		"usage":     auth.ScopeSessionsRead, "facets": auth.ScopeSessionsRead, "agnoMetrics": auth.ScopeSessionsRead,
+		"usage":     auth.ScopeSessionsRead, "facets": auth.ScopeSessionsRead, "agnoMetrics": auth.ScopeMetricsRead,
 		// Introspection reads the schema, not data.
 		"__schema": "", "__type": "", "__typename": "",
 	},
@@ -39,6 +39,12 @@ var rootFieldScopes = map[string]map[string]string{
 		"sessionEvents": auth.ScopeSessionsRead, "runEvents": auth.ScopeSessionsRead,
 	},
 }
+
+// typeScopes is the AgentOS scope a field of these types needs besides its
+// root field's: Agno's traces are behind traces:read in AgentOS (GET
+// /traces*), wherever they are selected (Run.trace, Session.traces, in
+// queries and subscriptions alike).
+var typeScopes = map[string]string{"Trace": auth.ScopeTracesRead}
 
 // accessControl enforces the caller's authorization on every operation:
 // the scopes its root fields need (FORBIDDEN before anything runs) and, for
@@ -82,6 +88,25 @@ func (accessControl) MutateOperationContext(ctx context.Context, op *graphql.Ope
 			}
 		}
 		return false // root fields only
+	})
+	if refusal == nil {
+		refusal = typeScopeRefusal(p, op)
+	}
+	return refusal
+}
+
+// typeScopeRefusal is why p may not select a field of op whose type needs
+// a scope (typeScopes), nil when it may.
+func typeScopeRefusal(p auth.Principal, op *graphql.OperationContext) *gqlerror.Error {
+	var refusal *gqlerror.Error
+	eachField(op.Operation.SelectionSet, op.Doc.Fragments, func(f *ast.Field) bool {
+		if refusal != nil || f.Definition == nil {
+			return false
+		}
+		if scope, ok := typeScopes[f.Definition.Type.Name()]; ok && !p.Allows(scope) {
+			refusal = coded(models.Forbidden, fmt.Sprintf("%s.%s needs the %s scope", f.ObjectDefinition.Name, f.Name, scope))
+		}
+		return refusal == nil
 	})
 	return refusal
 }

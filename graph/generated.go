@@ -3,7 +3,7 @@
 // Rewritten by internal/gqlgen (docs/development.md); places each pass changed:
 //	dropUnusedDeferredGroups 52
 //	inlineFieldSets 51
-//	inlineLeafFields 260
+//	inlineLeafFields 245
 //	inlineSlices 29
 
 package graph
@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	Subscription() SubscriptionResolver
 	TeamRun() TeamRunResolver
 	TeamSession() TeamSessionResolver
+	Trace() TraceResolver
 	WorkflowRun() WorkflowRunResolver
 	WorkflowSession() WorkflowSessionResolver
 }
@@ -659,6 +660,9 @@ type TeamSessionResolver interface {
 	Runs(ctx context.Context, obj *models.TeamSession, first *int, after *string, last *int, before *string, filter *models.RunFilter) (*models.RunConnection, error)
 	ChatHistory(ctx context.Context, obj *models.TeamSession) ([]*models.Message, error)
 	Traces(ctx context.Context, obj *models.TeamSession) ([]*models.Trace, error)
+}
+type TraceResolver interface {
+	Spans(ctx context.Context, obj *models.Trace) ([]*models.Span, error)
 }
 type WorkflowRunResolver interface {
 	Messages(ctx context.Context, obj *models.WorkflowRun, roles []string, includeHistory *bool) ([]*models.Message, error)
@@ -7531,7 +7535,7 @@ func (ec *executionContext) _AgnoDailyMetrics_raw(ctx context.Context, field gra
 			return ec.fieldContext_AgnoDailyMetrics_raw(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Raw, nil
+			return obj.Raw(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v models.JSON) graphql.Marshaler {
@@ -7542,74 +7546,234 @@ func (ec *executionContext) _AgnoDailyMetrics_raw(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_agentRunsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.AgentRunsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_agentRunsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgentRunsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_agentRunsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_teamRunsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TeamRunsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_teamRunsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamRunsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_teamRunsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_workflowRunsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.WorkflowRunsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_workflowRunsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowRunsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_workflowRunsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_agentSessionsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.AgentSessionsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_agentSessionsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgentSessionsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_agentSessionsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_teamSessionsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.TeamSessionsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_teamSessionsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamSessionsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_teamSessionsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_workflowSessionsCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.WorkflowSessionsCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_workflowSessionsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowSessionsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_workflowSessionsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_usersCount(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.UsersCount)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_usersCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsersCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_usersCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_tokenMetrics(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, field.Selections, obj.TokenMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_tokenMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenMetrics()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_tokenMetrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_modelMetrics(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, field.Selections, obj.ModelMetrics)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_modelMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelMetrics()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_modelMetrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _AgnoDailyMetrics_completed(ctx context.Context, field graphql.CollectedField, obj *models.AgnoDailyMetrics) (ret graphql.Marshaler) {
-	return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.Completed)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgnoDailyMetrics_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalOBoolean2bool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_AgnoDailyMetrics_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgnoDailyMetrics", field, false, false, "Boolean")
@@ -10317,59 +10481,91 @@ func (ec *executionContext) fieldContext_SessionSummary_updatedAt(_ context.Cont
 }
 
 func (ec *executionContext) _Span_spanId(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.SpanID)
+	return ec.marshalNString2string(ctx, field.Selections, obj.SpanID())
 }
 func (ec *executionContext) fieldContext_Span_spanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_parentSpanId(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ParentSpanID)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.ParentSpanID())
 }
 func (ec *executionContext) fieldContext_Span_parentSpanId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_name(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name())
 }
 func (ec *executionContext) fieldContext_Span_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_kind(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Kind)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Kind())
 }
 func (ec *executionContext) fieldContext_Span_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_statusCode(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusCode())
 }
 func (ec *executionContext) fieldContext_Span_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_statusMessage(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusMessage)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.StatusMessage())
 }
 func (ec *executionContext) fieldContext_Span_statusMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "String")
 }
 
 func (ec *executionContext) _Span_startTime(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartTime)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Span_startTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartTime()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Span_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Span_endTime(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndTime)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Span_endTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndTime()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Span_endTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Span_durationMs(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
@@ -10381,7 +10577,7 @@ func (ec *executionContext) _Span_durationMs(ctx context.Context, field graphql.
 			return ec.fieldContext_Span_durationMs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DurationMs, nil
+			return obj.DurationMs(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -10392,14 +10588,30 @@ func (ec *executionContext) _Span_durationMs(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Span_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Span_attributes(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
-	return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, field.Selections, obj.Attributes)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Span_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2sessiongraphᚋmodelsᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Span_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Span", field, false, false, "JSON")
+	return graphql.NewScalarFieldContext("Span", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _Span_children(ctx context.Context, field graphql.CollectedField, obj *models.Span) (ret graphql.Marshaler) {
@@ -10411,7 +10623,7 @@ func (ec *executionContext) _Span_children(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Span_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Children, nil
+			return obj.Children(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.Span) graphql.Marshaler {
@@ -10425,7 +10637,7 @@ func (ec *executionContext) fieldContext_Span_children(_ context.Context, field 
 	fc = &graphql.FieldContext{
 		Object:     "Span",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Span(ctx, field)
@@ -11690,38 +11902,70 @@ func (ec *executionContext) fieldContext_ToolExecution_offloadedResult(_ context
 }
 
 func (ec *executionContext) _Trace_traceId(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TraceID)
+	return ec.marshalNString2string(ctx, field.Selections, obj.TraceID())
 }
 func (ec *executionContext) fieldContext_Trace_traceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "String")
 }
 
 func (ec *executionContext) _Trace_name(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name())
 }
 func (ec *executionContext) fieldContext_Trace_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "String")
 }
 
 func (ec *executionContext) _Trace_status(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Status)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Status())
 }
 func (ec *executionContext) fieldContext_Trace_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "String")
 }
 
 func (ec *executionContext) _Trace_startTime(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.StartTime)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trace_startTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartTime()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Trace_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Trace_endTime(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalODateTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EndTime)
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Trace_endTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndTime()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
 }
 func (ec *executionContext) fieldContext_Trace_endTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "DateTime")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Trace_durationMs(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
@@ -11733,7 +11977,7 @@ func (ec *executionContext) _Trace_durationMs(ctx context.Context, field graphql
 			return ec.fieldContext_Trace_durationMs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DurationMs, nil
+			return obj.DurationMs(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -11744,21 +11988,21 @@ func (ec *executionContext) _Trace_durationMs(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Trace_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "Float")
 }
 
 func (ec *executionContext) _Trace_runId(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RunID)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.RunID())
 }
 func (ec *executionContext) fieldContext_Trace_runId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "String")
 }
 
 func (ec *executionContext) _Trace_sessionId(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SessionID)
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SessionID())
 }
 func (ec *executionContext) fieldContext_Trace_sessionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Trace", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Trace", field, true, false, "String")
 }
 
 func (ec *executionContext) _Trace_spans(ctx context.Context, field graphql.CollectedField, obj *models.Trace) (ret graphql.Marshaler) {
@@ -11770,7 +12014,7 @@ func (ec *executionContext) _Trace_spans(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Trace_spans(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Spans, nil
+			return ec.Resolvers.Trace().Spans(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*models.Span) graphql.Marshaler {
@@ -11784,8 +12028,8 @@ func (ec *executionContext) fieldContext_Trace_spans(_ context.Context, field gr
 	fc = &graphql.FieldContext{
 		Object:     "Trace",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Span(ctx, field)
 		},
@@ -19547,6 +19791,18 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

@@ -44,7 +44,7 @@ func (r *agentRunResolver) InputMedia(ctx context.Context, obj *models.AgentRun)
 
 // Trace is the resolver for the trace field.
 func (r *agentRunResolver) Trace(ctx context.Context, obj *models.AgentRun) (*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Trace - trace"))
+	return r.runTrace(ctx, obj)
 }
 
 // Runs is the resolver for the runs field.
@@ -61,7 +61,7 @@ func (r *agentSessionResolver) ChatHistory(ctx context.Context, obj *models.Agen
 
 // Traces is the resolver for the traces field.
 func (r *agentSessionResolver) Traces(ctx context.Context, obj *models.AgentSession) ([]*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Traces - traces"))
+	return r.sessionTraces(ctx, obj)
 }
 
 // Users is the resolver for the users field.
@@ -253,7 +253,11 @@ func (r *queryResolver) Facets(ctx context.Context, filter *models.SessionFilter
 
 // AgnoMetrics is the resolver for the agnoMetrics field.
 func (r *queryResolver) AgnoMetrics(ctx context.Context, startDate *time.Time, endDate *time.Time, userID *string, dbID *string) ([]*models.AgnoDailyMetrics, error) {
-	panic(fmt.Errorf("not implemented: AgnoMetrics - agnoMetrics"))
+	store, err := r.store(dbID)
+	if err != nil {
+		return nil, err
+	}
+	return store.AgnoMetrics(ctx, startDate, endDate, userID)
 }
 
 // Node is the resolver for the node field.
@@ -316,7 +320,7 @@ func (r *teamRunResolver) InputMedia(ctx context.Context, obj *models.TeamRun) (
 
 // Trace is the resolver for the trace field.
 func (r *teamRunResolver) Trace(ctx context.Context, obj *models.TeamRun) (*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Trace - trace"))
+	return r.runTrace(ctx, obj)
 }
 
 // MemberRuns is the resolver for the memberRuns field.
@@ -339,7 +343,13 @@ func (r *teamSessionResolver) ChatHistory(ctx context.Context, obj *models.TeamS
 
 // Traces is the resolver for the traces field.
 func (r *teamSessionResolver) Traces(ctx context.Context, obj *models.TeamSession) ([]*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Traces - traces"))
+	return r.sessionTraces(ctx, obj)
+}
+
+// Spans is the resolver for the spans field.
+func (r *traceResolver) Spans(ctx context.Context, obj *models.Trace) ([]*models.Span, error) {
+	roots, err := obj.Roots()
+	return partial(ctx, roots, err)
 }
 
 // Messages is the resolver for the messages field.
@@ -374,7 +384,7 @@ func (r *workflowRunResolver) InputMedia(ctx context.Context, obj *models.Workfl
 
 // Trace is the resolver for the trace field.
 func (r *workflowRunResolver) Trace(ctx context.Context, obj *models.WorkflowRun) (*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Trace - trace"))
+	return r.runTrace(ctx, obj)
 }
 
 // Steps is the resolver for the steps field.
@@ -403,7 +413,7 @@ func (r *workflowSessionResolver) ChatHistory(ctx context.Context, obj *models.W
 
 // Traces is the resolver for the traces field.
 func (r *workflowSessionResolver) Traces(ctx context.Context, obj *models.WorkflowSession) ([]*models.Trace, error) {
-	panic(fmt.Errorf("not implemented: Traces - traces"))
+	return r.sessionTraces(ctx, obj)
 }
 
 // AgentRun returns AgentRunResolver implementation.
@@ -436,6 +446,9 @@ func (r *Resolver) TeamRun() TeamRunResolver { return &teamRunResolver{r} }
 // TeamSession returns TeamSessionResolver implementation.
 func (r *Resolver) TeamSession() TeamSessionResolver { return &teamSessionResolver{r} }
 
+// Trace returns TraceResolver implementation.
+func (r *Resolver) Trace() TraceResolver { return &traceResolver{r} }
+
 // WorkflowRun returns WorkflowRunResolver implementation.
 func (r *Resolver) WorkflowRun() WorkflowRunResolver { return &workflowRunResolver{r} }
 
@@ -453,6 +466,7 @@ type (
 	subscriptionResolver    struct{ *Resolver }
 	teamRunResolver         struct{ *Resolver }
 	teamSessionResolver     struct{ *Resolver }
+	traceResolver           struct{ *Resolver }
 	workflowRunResolver     struct{ *Resolver }
 	workflowSessionResolver struct{ *Resolver }
 )

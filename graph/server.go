@@ -131,5 +131,6 @@ func extensions(opts Options) []graphql.HandlerExtension {
 		extension.FixedComplexityLimit(opts.ComplexityLimit),
 		aliasLimit{max: opts.MaxAliases},
 		accessControl{},
-		toolResultBudget{})
+		toolResultBudget{},
+		traceBudget{})
 }

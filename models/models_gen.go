@@ -7,40 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 )
-
-// A row of Agno's daily metrics (`agno_metrics`), as AgentOS's `GET /metrics` returns it.
-type AgnoDailyMetrics struct {
-	// The day (`date`, midnight UTC).
-	Date time.Time `json:"date"`
-	// The user the row counts (Agno 3); null for the row of sessions without a user, or for an administrator's day total.
-	UserID *string `json:"userId,omitempty"`
-	// `aggregation_period` (`daily`).
-	AggregationPeriod string `json:"aggregationPeriod"`
-	// The row as AgentOS returns it.
-	Raw JSON `json:"raw"`
-	// `agent_runs_count`.
-	AgentRunsCount *int `json:"agentRunsCount,omitempty"`
-	// `team_runs_count`.
-	TeamRunsCount *int `json:"teamRunsCount,omitempty"`
-	// `workflow_runs_count`.
-	WorkflowRunsCount *int `json:"workflowRunsCount,omitempty"`
-	// `agent_sessions_count`.
-	AgentSessionsCount *int `json:"agentSessionsCount,omitempty"`
-	// `team_sessions_count`.
-	TeamSessionsCount *int `json:"teamSessionsCount,omitempty"`
-	// `workflow_sessions_count`.
-	WorkflowSessionsCount *int `json:"workflowSessionsCount,omitempty"`
-	// `users_count`.
-	UsersCount *int `json:"usersCount,omitempty"`
-	// `token_metrics`.
-	TokenMetrics JSON `json:"tokenMetrics,omitempty"`
-	// `model_metrics`.
-	ModelMetrics JSON `json:"modelMetrics,omitempty"`
-	// `completed`: the day is over.
-	Completed *bool `json:"completed,omitempty"`
-}
 
 // The root of all writes.
 type Mutation struct {
@@ -50,58 +17,10 @@ type Mutation struct {
 type Query struct {
 }
 
-// A span of a trace (`agno_spans`).
-type Span struct {
-	// `span_id`.
-	SpanID string `json:"spanId"`
-	// `parent_span_id`.
-	ParentSpanID *string `json:"parentSpanId,omitempty"`
-	// `name`.
-	Name string `json:"name"`
-	// `span_kind`.
-	Kind *string `json:"kind,omitempty"`
-	// `status_code`.
-	StatusCode *string `json:"statusCode,omitempty"`
-	// `status_message`.
-	StatusMessage *string `json:"statusMessage,omitempty"`
-	// `start_time`.
-	StartTime *time.Time `json:"startTime,omitempty"`
-	// `end_time`.
-	EndTime *time.Time `json:"endTime,omitempty"`
-	// `duration_ms`.
-	DurationMs *float64 `json:"durationMs,omitempty"`
-	// `attributes`.
-	Attributes JSON `json:"attributes,omitempty"`
-	// The spans whose parent this is, oldest first.
-	Children []*Span `json:"children"`
-}
-
 // Live updates, over WebSocket (the `graphql-transport-ws` protocol of the `graphql-ws` library) or
 // Server-Sent Events (the `graphql-sse` protocol) on `/graphql`. Changes written by anyone (Agno, another
 // server, this one) arrive within about two seconds with the default settings (docs/subscriptions.md).
 type Subscription struct {
-}
-
-// A trace Agno recorded (`agno_traces`), with its spans as a tree.
-type Trace struct {
-	// `trace_id`.
-	TraceID string `json:"traceId"`
-	// `name`.
-	Name *string `json:"name,omitempty"`
-	// `status` (e.g. `OK`, `ERROR`).
-	Status *string `json:"status,omitempty"`
-	// `start_time`.
-	StartTime *time.Time `json:"startTime,omitempty"`
-	// `end_time`.
-	EndTime *time.Time `json:"endTime,omitempty"`
-	// `duration_ms`.
-	DurationMs *float64 `json:"durationMs,omitempty"`
-	// `run_id`.
-	RunID *string `json:"runId,omitempty"`
-	// `session_id`.
-	SessionID *string `json:"sessionId,omitempty"`
-	// The root spans (no parent in the trace), oldest first; each holds its children.
-	Spans []*Span `json:"spans"`
 }
 
 // A dimension of `usage` buckets.
