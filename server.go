@@ -192,14 +192,7 @@ func (a *app) prepareDemo(ctx context.Context, table string) (string, error) {
 	defer s.Close()
 	now := time.Now()
 	sessions := dataset.Generate(dataset.Realistic(1, 500, now))
-	half := len(sessions) / 2
-	if err := dataset.Insert(ctx, s, sessions[:half], db.DoubleEncoded); err != nil {
-		return "", err
-	}
-	if err := dataset.Insert(ctx, s, sessions[half:], db.PlainJSON); err != nil {
-		return "", err
-	}
-	if err := dataset.InsertObservability(ctx, s, sessions, now); err != nil {
+	if err := dataset.InsertDemo(ctx, s, sessions, now); err != nil {
 		return "", err
 	}
 	slog.Info("demo dataset ready", "sessions", len(sessions), "file", path)

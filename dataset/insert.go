@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"time"
 
 	"sessiongraph/db"
 	"sessiongraph/models"
@@ -32,4 +33,19 @@ func Insert(ctx context.Context, store *db.Store, sessions []Session, enc db.SQL
 		return nil
 	}
 	return store.InsertRuns(ctx, runs)
+}
+
+// InsertDemo writes what `--demo` serves: the sessions, the first half
+// with SQLite's session columns double-encoded as Agno up to 2.9 wrote them
+// and the rest plain, as later Agno does, then their traces, spans and
+// daily metrics in Agno's tables (see InsertObservability) as of now.
+func InsertDemo(ctx context.Context, store *db.Store, sessions []Session, now time.Time) error {
+	half := len(sessions) / 2
+	if err := Insert(ctx, store, sessions[:half], db.DoubleEncoded); err != nil {
+		return err
+	}
+	if err := Insert(ctx, store, sessions[half:], db.PlainJSON); err != nil {
+		return err
+	}
+	return InsertObservability(ctx, store, sessions, now)
 }

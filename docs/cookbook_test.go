@@ -415,6 +415,34 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"trace.json": {
+		check: func(t *testing.T, _ http.Handler, _ map[string]any, data any) {
+			trace := agnotest.At(data, "run", "trace")
+			if trace == nil {
+				t.Fatal("the run has no trace")
+			}
+			roots := listAt(t, trace, "spans")
+			var walk func(span any, depth int) (spans, deepest int)
+			walk = func(span any, depth int) (int, int) {
+				spans, deepest := 1, depth
+				start := parseTime(t, str(span, "startTime"))
+				for _, c := range listAt(t, span, "children") {
+					if parseTime(t, str(c, "startTime")).Before(start) {
+						t.Errorf("span %s starts before its parent %s", str(c, "name"), str(span, "name"))
+					}
+					n, d := walk(c, depth+1)
+					spans, deepest = spans+n, max(deepest, d)
+				}
+				return spans, deepest
+			}
+			if len(roots) != 1 || !strings.HasSuffix(str(roots[0], "name"), ".run") {
+				t.Fatalf("want one root span, the team's run; got %s", jsonText(roots))
+			}
+			if spans, deepest := walk(roots[0], 1); spans < 4 || deepest < 3 {
+				t.Errorf("want the team run, its model calls and a member's run with its own calls; got %d spans, %d levels", spans, deepest)
+			}
+		},
+	},
 	"usage-runs.json": {
 		pick: pickSessionID("TEAM", teamWithMembers),
 		check: func(t *testing.T, _ http.Handler, _ map[string]any, data any) {
@@ -687,7 +715,10 @@ func sessionRefs(v any) []sessionRef {
 	return refs
 }
 
-var demoSessions = sync.OnceValue(func() []dataset.Session { return dataset.Generate(dataset.Realistic(1, 500, time.Now())) })
+var (
+	demoNow      = sync.OnceValue(time.Now)
+	demoSessions = sync.OnceValue(func() []dataset.Session { return dataset.Generate(dataset.Realistic(1, 500, demoNow())) })
+)
 
 // newDemoHandler serves a fresh SQLite copy of the demo dataset exactly as
 // `go run . --demo` builds it (seed 1, 500 sessions in Agno 3's layout, half
@@ -701,12 +732,7 @@ func newDemoHandler(t *testing.T) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	sessions := demoSessions()
-	half := len(sessions) / 2
-	if err := dataset.Insert(ctx, s, sessions[:half], db.DoubleEncoded); err != nil {
-		t.Fatal(err)
-	}
-	if err := dataset.Insert(ctx, s, sessions[half:], db.PlainJSON); err != nil {
+	if err := dataset.InsertDemo(ctx, s, demoSessions(), demoNow()); err != nil {
 		t.Fatal(err)
 	}
 	// Warnings and errors only (an INTERNAL error's cause is logged), shown with the test's output.
