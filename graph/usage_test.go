@@ -510,7 +510,9 @@ func TestUsageAgreesWithAgnosSessionMetrics(t *testing.T) {
 func TestUsageRefusesBadArguments(t *testing.T) {
 	b := serveBackends(agnotest.Backends(t, usageRows()))[0]
 	other := query(t, b.h, usageQuery, map[string]any{"g": []string{"DAY"}, "first": 1})
-	var data struct{ Usage struct{ PageInfo struct{ EndCursor string } } }
+	var data struct {
+		Usage struct{ PageInfo struct{ EndCursor string } }
+	}
 	other.decode(t, &data)
 	for _, c := range []struct {
 		name string
