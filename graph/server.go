@@ -131,6 +131,5 @@ func extensions(opts Options) []graphql.HandlerExtension {
 		extension.FixedComplexityLimit(opts.ComplexityLimit),
 		aliasLimit{max: opts.MaxAliases},
 		accessControl{},
-		toolResultBudget{},
-		traceBudget{})
+		readBudget{})
 }
