@@ -1,0 +1,47 @@
+package db_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"sessiongraph/internal/agnotest"
+)
+
+// TestCaseFoldAgrees checks that PostgreSQL's lower() under the Store's
+// fold collation and SQLite's sg_lower (Go's strings.ToLower) lower-case
+// every assigned character of the Basic Multilingual Plane and of the first
+// supplementary blocks alike, so that textContains answers the same on both.
+func TestCaseFoldAgrees(t *testing.T) {
+	pg, lite := agnotest.OpenPostgres(t), agnotest.OpenSQLite(t)
+	if pg.Fold() == "" {
+		t.Skip("this PostgreSQL has no collation that folds case per character; textContains folds with the database's own")
+	}
+	var text strings.Builder
+	for r := rune(1); r < 0x10500; r++ {
+		if utf8.ValidRune(r) && strings.ToUpper(string(r)) != strings.ToLower(string(r)) {
+			text.WriteRune(r)
+		}
+	}
+	var fromPG, fromSQLite string
+	if err := pg.GORM().WithContext(context.Background()).Raw("SELECT lower(CAST(? AS text)"+pg.Fold()+")", text.String()).Scan(&fromPG).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := lite.GORM().WithContext(context.Background()).Raw("SELECT sg_lower(?)", text.String()).Scan(&fromSQLite).Error; err != nil {
+		t.Fatal(err)
+	}
+	pgRunes, sqliteRunes, in := []rune(fromPG), []rune(fromSQLite), []rune(text.String())
+	if len(pgRunes) != len(in) || len(sqliteRunes) != len(in) {
+		t.Fatalf("lower-casing changed the length: %d characters, %d from PostgreSQL, %d from SQLite", len(in), len(pgRunes), len(sqliteRunes))
+	}
+	var differ []string
+	for i, r := range in {
+		if pgRunes[i] != sqliteRunes[i] {
+			differ = append(differ, string(r)+"→"+string(pgRunes[i])+"|"+string(sqliteRunes[i]))
+		}
+	}
+	if len(differ) > 0 {
+		t.Errorf("%d of %d characters lower-case differently (PostgreSQL|SQLite): %s", len(differ), len(in), strings.Join(differ, " "))
+	}
+}
