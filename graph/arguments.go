@@ -26,6 +26,7 @@ func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
 			return false
 		}
 		eachField(ast.SelectionSet{root}, opCtx.Doc.Fragments, func(f *ast.Field) bool {
+			c.facet = f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Facets"
 			for _, arg := range f.Arguments {
 				if v, err := arg.Value.Value(c.vars); err == nil { // else gqlgen reports it
 					c.value(arg.Name, v)
@@ -44,6 +45,8 @@ func checkArguments(opCtx *graphql.OperationContext) *gqlerror.Error {
 type argChecker struct {
 	vars map[string]any
 	err  *gqlerror.Error
+	// facet: the arguments are a field of Facets', whose first is no page size.
+	facet bool
 }
 
 // eachField calls visit for the fields of set, through inline fragments
@@ -106,7 +109,9 @@ func (c *argChecker) value(name string, v any) {
 	s, isString := v.(string)
 	switch name {
 	case "first", "last":
-		if n, ok := asInt(v); ok {
+		if n, ok := asInt(v); ok && c.facet {
+			c.check(models.CheckFacetSize(n))
+		} else if ok {
 			c.check(models.CheckPageSize(name, n))
 		}
 	case "after", "before":

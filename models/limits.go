@@ -20,6 +20,18 @@ func CheckPageSize(name string, n int64) error {
 	return nil
 }
 
+// MaxFacetValues is the most values one field of Facets returns.
+const MaxFacetValues = 1000
+
+// CheckFacetSize returns BAD_USER_INPUT unless n, the first argument of a
+// field of Facets, is within 0..MaxFacetValues.
+func CheckFacetSize(n int64) error {
+	if n < 0 || n > MaxFacetValues {
+		return Errorf(BadUserInput, "first must be between 0 and %d, got %d", MaxFacetValues, n)
+	}
+	return nil
+}
+
 // CheckIDLength returns BAD_USER_INPUT when id, the argument or input field
 // called name, is longer than MaxIDLength.
 func CheckIDLength(name, id string) error {
