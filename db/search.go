@@ -133,7 +133,9 @@ func (s *Store) addTextContains(w *where, needle string) {
 			" AND (rt.run_type = 'workflow' OR NOT EXISTS (SELECT 1 FROM "+s.from+" ws WHERE ws.session_id = rt.session_id AND "+
 			effectiveType+" = 'workflow')))")
 	}
-	if l.legacyRuns {
+	// Once Agno's migration has copied the legacy column into the table
+	// (see runsSource), the table holds every run to search.
+	if l.legacyRuns && !(l.runsTable && l.migrated) {
 		var elems, run string
 		if s.dialect == Postgres {
 			elems, run = "jsonb_path_query(o.sg_runs, "+pgPathLiteral(`strict $[*] ? (@.type() == "object")`)+", '{}', true) e(run)", "e.run"

@@ -4,9 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"sessiongraph/dataset"
+	"sessiongraph/db"
 	"sessiongraph/internal/agnotest"
+	"sessiongraph/models"
 )
 
 // TestCaseFoldAgrees checks that PostgreSQL's lower() under the Store's
@@ -43,5 +47,35 @@ func TestCaseFoldAgrees(t *testing.T) {
 	}
 	if len(differ) > 0 {
 		t.Errorf("%d of %d characters lower-case differently (PostgreSQL|SQLite): %s", len(differ), len(in), strings.Join(differ, " "))
+	}
+}
+
+// TestTrigramIndexServesTextContains checks, with EXPLAIN, that once
+// migrate-indexes has built the trigram index, a textContains search reads
+// the runs it names from it instead of every run.
+func TestTrigramIndexServesTextContains(t *testing.T) {
+	rows := dataset.Rows(dataset.Realistic(11, 3000, time.Unix(1760000000, 0)))
+	s := agnotest.OpenPostgres(t, agnotest.V3)
+	if err := s.InsertRows(ctx, rows, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateIndexes(ctx, func(ix db.Index, _ time.Duration, _ bool) {
+		if ix.Unavailable != "" {
+			t.Fatalf("%s: %s", ix.Name, ix.Unavailable)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	first := 20
+	for _, needle := range []string{"Zanzibar quokka", "QUOKKA"} {
+		filter := &models.SessionFilter{TextContains: &needle}
+		plan := explain(t, s, func() {
+			if _, err := s.ListSessions(ctx, filter, models.DefaultSessionOrder, models.PageArgs{First: &first}, models.SessionColumns{}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if !strings.Contains(plan, "sg_agno_runs_messages_trgm") {
+			t.Errorf("%q: the plan does not use the trigram index:\n%s", needle, plan)
+		}
 	}
 }
