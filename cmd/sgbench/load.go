@@ -53,7 +53,8 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadConfig, error) {
 	fs.IntVar(&c.maxRequests, "max-requests", 100000, "most requests per phase (0: no cap)")
 	fs.StringVar(&c.scenarios, "scenarios", "a,b,c,d,e,f,g", "scenarios to run: a (20 newest + totalCount), b (one session's run tree), c (a deep page, with page 1 for comparison), "+
 		"d (20 sessions with runs and messages), e (allRuns: the 20 newest ERROR runs), f (the last 5 runs of the session with the most runs), "+
-		"g (a deep page of allRuns, with page 1 for comparison; needs a runs table)")
+		"g (a deep page of allRuns, with page 1 for comparison; needs a runs table), "+
+		"h (textContains a random order number + totalCount), i (textContains a common word + totalCount), j (facets: users, components and models of every session)")
 	fs.IntVar(&c.page, "page", 5000, "the page (of 20) scenario c reads; the last full page when the table is smaller")
 	fs.IntVar(&c.runsPage, "runs-page", 5000, "the page (of 20) of allRuns scenario g reads; the last full page when there are fewer runs")
 	fs.IntVar(&c.ids, "ids", 1000, "how many random session ids scenario b picks from")
