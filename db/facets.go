@@ -48,13 +48,24 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 		query = "SELECT v, t, count(*) AS n FROM (SELECT " + effectiveType + " AS t, CASE " + effectiveType +
 			" WHEN 'agent' THEN agent_id WHEN 'team' THEN team_id ELSE workflow_id END AS v FROM " + s.from + w.sql() + ") c GROUP BY v, t"
 	case FacetModels:
-		// Runs of every session unless a condition picks some.
-		sessions := ""
-		if len(w.conds) > 0 {
-			sessions = " WHERE r.session_id IN (SELECT session_id FROM " + s.from + w.sql() + ")"
+		l := s.lay()
+		switch {
+		case len(w.conds) == 0 && l.modelIndex && (!l.legacyRuns || l.migrated):
+			// Every run, all in the runs table: the distinct models one index
+			// lookup at a time, and each one's count from the index, never
+			// reading a run's JSON (which GROUP BY would detoast for each run).
+			query = "WITH RECURSIVE m(v) AS (SELECT min(" + runModel + ") FROM " + s.runsFrom +
+				" UNION ALL SELECT (SELECT min(" + runModel + ") FROM " + s.runsFrom + " WHERE " + runModel + " > m.v) FROM m WHERE m.v IS NOT NULL)" +
+				" SELECT v, NULL AS t, (SELECT count(*) FROM " + s.runsFrom + " WHERE " + runModel + " = m.v) AS n FROM m"
+		default:
+			// Runs of every session unless a condition picks some.
+			sessions := ""
+			if len(w.conds) > 0 {
+				sessions = " WHERE r.session_id IN (SELECT session_id FROM " + s.from + w.sql() + ")"
+			}
+			query = "SELECT v, NULL AS t, count(*) AS n FROM (SELECT " + s.jsonText(s.runDataDoc("r.run_data"), "model") + " AS v FROM " +
+				s.runsSource(l) + sessions + ") m GROUP BY v"
 		}
-		query = "SELECT v, NULL AS t, count(*) AS n FROM (SELECT " + s.jsonText(s.runDataDoc("r.run_data"), "model") + " AS v FROM " +
-			s.runsSource(s.lay()) + sessions + ") m GROUP BY v"
 	default:
 		return nil, fmt.Errorf("unknown facet %d", facet)
 	}
@@ -80,6 +91,10 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 	}
 	return out, nil
 }
+
+// runModel is a runs-table row's model (NULL when run_data's model is not
+// a string), as the index sg_<runs>_model holds it.
+const runModel = "(CASE WHEN jsonb_typeof(run_data -> 'model') = 'string' THEN run_data ->> 'model' END)"
 
 // byteWise is a text expression compared byte by byte (COLLATE "C" on
 // PostgreSQL; SQLite's default BINARY collation).

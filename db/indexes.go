@@ -82,6 +82,7 @@ func (s *Store) runIndexes() []Index {
 		idx("updated", "the change feed of live updates (see Store.Changes)", "(COALESCE(updated_at, created_at))", tie),
 	}
 	if s.dialect == Postgres {
+		out = append(out, idx("model", "facets { models } of every session: the runs' model read from the index, not from each run's JSON", "("+runModel+")"))
 		messages := idx("messages_trgm", "sessions filter {textContains}: trigrams of the runs' user and assistant messages (pg_trgm)",
 			"("+s.pgMessageTextIndexed("run_data")+") {opclass_schema}.gin_trgm_ops")
 		messages.using, messages.extension = "gin", "pg_trgm"
@@ -140,11 +141,16 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 		}
 		report(ix, time.Since(start), true)
 	}
-	if _, err = conn.ExecContext(ctx, "ANALYZE "+s.from); err != nil || !s.lay().runsTable {
+	if _, err = conn.ExecContext(ctx, "ANALYZE "+s.from); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "ANALYZE "+s.runsFrom)
-	return err
+	if s.lay().runsTable {
+		if _, err = conn.ExecContext(ctx, "ANALYZE "+s.runsFrom); err != nil {
+			return err
+		}
+	}
+	// Reads that need an index to be worth running (facets' models) look for it now.
+	return s.detectLayout(ctx)
 }
 
 // ensureExtension makes sure a PostgreSQL extension is installed, creating

@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -78,4 +80,41 @@ func TestTrigramIndexServesTextContains(t *testing.T) {
 			t.Errorf("%q: the plan does not use the trigram index:\n%s", needle, plan)
 		}
 	}
+}
+
+// TestModelFacetReadsTheModelIndex checks that facets' models of every
+// session, once migrate-indexes has built the runs' model index, is read
+// from it (EXPLAIN) and answers what the statement reading every run does.
+func TestModelFacetReadsTheModelIndex(t *testing.T) {
+	rows := dataset.Rows(dataset.Realistic(11, 600, time.Unix(1760000000, 0)))
+	s := agnotest.OpenPostgres(t, agnotest.V3)
+	if err := s.InsertRows(ctx, rows, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	facet := func() []*models.FacetValue {
+		v, err := s.FacetValues(ctx, db.FacetModels, nil, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := facet()
+	if len(want) < 2 {
+		t.Fatalf("the dataset's runs have %d models; the comparison needs several", len(want))
+	}
+	if err := s.CreateIndexes(ctx, func(db.Index, time.Duration, bool) {}); err != nil {
+		t.Fatal(err)
+	}
+	plan := explain(t, s, func() { facet() })
+	if !strings.Contains(plan, "sg_agno_runs_model") {
+		t.Errorf("the plan does not use the model index:\n%s", plan)
+	}
+	if got := facet(); !reflect.DeepEqual(got, want) {
+		t.Errorf("with the index: %s\nwithout: %s", jsonOf(got), jsonOf(want))
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
