@@ -49,6 +49,8 @@ func (s *Store) RecommendedIndexes() []Index {
 		idx("agent_created", "filter {componentId} of agents (with or without type) by CREATED_AT", "agent_id", created, tie),
 		idx("team_created", "filter {componentId} of teams by CREATED_AT", "team_id", created, tie),
 		idx("workflow_created", "filter {componentId} of workflows by CREATED_AT", "workflow_id", created, tie),
+		idx("components", "facets { components }: the columns deciding a session's type and component, read from the index alone",
+			"session_type", "agent_id", "team_id", "workflow_id"),
 	}, s.runIndexes()...)
 }
 
