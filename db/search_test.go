@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	neturl "net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"sessiongraph/dataset"
 	"sessiongraph/db"
 	"sessiongraph/internal/agnotest"
+	"sessiongraph/internal/testpg"
 	"sessiongraph/models"
 )
 
@@ -117,4 +120,50 @@ func TestModelFacetReadsTheModelIndex(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestIndexesWithoutPgTrgm checks that migrate-indexes, for a role that
+// may not create the pg_trgm extension, reports the trigram index as
+// skipped with the reason and builds every other index.
+func TestIndexesWithoutPgTrgm(t *testing.T) {
+	url := testpg.NewDatabase(t)
+	owner, err := db.Open(ctx, db.Options{URL: url, CreateLayout: db.LayoutV3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	role := fmt.Sprintf("sg_noext_%d", time.Now().UnixNano())
+	for _, stmt := range []string{
+		"CREATE ROLE " + role + " LOGIN", "GRANT USAGE, CREATE ON SCHEMA ai TO " + role,
+		"ALTER TABLE ai.agno_sessions OWNER TO " + role, "ALTER TABLE ai.agno_runs OWNER TO " + role,
+	} {
+		if err := owner.GORM().Exec(stmt).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	t.Cleanup(func() { _ = owner.GORM().Exec("DROP OWNED BY " + role + "; DROP ROLE " + role).Error })
+	asRole, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asRole.User = neturl.User(role)
+	s, err := db.Open(ctx, db.Options{URL: asRole.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	built, skipped := 0, map[string]string{}
+	if err := s.CreateIndexes(ctx, func(ix db.Index, _ time.Duration, created bool) {
+		if created {
+			built++
+		}
+		if ix.Unavailable != "" {
+			skipped[ix.Name] = ix.Unavailable
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(s.RecommendedIndexes()) - 1; built != want || len(skipped) != 1 || !strings.Contains(skipped["sg_agno_runs_messages_trgm"], "pg_trgm") {
+		t.Errorf("built %d indexes (want %d), skipped %v", built, want, skipped)
+	}
 }
