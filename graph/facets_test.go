@@ -143,3 +143,43 @@ func TestFacetsShowOnlyTheCallersSessions(t *testing.T) {
 		}
 	})
 }
+
+func TestFacetsOnRealAgnoDatabases(t *testing.T) {
+	for _, fixture := range agnotest.RealAgnoFixtures {
+		t.Run(fixture, func(t *testing.T) {
+			eachBackend(t, serveBackends([]agnotest.Backend{
+				{Name: "sqlite", Store: agnotest.OpenRealAgnoSQLite(t, fixture)},
+				{Name: "postgres", Store: agnotest.OpenRealAgnoPostgres(t, fixture)},
+			}), func(t *testing.T, b servedBackend) {
+				// The oracle counts what the API lists: sessions, and every stored run (allRuns).
+				data := mustQuery(t, b.h, `{ sessions(first: 100) { totalCount nodes { type userId componentId } }
+					allRuns(first: 100) { totalCount nodes { model } } }`, nil)
+				if jsonAt(data, "sessions", "totalCount").(float64) > 100 || jsonAt(data, "allRuns", "totalCount").(float64) > 100 {
+					t.Fatal("the oracle reads 100 sessions and 100 runs")
+				}
+				users, components, modelCounts := map[facetKey]int{}, map[facetKey]int{}, map[facetKey]int{}
+				for _, n := range listAt(t, data, "sessions", "nodes") {
+					if u, ok := jsonAt(n, "userId").(string); ok {
+						users[facetKey{u, ""}]++
+					}
+					if c, ok := jsonAt(n, "componentId").(string); ok {
+						components[facetKey{c, jsonAt(n, "type").(string)}]++
+					}
+				}
+				for _, n := range listAt(t, data, "allRuns", "nodes") {
+					if m, ok := jsonAt(n, "model").(string); ok {
+						modelCounts[facetKey{m, ""}]++
+					}
+				}
+				var got struct{ Facets map[string][]facetValue }
+				query(t, b.h, facetsQuery, map[string]any{"n": 100}).decode(t, &got)
+				wantEqual(t, "users", got.Facets["users"], rankFacet(users, 100))
+				wantEqual(t, "components", got.Facets["components"], rankFacet(components, 100))
+				wantEqual(t, "models", got.Facets["models"], rankFacet(modelCounts, 100))
+				if len(got.Facets["models"]) == 0 || len(got.Facets["users"]) == 0 {
+					t.Error("no models or users: the comparison proves little")
+				}
+			})
+		})
+	}
+}

@@ -297,3 +297,19 @@ func TestTextContainsReadsRunsAsAgno3MergesThem(t *testing.T) {
 		wantEqual(t, "m-2's runs", jsonAt(data, "b", "runs", "totalCount"), 0)
 	})
 }
+
+func TestTextContainsFiltersSessionsByID(t *testing.T) {
+	rows := searchRows(t)
+	ids := sessionIDs(rows)
+	for _, b := range agnotest.EveryLayout(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			for _, needle := range []string{"café", "platypus", "zebra", ""} {
+				got, err := b.Store.SessionsByID(t.Context(), ids, &models.SessionFilter{TextContains: &needle}, models.SessionColumns{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantEqual(t, needle, sortedCopy(sessionIDs(got)), sortedCopy(sessionIDs(textMatches(t, rows, needle))))
+			}
+		})
+	}
+}
