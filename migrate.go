@@ -57,7 +57,10 @@ func migrateIndexes(ctx context.Context, args []string, getenv func(string) stri
 		}
 		err = s.CreateIndexes(ctx, func(ix db.Index, took time.Duration, created bool) {
 			state := "exists"
-			if created {
+			switch {
+			case ix.Unavailable != "":
+				state = "skipped: " + ix.Unavailable
+			case created:
 				state = "created in " + took.Round(time.Millisecond).String()
 			}
 			fmt.Fprintf(stderr, "%s: %s %s — %s\n", o.ID, ix.Name, state, ix.Purpose)

@@ -22,6 +22,12 @@ const (
 	// QueryRunsPage is scenario g: a page of 20 runs across sessions after a
 	// cursor, newest first; variable after (null for page 1).
 	QueryRunsPage = `query($after: String) { allRuns(first: 20, after: $after) { nodes { runId sessionId status createdAt } } }`
+	// QueryTextSearch is scenarios h and i: the 20 newest sessions whose
+	// messages hold a text, with a count for the pager; variable text.
+	QueryTextSearch = `query($text: String) { sessions(first: 20, filter: {textContains: $text}) { totalCount nodes { sessionId name createdAt } } }`
+	// QueryFacets is scenario j: every facet of every session, for a
+	// dashboard's filter drop-downs.
+	QueryFacets = `{ facets { users { value count } components { value sessionType count } models { value count } } }`
 	// QueryUsageDaily is scenario u: a usage dashboard's chart, tokens, cost,
 	// runs, failures and sessions per day and component since a time;
 	// variable since (30 days before the newest run).

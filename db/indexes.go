@@ -15,8 +15,16 @@ import (
 type Index struct {
 	Name    string
 	Purpose string
-	columns string // the indexed expressions, exactly as the queries write them
-	on      string // the quoted, qualified table
+	// Unavailable, when CreateIndexes reports an index it could not build,
+	// says why (an extension it needs cannot be had); the other indexes are
+	// built all the same.
+	Unavailable string
+	columns     string // the indexed expressions, exactly as the queries write them
+	on          string // the quoted, qualified table
+	// using is the index method ("" for btree) and extension the PostgreSQL
+	// extension that provides the operator class, {opclass_schema} in
+	// columns standing for its schema.
+	using, extension string
 }
 
 // RecommendedIndexes lists the indexes that let every listing the API
@@ -41,6 +49,8 @@ func (s *Store) RecommendedIndexes() []Index {
 		idx("agent_created", "filter {componentId} of agents (with or without type) by CREATED_AT", "agent_id", created, tie),
 		idx("team_created", "filter {componentId} of teams by CREATED_AT", "team_id", created, tie),
 		idx("workflow_created", "filter {componentId} of workflows by CREATED_AT", "workflow_id", created, tie),
+		idx("components", "facets { components }: the columns deciding a session's type and component, read from the index alone",
+			"session_type", "agent_id", "team_id", "workflow_id"),
 	}, s.runIndexes()...)
 }
 
@@ -64,7 +74,7 @@ func (s *Store) runIndexes() []Index {
 	idx := func(suffix, purpose string, exprs ...string) Index {
 		return Index{Name: "sg_" + s.runsTable + "_" + suffix, Purpose: purpose, columns: strings.Join(exprs, ", "), on: s.runsFrom}
 	}
-	return []Index{
+	out := []Index{
 		idx("created", "allRuns by CREATED_AT, any page", "created_at", tie),
 		idx("status_created", "allRuns filter {status} by CREATED_AT", "status", "created_at", tie),
 		idx("user_created", "allRuns filter {userId} (and a restricted caller's runs) by CREATED_AT", "user_id", "created_at", tie),
@@ -73,6 +83,14 @@ func (s *Store) runIndexes() []Index {
 		idx("workflow_created", "allRuns filter {componentId} of workflows by CREATED_AT", "workflow_id", "created_at", tie),
 		idx("updated", "the change feed of live updates (see Store.Changes)", "(COALESCE(updated_at, created_at))", tie),
 	}
+	if s.dialect == Postgres {
+		out = append(out, idx("model", "facets { models } of every session: the runs' model read from the index, not from each run's JSON", "("+runModel+")"))
+		messages := idx("messages_trgm", "sessions filter {textContains}: trigrams of the runs' user and assistant messages (pg_trgm)",
+			"("+s.pgMessageTextIndexed("run_data")+") {opclass_schema}.gin_trgm_ops")
+		messages.using, messages.extension = "gin", "pg_trgm"
+		out = append(out, messages)
+	}
+	return out
 }
 
 // CreateIndexes creates the recommended indexes that are missing: on
@@ -94,6 +112,20 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 			report(ix, 0, false)
 			continue
 		}
+		columns := ix.columns
+		if ix.extension != "" {
+			schema, err := s.ensureExtension(ctx, ix.extension)
+			if err != nil {
+				ix.Unavailable = err.Error()
+				report(ix, 0, false)
+				continue
+			}
+			columns = strings.ReplaceAll(columns, "{opclass_schema}", quoteIdent(schema))
+		}
+		using := ""
+		if ix.using != "" {
+			using = " USING " + ix.using
+		}
 		var stmt string
 		if s.dialect == Postgres {
 			if exists {
@@ -101,7 +133,7 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 					return fmt.Errorf("dropping the invalid index %s: %w", ix.Name, err)
 				}
 			}
-			stmt = fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), ix.on, ix.columns)
+			stmt = fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s%s (%s)", quoteIdent(ix.Name), ix.on, using, columns)
 		} else {
 			stmt = fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", quoteIdent(ix.Name), ix.on, ix.columns)
 		}
@@ -111,11 +143,42 @@ func (s *Store) CreateIndexes(ctx context.Context, report func(ix Index, took ti
 		}
 		report(ix, time.Since(start), true)
 	}
-	if _, err = conn.ExecContext(ctx, "ANALYZE "+s.from); err != nil || !s.lay().runsTable {
+	if _, err = conn.ExecContext(ctx, "ANALYZE "+s.from); err != nil {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "ANALYZE "+s.runsFrom)
-	return err
+	if s.lay().runsTable {
+		if _, err = conn.ExecContext(ctx, "ANALYZE "+s.runsFrom); err != nil {
+			return err
+		}
+	}
+	// Reads that need an index to be worth running (facets' models) look for it now.
+	return s.detectLayout(ctx)
+}
+
+// ensureExtension makes sure a PostgreSQL extension is installed, creating
+// it when it is not (pg_trgm is a trusted extension: the database's owner,
+// or anyone with CREATE on it, may), and returns the schema that holds it.
+// It fails when the server does not ship the extension or the role may not
+// create it.
+func (s *Store) ensureExtension(ctx context.Context, name string) (string, error) {
+	conn, err := s.db.DB()
+	if err != nil {
+		return "", err
+	}
+	const where = `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = $1`
+	schemas, err := s.catalogStrings(ctx, where, name)
+	if err == nil && len(schemas) == 0 {
+		if _, err = conn.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+quoteIdent(name)); err == nil {
+			schemas, err = s.catalogStrings(ctx, where, name)
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("the extension %s is not installed and cannot be created (%s)", name, oneLine(err))
+	}
+	if len(schemas) == 0 {
+		return "", fmt.Errorf("the extension %s is not installed", name)
+	}
+	return schemas[0], nil
 }
 
 // indexState tells whether an index exists and, on PostgreSQL, whether it is valid.

@@ -24,6 +24,9 @@ type layout struct {
 	// migrated: Agno 3's migration has copied the legacy column's runs into
 	// the runs table (it records the sessions table as version 3.x).
 	migrated bool
+	// modelIndex: on PostgreSQL, migrate-indexes' index of the runs' model
+	// exists, which facets { models } reads instead of every run's JSON.
+	modelIndex bool
 	// sql holds the fragments for this layout.
 	sql dialectSQL
 	// selectLists caches selectColumns' column lists, by the mask of the JSON columns read.
@@ -103,11 +106,21 @@ func (s *Store) detectLayout(ctx context.Context) error {
 			return err
 		}
 	}
+	modelIndex := false
+	if table && s.dialect == Postgres {
+		valid, err := s.catalogStrings(ctx, `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = $1 AND c.relname = $2 AND i.indisvalid`, s.schema, "sg_"+s.runsTable+"_model")
+		if err != nil {
+			return fmt.Errorf("reading the indexes of %s: %w", s.runsTable, err)
+		}
+		modelIndex = len(valid) > 0
+	}
 	s.layoutState.at.Store(time.Now().UnixNano())
-	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table && old.migrated == migrated {
+	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table && old.migrated == migrated &&
+		old.modelIndex == modelIndex {
 		return nil
 	}
-	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, migrated: migrated, sql: dialectFor(s.dialect, legacy)})
+	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, migrated: migrated, modelIndex: modelIndex, sql: dialectFor(s.dialect, legacy)})
 	return nil
 }
 

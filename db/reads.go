@@ -397,6 +397,9 @@ func (s *Store) addFilters(w *where, f *models.SessionFilter) {
 	if f.NameContains != nil && *f.NameContains != "" {
 		w.add(s.sql().nameContains, asciiLower(*f.NameContains))
 	}
+	if f.TextContains != nil && *f.TextContains != "" {
+		s.addTextContains(w, *f.TextContains)
+	}
 	if f.CreatedAfter != nil {
 		w.add("created_at >= ?", models.EpochSecondsAtOrAfter(*f.CreatedAfter))
 	}

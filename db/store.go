@@ -104,6 +104,9 @@ type Store struct {
 	pgDSN string
 	// malformedNotices counts the notices ListenChanges skipped.
 	malformedNotices atomic.Int64
+	// fold is the COLLATE clause under which lower() folds case as Go does
+	// (see detectFold); "" on SQLite, or when the database has no such collation.
+	fold string
 
 	// ready is set once Init has succeeded: the database answered and holds
 	// an Agno sessions table. Until then every call first tries Init again
@@ -236,6 +239,9 @@ func (s *Store) Init(ctx context.Context) error {
 		return err
 	}
 	if err := s.detectLayout(ctx); err != nil {
+		return err
+	}
+	if err := s.detectFold(ctx); err != nil {
 		return err
 	}
 	s.ready.Store(true)

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"sessiongraph/db"
 	"sessiongraph/models"
 	"time"
 )
@@ -66,17 +66,17 @@ func (r *agentSessionResolver) Traces(ctx context.Context, obj *models.AgentSess
 
 // Users is the resolver for the users field.
 func (r *facetsResolver) Users(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	panic(fmt.Errorf("not implemented: Users - users"))
+	return r.facet(ctx, obj, db.FacetUsers, first)
 }
 
 // Components is the resolver for the components field.
 func (r *facetsResolver) Components(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	panic(fmt.Errorf("not implemented: Components - components"))
+	return r.facet(ctx, obj, db.FacetComponents, first)
 }
 
 // Models is the resolver for the models field.
 func (r *facetsResolver) Models(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	panic(fmt.Errorf("not implemented: Models - models"))
+	return r.facet(ctx, obj, db.FacetModels, first)
 }
 
 // Media is the resolver for the media field.
@@ -248,7 +248,10 @@ func (r *queryResolver) Usage(ctx context.Context, groupBy []models.UsageDimensi
 
 // Facets is the resolver for the facets field.
 func (r *queryResolver) Facets(ctx context.Context, filter *models.SessionFilter, dbID *string) (*models.Facets, error) {
-	panic(fmt.Errorf("not implemented: Facets - facets"))
+	if _, err := r.store(dbID); err != nil {
+		return nil, err
+	}
+	return &models.Facets{Filter: filter, DBID: dbID}, nil
 }
 
 // AgnoMetrics is the resolver for the agnoMetrics field.

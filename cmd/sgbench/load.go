@@ -54,6 +54,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadConfig, error) {
 	fs.StringVar(&c.scenarios, "scenarios", "a,b,c,d,e,f,g", "scenarios to run: a (20 newest + totalCount), b (one session's run tree), c (a deep page, with page 1 for comparison), "+
 		"d (20 sessions with runs and messages), e (allRuns: the 20 newest ERROR runs), f (the last 5 runs of the session with the most runs), "+
 		"g (a deep page of allRuns, with page 1 for comparison; needs a runs table), "+
+		"h (textContains a random order number + totalCount), i (textContains a common word + totalCount), j (facets: users, components and models of every session), "+
 		"u (usage: tokens, cost and errors per day and component over the data's last 30 days; not in the default list, measure it with --concurrency 1)")
 	fs.IntVar(&c.page, "page", 5000, "the page (of 20) scenario c reads; the last full page when the table is smaller")
 	fs.IntVar(&c.runsPage, "runs-page", 5000, "the page (of 20) of allRuns scenario g reads; the last full page when there are fewer runs")
@@ -103,12 +104,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	want := map[string]bool{}
 	for k := range strings.SplitSeq(cfg.scenarios, ",") {
 		switch k = strings.TrimSpace(k); k {
-		case "a", "b", "d", "e", "f", "u":
+		case "a", "b", "d", "e", "f", "h", "i", "j", "u":
 			want[k] = true
 		case "c", "g":
 			want[k], want[k+"1"] = true, true
 		default:
-			return fmt.Errorf("load: unknown scenario %q (a, b, c, d, e, f, g, u)", k)
+			return fmt.Errorf("load: unknown scenario %q (a, b, c, d, e, f, g, h, i, j, u)", k)
 		}
 	}
 

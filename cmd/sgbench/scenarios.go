@@ -171,7 +171,11 @@ func sampleSessions(ctx context.Context, pool *pgxpool.Pool, from string, n int,
 
 // scenarioKeys are the scenarios in the order they run; c and g bring
 // their page 1 (c1, g1) along.
-var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1", "u"}
+var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1", "h", "i", "j", "u"}
+
+// searchWords are what scenario i looks for: words of the generated
+// conversations, each in a share of the sessions.
+var searchWords = []string{"refund", "invoice", "delivery", "password", "translate", "revenue"}
 
 // scenarios returns the scenarios by key: a, b, c (deep page), c1 (page 1,
 // for c's ratio), d, e, f, g (a deep page of allRuns) and g1 (its page 1).
@@ -194,6 +198,16 @@ func (d dataset) scenarios() map[string]*scenario {
 			variables: func(*rand.Rand) map[string]any { return map[string]any{"after": nil} }},
 		"d": {key: "d", title: "20 sessions × 5 runs × msgs", query: bench.QueryNested},
 		"e": {key: "e", title: "allRuns, 20 newest ERROR", query: bench.QueryErrorRuns},
+		// An order number: a handful of sessions hold each.
+		"h": {key: "h", title: "textContains an order number + totalCount", query: bench.QueryTextSearch,
+			variables: func(r *rand.Rand) map[string]any {
+				return map[string]any{"text": fmt.Sprintf("order #%d", 10000+r.IntN(90000))}
+			}},
+		"i": {key: "i", title: "textContains a common word + totalCount", query: bench.QueryTextSearch,
+			variables: func(r *rand.Rand) map[string]any {
+				return map[string]any{"text": searchWords[r.IntN(len(searchWords))]}
+			}},
+		"j": {key: "j", title: "facets: users, components, models", query: bench.QueryFacets},
 		"u": {key: "u", title: "usage, day × component, 30 days", query: bench.QueryUsageDaily,
 			variables: func(*rand.Rand) map[string]any {
 				return map[string]any{"since": time.Unix(d.newest-30*24*3600, 0).UTC().Format(time.RFC3339)}
