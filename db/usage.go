@@ -151,7 +151,8 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 		st.add(sj, sessions.args...)
 	}
 	if s.dialect == Postgres {
-		st.add(s.usageDoc())
+		doc, docArgs := s.usageDoc(q)
+		st.add(doc, docArgs...)
 		st.add(runs.sql(), runs.args...)
 	}
 	st.add(") x")
@@ -243,14 +244,42 @@ func usageAfter(keys []string, key []any) (string, []any) {
 }
 
 // usageDoc joins what usageMetrics and usageKey read of a run's JSON on
-// PostgreSQL (d): its metrics, model and model_provider from one
-// detoasted copy (every reference to a TOASTed run_data would decompress
-// it again). SQLite reads them in usageRuns.
-func (s *Store) usageDoc() (string, []any) {
-	// Only an object is read; the path is a parameter because raw takes
-	// every "?" of a statement for one.
-	return ` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)`,
-		[]any{`$ ? (@.type() == "object")`}
+// PostgreSQL, from one detoasted copy of it (every reference to a TOASTed
+// run_data would decompress it again): the counters of its metrics object
+// (m), its model and model_provider (d) when a dimension asks for them, and
+// the sums over its metrics' steps (st), which count for a workflow run
+// without counters of its own. They are joins, not subqueries in the
+// select list, so that parallel workers compute them: PostgreSQL runs a
+// correlated subquery in the leader only. SQLite reads the JSON in
+// usageRuns.
+func (s *Store) usageDoc(q models.UsageQuery) (string, []any) {
+	var b strings.Builder
+	var args []any
+	// jsonpath parameters, because raw takes every "?" of a statement for one.
+	if slices.Contains(q.GroupBy, models.UsageDimensionModel) || slices.Contains(q.GroupBy, models.UsageDimensionModelProvider) {
+		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)` +
+			` CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(d.metrics) = 'object' THEN d.metrics ELSE '{}'::jsonb END)`)
+		args = append(args, `$ ? (@.type() == "object")`)
+	} else {
+		// Only the metrics object, copied out alone; NULL (no error) whatever else run_data holds.
+		// (One function scan: a second one over its result would run in the
+		// leader rather than in the parallel workers.)
+		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath), '{}', true), '{}'::jsonb))`)
+		args = append(args, `strict $.metrics ? (@.type() == "object")`)
+	}
+	b.WriteString(` AS m(input_tokens jsonb, output_tokens jsonb, total_tokens jsonb, cost jsonb, duration jsonb, steps jsonb)`)
+	num := func(key string) string {
+		v := "v -> 'metrics' -> '" + key + "'"
+		return "sum(CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END)"
+	}
+	var steps []string
+	for _, c := range usageCounters {
+		steps = append(steps, num(c.key)+" AS "+c.col)
+	}
+	steps = append(steps, num("cost")+" AS cost")
+	b.WriteString(` CROSS JOIN LATERAL (SELECT ` + strings.Join(steps, ", ") +
+		` FROM jsonb_each(CASE WHEN jsonb_typeof(m.steps) = 'object' THEN m.steps ELSE '{}'::jsonb END) x(k, v)) st`)
+	return b.String(), args
 }
 
 // sqliteJSONDoc is a JSON column's document: the text as is, or the content
@@ -271,14 +300,11 @@ func (s *Store) usageMetrics() string {
 		num := func(v string) string {
 			return "CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END"
 		}
-		steps := func(key string) string {
-			return "(SELECT sum(" + num("st.v -> 'metrics' -> '"+key+"'") + ") FROM jsonb_each(CASE WHEN jsonb_typeof(d.metrics -> 'steps') = 'object' THEN d.metrics -> 'steps' ELSE '{}'::jsonb END) st(k, v))"
-		}
 		for _, c := range usageCounters {
-			cols = append(cols, "COALESCE("+num("d.metrics -> '"+c.key+"'")+", "+steps(c.key)+") AS "+c.col)
+			cols = append(cols, "COALESCE("+num("m."+c.key)+", st."+c.col+") AS "+c.col)
 		}
-		cols = append(cols, "CAST(COALESCE("+num("d.metrics -> 'cost'")+", "+steps("cost")+") AS double precision) AS cost",
-			"CAST("+num("d.metrics -> 'duration'")+" AS double precision) AS dur")
+		cols = append(cols, "CAST(COALESCE("+num("m.cost")+", st.cost) AS double precision) AS cost",
+			"CAST("+num("m.duration")+" AS double precision) AS dur")
 		return strings.Join(cols, ", ")
 	}
 	num := func(doc, path string) string {
