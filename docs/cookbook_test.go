@@ -415,6 +415,45 @@ var examples = map[string]example{
 			}
 		},
 	},
+	"search.json": {
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			checkSearch(t, h, vars, data)
+		},
+	},
+	"search.narrowed.json": {
+		pick: func(t *testing.T, h http.Handler, vars map[string]any) {
+			vars["filter"].(map[string]any)["userId"] = busiestUser(t, h)
+		},
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			checkSearch(t, h, vars, data)
+			user := vars["filter"].(map[string]any)["userId"]
+			for _, n := range listAt(t, data, "sessions", "nodes") {
+				if str(n, "userId") != user {
+					t.Errorf("session %s of %s is not %s's", str(n, "sessionId"), str(n, "userId"), user)
+				}
+			}
+		},
+	},
+	"facets.json": {
+		check: func(t *testing.T, h http.Handler, vars map[string]any, data any) {
+			filter := vars["filter"].(map[string]any)
+			users := listAt(t, data, "facets", "users")
+			if len(users) == 0 || len(listAt(t, data, "facets", "components")) == 0 || len(listAt(t, data, "facets", "models")) == 0 {
+				t.Fatalf("want users, components and models; got %s", jsonText(data))
+			}
+			// Each user's count is the number of that user's sessions the filter finds.
+			for _, u := range users[:min(3, len(users))] {
+				narrowed := map[string]any{"userId": str(u, "value")}
+				for k, v := range filter {
+					narrowed[k] = v
+				}
+				got := num(mustData(t, h, `query($f: SessionFilter) { sessions(filter: $f, first: 0) { totalCount } }`, map[string]any{"f": narrowed}), "sessions", "totalCount")
+				if got != num(u, "count") {
+					t.Errorf("facet says %s has %d sessions; sessions counts %d", str(u, "value"), num(u, "count"), got)
+				}
+			}
+		},
+	},
 	"trace.json": {
 		check: func(t *testing.T, _ http.Handler, _ map[string]any, data any) {
 			trace := agnotest.At(data, "run", "trace")
@@ -894,6 +933,45 @@ func busiestUser(t *testing.T, h http.Handler) string {
 		}
 	}
 	return best
+}
+
+// checkSearch checks a search page: every session found has a user or
+// assistant message holding the text, ignoring case, and the facets count
+// what the search finds.
+func checkSearch(t *testing.T, h http.Handler, vars map[string]any, data any) {
+	t.Helper()
+	text := strings.ToLower(vars["filter"].(map[string]any)["textContains"].(string))
+	nodes := listAt(t, data, "sessions", "nodes")
+	if len(nodes) == 0 {
+		t.Fatal("the search found nothing")
+	}
+	for _, n := range nodes {
+		id := str(n, "sessionId")
+		// A workflow's messages are its steps' runs'.
+		runs := mustData(t, h, `query($id: String!) { session(sessionId: $id) { runs(first: 100) { nodes {
+			messages(roles: ["user", "assistant"]) { content } ... on WorkflowRun { stepRuns { messages(roles: ["user", "assistant"]) { content } } } } } } }`,
+			map[string]any{"id": id})
+		found := false
+		for _, r := range listAt(t, runs, "session", "runs", "nodes") {
+			for _, run := range append([]any{r}, agnotest.List(agnotest.At(r, "stepRuns"))...) {
+				for _, m := range listAt(t, run, "messages") {
+					if c, ok := agnotest.At(m, "content").(string); ok && strings.Contains(strings.ToLower(c), text) {
+						found = true
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("session %s has no user or assistant message holding %q", id, text)
+		}
+	}
+	total, byUser := num(data, "sessions", "totalCount"), 0
+	for _, u := range listAt(t, data, "facets", "users") {
+		byUser += num(u, "count")
+	}
+	if byUser == 0 || byUser > total {
+		t.Errorf("the users' facet counts %d sessions of the %d found", byUser, total)
+	}
 }
 
 // countRuns counts the runs allRuns finds with filter.
