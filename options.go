@@ -72,7 +72,8 @@ func newOptions(cfg config.Config, getenv func(string) string, stderr io.Writer)
 		noMetrics:    cfg.NoMetrics,
 		tracing:      telemetry.TracingEnabled(getenv),
 	}
-	store := db.Options{Schema: cfg.DBSchema, Table: cfg.SessionTable, RunsTable: cfg.RunsTable, MaxConns: cfg.DBMaxConns,
+	store := db.Options{Schema: cfg.DBSchema, Table: cfg.SessionTable, RunsTable: cfg.RunsTable,
+		TracesTable: cfg.TracesTable, SpansTable: cfg.SpansTable, MetricsTable: cfg.MetricsTable, MaxConns: cfg.DBMaxConns,
 		CountCacheTTL: cfg.CountCacheTTL, StatementTimeout: cfg.DBStatementTimeout}
 	if cfg.Demo {
 		store.ID = "default"

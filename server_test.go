@@ -64,7 +64,8 @@ func TestOptionsMapTheConfiguration(t *testing.T) {
 		if o.addr != "127.0.0.1:8080" || o.http.ShutdownGrace != 10*time.Second || o.demo {
 			t.Errorf("options = %+v", o)
 		}
-		wantDB := db.Options{ID: "default", URL: "agno.db", Schema: "ai", Table: "agno_sessions", CountCacheTTL: time.Second, StatementTimeout: 30 * time.Second}
+		wantDB := db.Options{ID: "default", URL: "agno.db", Schema: "ai", Table: "agno_sessions", CountCacheTTL: time.Second, StatementTimeout: 30 * time.Second,
+			TracesTable: "agno_traces", SpansTable: "agno_spans", MetricsTable: "agno_metrics"}
 		if len(o.dbs) != 1 || o.dbs[0] != wantDB {
 			t.Errorf("dbs = %+v, want [%+v]", o.dbs, wantDB)
 		}
@@ -73,6 +74,7 @@ func TestOptionsMapTheConfiguration(t *testing.T) {
 		o := loadOptions(t, []string{"--max-depth", "7", "--max-aliases", "8", "--max-complexity", "900", "--request-timeout", "5s",
 			"--no-introspection", "--no-playground", "--no-metrics", "--cors-origin", "https://a.example", "--metrics-operation", "page",
 			"--security-key", "k", "--db-schema", "s", "--session-table", "t", "--db-max-conns", "3", "--count-cache-ttl", "0",
+			"--traces-table", "tr", "--spans-table", "sp", "--metrics-table", "me",
 			"--db-statement-timeout", "1s", "--db", "a.db", "--db", "pg=postgres://h/db", "--addr", ":1", "--shutdown-grace", "2s"},
 			map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, io.Discard)
 		g, h := o.graphql, o.http
@@ -85,7 +87,7 @@ func TestOptionsMapTheConfiguration(t *testing.T) {
 		if !o.noPlayground || !o.noMetrics || !o.tracing || o.addr != ":1" || o.http.ShutdownGrace != 2*time.Second || !slices.Equal(o.metricsOps, []string{"page"}) {
 			t.Errorf("options = %+v", o)
 		}
-		store := db.Options{Schema: "s", Table: "t", MaxConns: 3, StatementTimeout: time.Second}
+		store := db.Options{Schema: "s", Table: "t", MaxConns: 3, StatementTimeout: time.Second, TracesTable: "tr", SpansTable: "sp", MetricsTable: "me"}
 		a, pg := store, store
 		a.ID, a.URL, pg.ID, pg.URL = "default", "a.db", "pg", "postgres://h/db"
 		if !slices.Equal(o.dbs, []db.Options{a, pg}) {

@@ -40,6 +40,9 @@ type Config struct {
 	DBSchema           string
 	SessionTable       string
 	RunsTable          string
+	TracesTable        string
+	SpansTable         string
+	MetricsTable       string
 	DBMaxConns         int
 	DBStatementTimeout time.Duration
 	CountCacheTTL      time.Duration

@@ -416,7 +416,7 @@ func TestHelp(t *testing.T) {
 func TestEverySettingReachesItsField(t *testing.T) {
 	base := dump(load(t, nil, nil))
 	samples := map[string]string{
-		"addr": ":1", "shutdown-grace": "1m", "db": "x.db", "db-schema": "s", "session-table": "t", "runs-table": "r", "db-max-conns": "3",
+		"addr": ":1", "shutdown-grace": "1m", "db": "x.db", "db-schema": "s", "session-table": "t", "runs-table": "r", "traces-table": "tt", "spans-table": "st", "metrics-table": "mt", "db-max-conns": "3",
 		"db-statement-timeout": "1m", "count-cache-ttl": "1m", "demo": "true", "max-depth": "2", "max-aliases": "2",
 		"max-complexity": "2", "request-timeout": "1m", "no-introspection": "true", "no-playground": "true",
 		"live-interval": "2s", "max-subscriptions": "5", "max-subscriptions-per-connection": "2", "subscription-buffer": "9",
