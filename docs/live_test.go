@@ -52,10 +52,11 @@ func TestCookbookSubscriptionsDeliverOnTheDemoDataset(t *testing.T) {
 
 	t.Run("live-sessions", func(t *testing.T) {
 		events := sseEvents(t, srv.URL, readFile(t, "cookbook/live-sessions.graphql"), map[string]any{})
-		if _, err := s.RenameSession(ctx, session, "renamed while watched", nil); err != nil {
-			t.Fatal(err)
-		}
-		ev := nextEvent(t, events)
+		ev := eventAfter(t, events, func() {
+			if _, err := s.RenameSession(ctx, session, "renamed while watched", nil); err != nil {
+				t.Fatal(err)
+			}
+		})
 		if str(ev, "sessionEvents", "sessionId") != session || str(ev, "sessionEvents", "kind") != "UPDATED" ||
 			str(ev, "sessionEvents", "session", "name") != "renamed while watched" || str(ev, "sessionEvents", "cursor") == "" {
 			t.Fatalf("got %s", jsonText(ev))
@@ -63,13 +64,14 @@ func TestCookbookSubscriptionsDeliverOnTheDemoDataset(t *testing.T) {
 	})
 	t.Run("live-transcript", func(t *testing.T) {
 		events := sseEvents(t, srv.URL, readFile(t, "cookbook/live-transcript.graphql"), map[string]any{"sessionId": session})
-		// As Agno saves a run whose status changed: the row and its run_data.
-		_, err := s.Pool().ExecContext(ctx, `UPDATE agno_runs SET status = 'ERROR', run_data = json_set(run_data, '$.status', 'ERROR'),
-			updated_at = ? WHERE run_id = ?`, time.Now().Unix(), run)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev := nextEvent(t, events)
+		ev := eventAfter(t, events, func() {
+			// As Agno saves a run whose status changed: the row and its run_data.
+			_, err := s.Pool().ExecContext(ctx, `UPDATE agno_runs SET status = 'ERROR', run_data = json_set(run_data, '$.status', 'ERROR'),
+				updated_at = ? WHERE run_id = ?`, time.Now().Unix(), run)
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 		if str(ev, "runEvents", "runId") != run || str(ev, "runEvents", "kind") != "UPDATED" || str(ev, "runEvents", "run", "status") != "ERROR" {
 			t.Fatalf("got %s", jsonText(ev))
 		}
@@ -115,13 +117,22 @@ func sseEvents(t *testing.T, url, query string, vars map[string]any) <-chan any 
 	return out
 }
 
-func nextEvent(t *testing.T, events <-chan any) any {
+// eventAfter writes with write until the first event arrives, within 10 s:
+// over SSE the response starts before the subscription is registered, so a
+// write made too early is before its start, and is written again.
+func eventAfter(t *testing.T, events <-chan any, write func()) any {
 	t.Helper()
-	select {
-	case ev := <-events:
-		return ev
-	case <-time.After(10 * time.Second):
-		t.Fatal("no event within 10 s")
+	deadline := time.After(10 * time.Second)
+	for {
+		write()
+		select {
+		case ev := <-events:
+			return ev
+		case <-time.After(2 * time.Second):
+		case <-deadline:
+			t.Fatal("no event within 10 s")
+			return nil
+		}
 	}
-	return nil
 }
+
