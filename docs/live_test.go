@@ -135,4 +135,3 @@ func eventAfter(t *testing.T, events <-chan any, write func()) any {
 		}
 	}
 }
-
