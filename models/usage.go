@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	// Zone rules built into the binary: usage's time zones (and SQLite's
+	// periods, computed in Go) work on a machine or image without
+	// /usr/share/zoneinfo, as the static binary is meant to run.
+	_ "time/tzdata"
 )
 
 // UsageBucket is what the counted runs of one key add up to (API.md
