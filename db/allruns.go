@@ -18,19 +18,35 @@ import (
 // every session's column: see docs/performance.md); without one, the
 // legacy column expanded.
 func (s *Store) runsSource(l *layout) string {
+	src, _ := s.runsSourceSince(l, nil)
+	return src
+}
+
+// runsSourceSince is runsSource for runs created at or after since (epoch
+// seconds; nil: any): the legacy columns expanded are only those of
+// sessions written since then, as a run is stored by writing its session
+// (Agno sets updated_at on every save; a session without updated_at is
+// expanded whatever its age). The condition on the runs themselves is the
+// caller's; this one only spares reading columns that cannot hold them.
+func (s *Store) runsSourceSince(l *layout, since *int64) (string, []any) {
 	table := "SELECT run_id, session_id, run_index AS idx, created_at, status, parent_run_id, agent_id, team_id, workflow_id, run_data FROM " + s.runsFrom
 	if !l.legacyRuns {
-		return "(" + table + ") r"
+		return "(" + table + ") r", nil
 	}
 	legacy := s.legacyRunsSQL()
+	var args []any
+	if since != nil {
+		legacy += " AND (s.updated_at IS NULL OR s.updated_at >= ?)"
+		args = append(args, *since)
+	}
 	if !l.runsTable {
-		return "(" + legacy + ") r"
+		return "(" + legacy + ") r", args
 	}
 	if l.migrated {
-		return "(" + table + ") r"
+		return "(" + table + ") r", nil
 	}
 	return "(" + table + " UNION ALL " + legacy + " AND NOT EXISTS (SELECT 1 FROM " + s.runsFrom + " t WHERE t.run_id = " +
-		map[Dialect]string{Postgres: "e ->> 'run_id'", SQLite: "json_extract(e.value, '$.run_id')"}[s.dialect] + ")) r"
+		map[Dialect]string{Postgres: "e ->> 'run_id'", SQLite: "json_extract(e.value, '$.run_id')"}[s.dialect] + ")) r", args
 }
 
 // legacyRunsSQL expands the runs column of every session into one row per
@@ -118,6 +134,15 @@ func (s *Store) addRunFilters(w *where, f *models.RunsFilter) {
 	addRunConds(w, "r.", f.Status, f.TopLevel, after, before)
 }
 
+// runsSince is the lower bound of a RunsFilter's creation times, nil when none.
+func runsSince(f *models.RunsFilter) *int64 {
+	if f == nil || f.CreatedAfter == nil {
+		return nil
+	}
+	since := models.EpochSecondsAtOrAfter(*f.CreatedAfter)
+	return &since
+}
+
 // runTie is run_id compared byte-wise on both backends.
 func (s *Store) runTie() string {
 	if s.dialect == Postgres {
@@ -164,10 +189,11 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 	if asc != fromEnd {
 		dir = "ASC"
 	}
+	src, srcArgs := s.runsSourceSince(l, runsSince(filter))
 	query := fmt.Sprintf("SELECT r.session_id, r.idx, r.created_at, r.run_id, r.run_data FROM %s%s ORDER BY r.created_at %s, %s %s LIMIT %d",
-		s.runsSource(l), w.sql(), dir, s.runTie(), dir, limit+1)
+		src, w.sql(), dir, s.runTie(), dir, limit+1)
 	var out models.RunPage
-	err = s.queryRows(ctx, query, w.args, func(sc scanner) error {
+	err = s.queryRows(ctx, query, append(srcArgs, w.args...), func(sc scanner) error {
 		var r models.StoredRun
 		var idx *int64
 		var data []byte
@@ -234,15 +260,16 @@ func (s *Store) CountRuns(ctx context.Context, filter *models.RunsFilter) (int, 
 		return 0, err
 	}
 	w := s.runsWhere(ctx, filter)
-	query := "SELECT count(*) FROM " + s.runsSource(s.lay()) + w.sql()
-	return s.counts.count(ctx, query+fmt.Sprint(w.args), func(ctx context.Context) (int, error) {
+	src, srcArgs := s.runsSourceSince(s.lay(), runsSince(filter))
+	query, args := "SELECT count(*) FROM "+src+w.sql(), append(srcArgs, w.args...)
+	return s.counts.count(ctx, query+fmt.Sprint(args), func(ctx context.Context) (int, error) {
 		release, err := s.acquire(ctx)
 		if err != nil {
 			return 0, err
 		}
 		defer release()
 		var n int64
-		if err := s.raw(ctx, query, w.args...).Scan(&n).Error; err != nil {
+		if err := s.raw(ctx, query, args...).Scan(&n).Error; err != nil {
 			return 0, internal("counting runs", err)
 		}
 		return int(n), nil

@@ -131,7 +131,7 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	}
 
 	st := &statement{}
-	runsFrom := s.usageRuns(st, l, runs)
+	runsFrom := s.usageRuns(st, l, runs, runsSince(q.RunFilter))
 	st.add("SELECT "+keyList+"a, total, "+s.usageInt("sessions")+", "+s.usageInt("runs")+", "+s.usageInt("err")+", "+
 		s.usageInt("it")+", "+s.usageInt("ot")+", "+s.usageInt("tt")+", cost, dur FROM (SELECT g.*, CASE WHEN "+after+" THEN 1 ELSE 0 END AS a FROM (", afterArgs...)
 	if countSessions {
@@ -183,12 +183,13 @@ func (st *statement) String() string { return st.b.String() }
 // repeats its expressions, a materialized CTE reads each run's JSON once,
 // keeping its metrics, model and model_provider (the array d), with the
 // run filter applied.
-func (s *Store) usageRuns(st *statement, l *layout, runs *where) (from func()) {
+func (s *Store) usageRuns(st *statement, l *layout, runs *where, since *int64) (from func()) {
+	src, srcArgs := s.runsSourceSince(l, since)
 	if s.dialect == Postgres {
-		return func() { st.add(s.runsSource(l)) }
+		return func() { st.add(src, srcArgs...) }
 	}
 	st.add("WITH r AS MATERIALIZED (SELECT r.session_id, r.created_at, r.status, r.agent_id, r.team_id, r.workflow_id, json_extract("+
-		sqliteJSONDoc("r.run_data")+", '$.metrics', '$.model', '$.model_provider') AS d FROM "+s.runsSource(l)+runs.sql()+") ", runs.args...)
+		sqliteJSONDoc("r.run_data")+", '$.metrics', '$.model', '$.model_provider') AS d FROM "+src+runs.sql()+") ", append(srcArgs, runs.args...)...)
 	return func() { st.add("r") }
 }
 

@@ -131,6 +131,20 @@ func usageRows() []models.SessionRow {
 			delete(runs[0], "metrics")
 		case 13:
 			runs[0]["metrics"] = nil
+		case 9, 15:
+			// A session continued weeks after it started: its newest run is
+			// found by a time filter that its creation time is before.
+			runs = append(runs, run(id, created+23*86400, map[string]any{"agent_id": *row.AgentID}))
+		}
+		// Agno writes updated_at with every save of the session, so it is at
+		// least its newest run's created_at; some legacy rows have none.
+		if i%5 != 2 {
+			newest := created
+			for _, r := range runs {
+				newest = max(newest, r["created_at"].(int64))
+			}
+			updated := newest + int64(rng.IntN(600))
+			row.UpdatedAt = &updated
 		}
 		row.Runs, _ = json.Marshal(runs)
 		rows = append(rows, row)
@@ -412,6 +426,7 @@ func TestUsageAgreesWithTheDecodedRuns(t *testing.T) {
 	}
 	zones := []string{"UTC", "America/New_York", "Asia/Kolkata"}
 	marchEnd := time.Date(2026, 3, 31, 23, 59, 59, 0, time.UTC)
+	marchTwentieth := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
 	filters := []struct {
 		name string
 		f    map[string]any
@@ -423,6 +438,10 @@ func TestUsageAgreesWithTheDecodedRuns(t *testing.T) {
 		{name: "top-level failed runs", rf: map[string]any{"topLevel": true, "status": []string{"ERROR"}}, keep: func(_ models.SessionRow, run map[string]any) bool {
 			return run["parent_run_id"] == nil && run["status"] == "ERROR"
 		}},
+		{name: "runs created since 20 March (sessions written before are not read)", rf: map[string]any{"createdAfter": marchTwentieth.Format(time.RFC3339)},
+			keep: func(_ models.SessionRow, run map[string]any) bool {
+				return int64(run["created_at"].(float64)) >= marchTwentieth.Unix()
+			}},
 		{name: "runs of researcher created in March", rf: map[string]any{"componentId": "researcher", "createdBefore": marchEnd.Format(time.RFC3339)}, keep: func(_ models.SessionRow, run map[string]any) bool {
 			return (run["agent_id"] == "researcher" || run["team_id"] == "researcher" || run["workflow_id"] == "researcher") && int64(run["created_at"].(float64)) <= marchEnd.Unix()
 		}},
