@@ -107,6 +107,9 @@ func TestStatementBudget(t *testing.T) {
 		{"a sessions page with names and the last runs of each costs one statement", `{ sessions(first: 20) { nodes { name lastActivityAt runs(last: 2) { totalCount nodes { runId status } } } } }`, 1},
 		{"a page of runs across sessions with their sessions' names and their members costs two statements, and one for totalCount",
 			`{ allRuns(first: 10) { totalCount nodes { runId input session { name lastActivityAt } ... on TeamRun { memberRuns { runId } } } } }`, 3},
+		{"usage by day and user with sessions and totalCount costs one statement", `{ usage(groupBy: [DAY, USER]) { totalCount nodes { sessions runs totalTokens } } }`, 1},
+		{"facets cost a statement per field, a field asked twice alike once",
+			`{ facets { users { value } again: users { value count } components { value } models { value count } } }`, 3},
 	}
 	for _, b := range agnotest.EveryLayout(t, rows) {
 		t.Run(b.Name, func(t *testing.T) {

@@ -66,17 +66,17 @@ func (r *agentSessionResolver) Traces(ctx context.Context, obj *models.AgentSess
 
 // Users is the resolver for the users field.
 func (r *facetsResolver) Users(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetUsers, first)
+	return r.facet(ctx, obj, db.FacetUsers, "users", first)
 }
 
 // Components is the resolver for the components field.
 func (r *facetsResolver) Components(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetComponents, first)
+	return r.facet(ctx, obj, db.FacetComponents, "components", first)
 }
 
 // Models is the resolver for the models field.
 func (r *facetsResolver) Models(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetModels, first)
+	return r.facet(ctx, obj, db.FacetModels, "models", first)
 }
 
 // Media is the resolver for the media field.
@@ -248,10 +248,7 @@ func (r *queryResolver) Usage(ctx context.Context, groupBy []models.UsageDimensi
 
 // Facets is the resolver for the facets field.
 func (r *queryResolver) Facets(ctx context.Context, filter *models.SessionFilter, dbID *string) (*models.Facets, error) {
-	if _, err := r.store(dbID); err != nil {
-		return nil, err
-	}
-	return &models.Facets{Filter: filter, DBID: dbID}, nil
+	return r.facets(ctx, filter, dbID)
 }
 
 // AgnoMetrics is the resolver for the agnoMetrics field.
