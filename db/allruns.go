@@ -65,8 +65,7 @@ func (s *Store) legacyRunsSQL() string {
 FROM ` + s.from + ` s CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.runs) = 'array' THEN s.runs ELSE '[]'::jsonb END) WITH ORDINALITY x(e, i)
 WHERE jsonb_typeof(e) = 'object' AND jsonb_typeof(e -> 'run_id') = 'string'`
 	}
-	doc := `(CASE WHEN json_valid(s.runs) THEN CASE WHEN json_type(s.runs) = 'text' THEN
-		(CASE WHEN json_valid(s.runs ->> '$') THEN s.runs ->> '$' END) ELSE s.runs END END)`
+	doc := sqliteJSONDoc("s.runs")
 	str := func(key string) string {
 		return `(CASE WHEN json_type(e.value, '$.` + key + `') = 'text' THEN json_extract(e.value, '$.` + key + `') END)`
 	}

@@ -51,14 +51,17 @@ const effectiveType = `(CASE WHEN session_type IN ('agent', 'team', 'workflow') 
 const legacyType = `(session_type < 'agent' OR (session_type > 'agent' AND session_type < 'team')
 	OR (session_type > 'team' AND session_type < 'workflow') OR session_type > 'workflow')`
 
-// sqliteDoc is session_data as a JSON document: Agno's SQLite backend up to
-// 2.9 double-encodes JSON columns (a JSON string whose content is the
-// document), later versions store the document; invalid JSON reads as NULL
-// so that one corrupt row cannot fail a whole query.
-const sqliteDoc = `(CASE WHEN json_valid(session_data) THEN
-	CASE WHEN json_type(session_data) = 'text' THEN
-		CASE WHEN json_valid(session_data ->> '$') THEN session_data ->> '$' END
-	ELSE session_data END END)`
+// sqliteJSONDoc is a JSON column's document on SQLite: Agno's SQLite
+// backend up to 2.9 double-encodes JSON columns (a JSON string whose
+// content is the document), later versions store the document; invalid
+// JSON reads as NULL so that one corrupt row cannot fail a whole query.
+func sqliteJSONDoc(col string) string {
+	return `(CASE WHEN json_valid(` + col + `) THEN CASE WHEN json_type(` + col + `) = 'text' THEN
+		CASE WHEN json_valid(` + col + ` ->> '$') THEN ` + col + ` ->> '$' END ELSE ` + col + ` END END)`
+}
+
+// sqliteDoc is session_data as a JSON document.
+var sqliteDoc = sqliteJSONDoc("session_data")
 
 var sqliteStoredName = `(CASE WHEN json_type(` + sqliteDoc + `, '$.session_name') = 'text' THEN ` + sqliteDoc + ` ->> '$.session_name' END)`
 

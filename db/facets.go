@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"sessiongraph/models"
 )
@@ -79,7 +78,7 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 			return err
 		}
 		if typ != nil {
-			t := models.SessionType(strings.ToUpper(*typ)) // effectiveType: agent, team or workflow
+			t, _ := models.SessionTypeOfStored(*typ) // effectiveType: agent, team or workflow
 			v.SessionType = &t
 		}
 		v.Count = int(n)

@@ -176,8 +176,7 @@ func (s *Store) runDataDoc(col string) string {
 	if s.dialect == Postgres {
 		return col
 	}
-	return "(CASE WHEN json_valid(" + col + ") THEN CASE WHEN json_type(" + col + ") = 'text' THEN (CASE WHEN json_valid(" + col +
-		" ->> '$') THEN " + col + " ->> '$' END) ELSE " + col + " END END)"
+	return sqliteJSONDoc(col)
 }
 
 // legacyRunsDoc is the sessions table's runs column as a JSON document

@@ -162,7 +162,7 @@ func (s *Store) InstallTriggers(ctx context.Context) ([]TriggerObject, error) {
 				obj.Action = "created"
 				if t.exists {
 					obj.Action = "replaced"
-					if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+quoteIdent(notifyName)+" ON "+s.qualify(t.table)); err != nil {
+					if err := s.dropNotifyTrigger(ctx, tx, t.table); err != nil {
 						return fmt.Errorf("dropping the outdated %s: %w", obj.Name, err)
 					}
 				}
@@ -179,6 +179,12 @@ func (s *Store) InstallTriggers(ctx context.Context) ([]TriggerObject, error) {
 		return nil, err
 	}
 	return done, nil
+}
+
+// dropNotifyTrigger drops the NOTIFY trigger of table.
+func (s *Store) dropNotifyTrigger(ctx context.Context, tx *sql.Tx, table string) error {
+	_, err := tx.ExecContext(ctx, "DROP TRIGGER "+quoteIdent(notifyName)+" ON "+s.qualify(table))
+	return err
 }
 
 // UninstallTriggers drops the NOTIFY triggers from the sessions table and
@@ -202,7 +208,7 @@ func (s *Store) UninstallTriggers(ctx context.Context) ([]TriggerObject, error) 
 				obj.Action = "absent: the table does not exist"
 			case t.exists:
 				obj.Action = "dropped"
-				if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+quoteIdent(notifyName)+" ON "+s.qualify(t.table)); err != nil {
+				if err := s.dropNotifyTrigger(ctx, tx, t.table); err != nil {
 					return fmt.Errorf("dropping %s: %w", obj.Name, err)
 				}
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -283,13 +282,6 @@ func (s *Store) usageDoc(q models.UsageQuery) (string, []any) {
 	return b.String(), args
 }
 
-// sqliteJSONDoc is a JSON column's document: the text as is, or the content
-// of a JSON string (double-encoded); NULL when it is not valid JSON.
-func sqliteJSONDoc(col string) string {
-	return `(CASE WHEN json_valid(` + col + `) THEN CASE WHEN json_type(` + col + `) = 'text' THEN
-		CASE WHEN json_valid(` + col + ` ->> '$') THEN ` + col + ` ->> '$' END ELSE ` + col + ` END END)`
-}
-
 // usageMetrics is the select list of a run's counters (it, ot, tt), cost
 // and duration (dur): its metrics' own numbers, else, for a workflow run
 // whose metrics hold none, the sum over its steps' metrics, as Agno derives
@@ -332,12 +324,7 @@ var usagePeriodUnits = map[models.UsageDimension]string{
 // parameters. Text keys compare byte-wise on both backends.
 func (s *Store) usageKey(d models.UsageDimension, timeZone string) (string, []any) {
 	pg := s.dialect == Postgres
-	text := func(expr string) string {
-		if pg {
-			return "(" + expr + `) COLLATE "C"`
-		}
-		return expr
-	}
+	text := func(expr string) string { return s.byteWise("(" + expr + ")") }
 	str := func(field string) string {
 		if pg {
 			return text("CASE WHEN jsonb_typeof(d." + field + ") = 'string' THEN d." + field + " #>> '{}' END")
@@ -384,7 +371,7 @@ func sqliteUsagePeriod(_ *sqlite.FunctionContext, args []driver.Value) (driver.V
 	}
 	unit, _ := args[1].(string)
 	name, _ := args[2].(string)
-	loc, err := usageLocation(name)
+	loc, err := models.TimeZone(name)
 	if err != nil {
 		return nil, err
 	}
@@ -403,20 +390,6 @@ func sqliteUsagePeriod(_ *sqlite.FunctionContext, args []driver.Value) (driver.V
 		return nil, fmt.Errorf("sg_usage_period: unknown unit %q", unit)
 	}
 	return t.Unix(), nil
-}
-
-var usageLocations sync.Map // zone name → *time.Location
-
-func usageLocation(name string) (*time.Location, error) {
-	if loc, ok := usageLocations.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	usageLocations.Store(name, loc)
-	return loc, nil
 }
 
 func init() {

@@ -53,7 +53,7 @@ func (r *Resolver) facets(ctx context.Context, filter *models.SessionFilter, dbI
 
 // facet resolves one field of Facets: the answer read with the facets, or
 // its values read now over the sessions the facets' filter selects.
-func (r *Resolver) facet(ctx context.Context, f *models.Facets, facet db.Facet, field string, first *int) ([]*models.FacetValue, error) {
+func (r *Resolver) facet(ctx context.Context, f *models.Facets, field string, first *int) ([]*models.FacetValue, error) {
 	n := defaultFacetValues
 	if first != nil {
 		n = *first
@@ -65,5 +65,5 @@ func (r *Resolver) facet(ctx context.Context, f *models.Facets, facet db.Facet, 
 	if err != nil {
 		return nil, err
 	}
-	return store.FacetValues(ctx, facet, f.Filter, n)
+	return store.FacetValues(ctx, facetFields[field], f.Filter, n)
 }

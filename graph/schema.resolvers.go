@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"sessiongraph/db"
 	"sessiongraph/models"
 	"time"
 )
@@ -66,17 +65,17 @@ func (r *agentSessionResolver) Traces(ctx context.Context, obj *models.AgentSess
 
 // Users is the resolver for the users field.
 func (r *facetsResolver) Users(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetUsers, "users", first)
+	return r.facet(ctx, obj, "users", first)
 }
 
 // Components is the resolver for the components field.
 func (r *facetsResolver) Components(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetComponents, "components", first)
+	return r.facet(ctx, obj, "components", first)
 }
 
 // Models is the resolver for the models field.
 func (r *facetsResolver) Models(ctx context.Context, obj *models.Facets, first *int) ([]*models.FacetValue, error) {
-	return r.facet(ctx, obj, db.FacetModels, "models", first)
+	return r.facet(ctx, obj, "models", first)
 }
 
 // Media is the resolver for the media field.

@@ -27,6 +27,17 @@ func (t SessionType) Stored() string {
 	}
 }
 
+// SessionTypeOfStored is the type whose session_type value (Stored) s is;
+// false when s is none of Agno's values.
+func SessionTypeOfStored(s string) (SessionType, bool) {
+	for _, t := range AllSessionType {
+		if t.Stored() == s {
+			return t, true
+		}
+	}
+	return "", false
+}
+
 // IsValid reports whether t is one of the session types.
 func (t SessionType) IsValid() bool {
 	return t == SessionTypeAgent || t == SessionTypeTeam || t == SessionTypeWorkflow

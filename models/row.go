@@ -83,13 +83,8 @@ func (r *SessionRow) loaded() SessionColumns {
 // Agno's three values, else (legacy rows) derived from the component ids as
 // Agno's REST layer does.
 func (r *SessionRow) EffectiveType() SessionType {
-	switch r.SessionType {
-	case "agent":
-		return SessionTypeAgent
-	case "team":
-		return SessionTypeTeam
-	case "workflow":
-		return SessionTypeWorkflow
+	if t, ok := SessionTypeOfStored(r.SessionType); ok {
+		return t
 	}
 	switch {
 	case r.AgentID != nil && *r.AgentID != "":

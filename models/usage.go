@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+
 	// Zone rules built into the binary: usage's time zones (and SQLite's
 	// periods, computed in Go) work on a machine or image without
 	// /usr/share/zoneinfo, as the static binary is meant to run.
@@ -70,31 +71,11 @@ type UsageConnection struct {
 	TotalCount int            `json:"totalCount"`
 }
 
-// Facets carries what the facet fields count: the sessions matching Filter
-// in the database DBID, and the answers read for the selected fields at once.
-type Facets struct {
-	Filter *SessionFilter
-	DBID   *string
-
-	mu      sync.Mutex
-	answers map[FacetKey]facetAnswer
-}
-
-// FacetValue is one value of a facet and how often it occurs.
-type FacetValue struct {
-	Value       string       `json:"value"`
-	SessionType *SessionType `json:"sessionType"`
-	Count       int          `json:"count"`
-}
-
 // Bounds of a usage page: buckets are cheap to ship, and a dashboard's
 // chart wants a whole series in one request.
 const (
 	DefaultUsagePageSize = 100
 	MaxUsagePageSize     = 1000
-	// MaxFacetValues bounds a facet's first: a drop-down longer than this
-	// wants a search box instead.
-	MaxFacetValues = 1000
 )
 
 // IsPeriod reports whether d buckets by time.
@@ -159,10 +140,27 @@ func CheckTimeZone(name string) error {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return Errorf(BadUserInput, "timeZone must be an IANA time zone name such as \"UTC\" or \"Europe/Paris\", got %q", truncate(name, 64))
 	}
-	if _, err := time.LoadLocation(name); err != nil {
+	if _, err := TimeZone(name); err != nil {
 		return Errorf(BadUserInput, "timeZone %q is not a known IANA time zone", truncate(name, 64))
 	}
 	return nil
+}
+
+var timeZones sync.Map // zone name → *time.Location
+
+// TimeZone is time.LoadLocation remembered: loading reads and parses the
+// zone's rules each time, and usage needs them on every request (and on
+// SQLite for every run).
+func TimeZone(name string) (*time.Location, error) {
+	if loc, ok := timeZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	timeZones.Store(name, loc)
+	return loc, nil
 }
 
 // UsageRow is one bucket as the Store read it: its key, one value per
@@ -220,7 +218,7 @@ func usageKey(groupBy []UsageDimension, values []any) *UsageKey {
 		case UsageDimensionUser:
 			k.UserID = &s
 		case UsageDimensionSessionType:
-			t := sessionTypeOfStored(s)
+			t, _ := SessionTypeOfStored(s)
 			k.SessionType = &t
 		case UsageDimensionComponent:
 			k.ComponentID = &s
@@ -233,18 +231,6 @@ func usageKey(groupBy []UsageDimension, values []any) *UsageKey {
 		}
 	}
 	return k
-}
-
-// sessionTypeOfStored maps a derived session_type ("agent", "team",
-// "workflow") to the enum.
-func sessionTypeOfStored(s string) SessionType {
-	switch s {
-	case "team":
-		return SessionTypeTeam
-	case "workflow":
-		return SessionTypeWorkflow
-	}
-	return SessionTypeAgent
 }
 
 type usageCursorJSON struct {
@@ -304,35 +290,4 @@ func decodeUsageCursor(s string, groupBy []UsageDimension) ([]any, error) {
 		}
 	}
 	return key, nil
-}
-
-// FacetKey names one facet field's answer: the field ("users",
-// "components", "models") and its first.
-type FacetKey struct {
-	Field string
-	First int
-}
-
-type facetAnswer struct {
-	values []*FacetValue
-	err    error
-}
-
-// Prefetched returns the answer read for key before the fields resolved,
-// ok false when none was.
-func (f *Facets) Prefetched(key FacetKey) (values []*FacetValue, err error, ok bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	a, ok := f.answers[key]
-	return a.values, a.err, ok
-}
-
-// SetPrefetched keeps the answer read for key; safe for concurrent use.
-func (f *Facets) SetPrefetched(key FacetKey, values []*FacetValue, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.answers == nil {
-		f.answers = map[FacetKey]facetAnswer{}
-	}
-	f.answers[key] = facetAnswer{values, err}
 }
