@@ -18,9 +18,11 @@ type command func(ctx context.Context, args []string, getenv func(string) string
 
 // commands are the commands by the name given as the first argument.
 var commands = map[string]command{
-	"migrate-indexes":    migrateIndexes,
-	"install-triggers":   installTriggers,
-	"uninstall-triggers": uninstallTriggers,
+	"migrate-indexes":            migrateIndexes,
+	"install-triggers":           installTriggers,
+	"uninstall-triggers":         uninstallTriggers,
+	"install-analytics-tables":   installAnalyticsTables,
+	"uninstall-analytics-tables": uninstallAnalyticsTables,
 }
 
 // commandDatabases reads a command's configuration: the databases it
@@ -83,6 +85,18 @@ func installTriggers(ctx context.Context, args []string, getenv func(string) str
 // uninstallTriggers removes what installTriggers adds.
 func uninstallTriggers(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	return changeTriggers(ctx, "uninstall-triggers", (*db.Store).UninstallTriggers, args, getenv, stderr)
+}
+
+// installAnalyticsTables adds the analytics tables and their triggers to
+// every configured PostgreSQL database (`sessiongraph
+// install-analytics-tables --db URL`), reporting each object.
+func installAnalyticsTables(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	return changeTriggers(ctx, "install-analytics-tables", (*db.Store).InstallAnalyticsTables, args, getenv, stderr)
+}
+
+// uninstallAnalyticsTables removes what installAnalyticsTables adds.
+func uninstallAnalyticsTables(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	return changeTriggers(ctx, "uninstall-analytics-tables", (*db.Store).UninstallAnalyticsTables, args, getenv, stderr)
 }
 
 // changeTriggers runs install-triggers or uninstall-triggers. Unlike the

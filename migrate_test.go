@@ -94,3 +94,68 @@ func TestInstallAndUninstallTriggersCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestInstallAndUninstallAnalyticsTablesCommands runs the commands on
+// databases real Agno 3 and Agno 2 wrote: each reports every object, a
+// second run changes nothing, and Agno's writes go on with the tables and
+// after them.
+func TestInstallAndUninstallAnalyticsTablesCommands(t *testing.T) {
+	for _, fixture := range []string{"v3", "v2"} {
+		t.Run("on a database Agno "+fixture[1:]+" wrote", func(t *testing.T) {
+			url := testpg.NewDatabase(t)
+			agnotest.LoadPostgresDump(t, url, agnotest.RealAgnoPath(fixture, "pg-dump.sql"))
+			command := func(args ...string) string {
+				t.Helper()
+				var out bytes.Buffer
+				if err := run(context.Background(), append(args, "--db", "pg="+url), env(nil), &out); err != nil {
+					t.Fatalf("%s: %v\n%s", args[0], err, out.String())
+				}
+				return out.String()
+			}
+			got := command("install-analytics-tables")
+			created := []string{"pg: table ai.sg_agno_sessions_facets created with ", "pg: trigger sg_facets_truncate on ai.agno_sessions created\n"}
+			if fixture == "v3" {
+				created = append(created, "pg: table ai.sg_agno_runs_usage created with ", "pg: trigger sg_usage_truncate on ai.agno_runs created\n")
+			} else {
+				created = append(created, "pg: table ai.sg_agno_runs_usage not created: the runs table ai.agno_runs does not exist yet")
+			}
+			for _, want := range created {
+				if !strings.Contains(got, want) {
+					t.Errorf("install-analytics-tables printed\n%s\nwant in it: %s", got, want)
+				}
+			}
+			if got := command("install-analytics-tables"); strings.Count(got, " exists\n") != strings.Count(got, "\n")-strings.Count(got, "not created") {
+				t.Errorf("install-analytics-tables again printed\n%s", got)
+			}
+			pg, err := sql.Open("pgx", url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pg.Close()
+			if _, err := pg.Exec("UPDATE ai.agno_sessions SET user_id = 'someone else', updated_at = updated_at + 1"); err != nil {
+				t.Fatalf("Agno's writes with the tables: %v", err)
+			}
+			var users int
+			if err := pg.QueryRow("SELECT count(*) FROM ai.sg_agno_sessions_facets WHERE facet = 'user' AND n > 0").Scan(&users); err != nil || users != 1 {
+				t.Errorf("%d users counted after every session moved to one (%v)", users, err)
+			}
+			if got := command("uninstall-analytics-tables"); strings.Count(got, " dropped\n") != strings.Count(got, "\n")-strings.Count(got, " absent\n") ||
+				strings.Count(got, " dropped\n") != map[string]int{"v3": 10, "v2": 6}[fixture] {
+				t.Errorf("uninstall-analytics-tables printed\n%s", got)
+			}
+			if got := command("uninstall-analytics-tables"); strings.Contains(got, "dropped") {
+				t.Errorf("uninstall-analytics-tables again printed\n%s", got)
+			}
+			if _, err := pg.Exec("DELETE FROM ai.agno_sessions"); err != nil {
+				t.Fatalf("Agno's writes after the tables: %v", err)
+			}
+		})
+	}
+	t.Run("SQLite is refused", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"install-analytics-tables", "--db", filepath.Join(t.TempDir(), "agno.db")}, env(nil), &out)
+		if err == nil || !strings.Contains(err.Error(), "the analytics tables exist on PostgreSQL only") {
+			t.Errorf("install-analytics-tables on SQLite: %v", err)
+		}
+	})
+}

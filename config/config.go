@@ -393,9 +393,11 @@ func (s setting) set(c *Config, text string) error {
 // ones, never the environment's values.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage: sessiongraph [flags]
-       sessiongraph migrate-indexes [flags]      create the recommended indexes, then exit
-       sessiongraph install-triggers [flags]     add the NOTIFY triggers of live updates (PostgreSQL), then exit
-       sessiongraph uninstall-triggers [flags]   remove them, then exit
+       sessiongraph migrate-indexes [flags]              create the recommended indexes, then exit
+       sessiongraph install-triggers [flags]             add the NOTIFY triggers of live updates (PostgreSQL), then exit
+       sessiongraph uninstall-triggers [flags]           remove them, then exit
+       sessiongraph install-analytics-tables [flags]     add the tables usage and facets read at scale (PostgreSQL), then exit
+       sessiongraph uninstall-analytics-tables [flags]   remove them, then exit
 
 Serves a GraphQL API over Agno's session table. A flag wins over its
 environment variable; docs/configuration.md describes every setting.

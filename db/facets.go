@@ -40,15 +40,30 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 	defer release()
 	w := scope(ctx, s.filterWhere(filter))
 	var query string
-	switch facet {
-	case FacetUsers:
-		query = "SELECT user_id AS v, NULL AS t, count(*) AS n FROM " + s.from + w.sql() + " GROUP BY user_id"
-	case FacetComponents:
-		query = "SELECT v, t, count(*) AS n FROM (SELECT " + effectiveType + " AS t, CASE " + effectiveType +
-			" WHEN 'agent' THEN agent_id WHEN 'team' THEN team_id ELSE workflow_id END AS v FROM " + s.from + w.sql() + ") c GROUP BY v, t"
+	switch f := facet; facet {
+	case FacetUsers, FacetComponents:
+		if len(w.conds) == 0 && s.usesFacetCounts(s.lay()) {
+			// Every session's: the facet counts' rows, kept by their triggers.
+			facet, typ := "user", "NULL"
+			if f == FacetComponents {
+				facet, typ = "component", "session_type"
+			}
+			query = "SELECT value AS v, " + typ + " AS t, n FROM " + s.qualify(s.facetsTableName()) + " WHERE facet = '" + facet + "' AND n > 0"
+		} else if f == FacetUsers {
+			query = "SELECT user_id AS v, NULL AS t, count(*) AS n FROM " + s.from + w.sql() + " GROUP BY user_id"
+		} else {
+			query = "SELECT v, t, count(*) AS n FROM (SELECT " + effectiveType + " AS t, " + componentOf + " AS v FROM " + s.from + w.sql() + ") c GROUP BY v, t"
+		}
 	case FacetModels:
 		l := s.lay()
 		switch {
+		case s.usesUsageTable(l):
+			// The usage table's model column, read from its index.
+			sessions := ""
+			if len(w.conds) > 0 {
+				sessions = " WHERE r.session_id IN (SELECT session_id FROM " + s.from + w.sql() + ")"
+			}
+			query = "SELECT model AS v, NULL AS t, count(*) AS n FROM " + s.qualify(s.usageTableName()) + " r" + sessions + " GROUP BY model"
 		case len(w.conds) == 0 && l.modelIndex && (!l.legacyRuns || l.migrated):
 			// Every run, all in the runs table: the distinct models one index
 			// lookup at a time, and each one's count from the index, never
@@ -90,6 +105,9 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 	}
 	return out, nil
 }
+
+// componentOf is a session's component id by its effective type.
+const componentOf = "CASE " + effectiveType + " WHEN 'agent' THEN agent_id WHEN 'team' THEN team_id ELSE workflow_id END"
 
 // runModel is a runs-table row's model (NULL when run_data's model is not
 // a string), as the index sg_<runs>_model holds it.

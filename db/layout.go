@@ -27,6 +27,11 @@ type layout struct {
 	// modelIndex: on PostgreSQL, migrate-indexes' index of the runs' model
 	// exists, which facets { models } reads instead of every run's JSON.
 	modelIndex bool
+	// usageTable and facetCounts: on PostgreSQL, install-analytics-tables'
+	// usage table (of the runs' numbers) and facet counts (of the sessions'
+	// users and components) are installed and kept current by their
+	// triggers (see usesUsageTable, usesFacetCounts).
+	usageTable, facetCounts bool
 	// sql holds the fragments for this layout.
 	sql dialectSQL
 	// selectLists caches selectColumns' column lists, by the mask of the JSON columns read.
@@ -115,12 +120,23 @@ func (s *Store) detectLayout(ctx context.Context) error {
 		}
 		modelIndex = len(valid) > 0
 	}
+	usageTable, facetCounts := false, false
+	if s.dialect == Postgres {
+		if table {
+			if _, usageTable, err = s.usageTable().current(ctx, s, s.Pool()); err != nil {
+				return err
+			}
+		}
+		if _, facetCounts, err = s.facetCountsTable().current(ctx, s, s.Pool()); err != nil {
+			return err
+		}
+	}
 	s.layoutState.at.Store(time.Now().UnixNano())
 	if old := s.layoutState.current.Load(); old != nil && old.legacyRuns == legacy && old.runsTable == table && old.migrated == migrated &&
-		old.modelIndex == modelIndex {
+		old.modelIndex == modelIndex && old.usageTable == usageTable && old.facetCounts == facetCounts {
 		return nil
 	}
-	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, migrated: migrated, modelIndex: modelIndex, sql: dialectFor(s.dialect, legacy)})
+	s.layoutState.current.Store(&layout{legacyRuns: legacy, runsTable: table, migrated: migrated, modelIndex: modelIndex, usageTable: usageTable, facetCounts: facetCounts, sql: dialectFor(s.dialect, legacy)})
 	return nil
 }
 

@@ -130,7 +130,8 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	}
 
 	st := &statement{}
-	runsFrom := s.usageRuns(st, l, runs, runsSince(q.RunFilter))
+	facts := s.usesUsageTable(l)
+	runsFrom := s.usageRuns(st, l, runs, runsSince(q.RunFilter), facts)
 	st.add("SELECT "+keyList+"a, total, "+s.usageInt("sessions")+", "+s.usageInt("runs")+", "+s.usageInt("err")+", "+
 		s.usageInt("it")+", "+s.usageInt("ot")+", "+s.usageInt("tt")+", cost, dur FROM (SELECT g.*, CASE WHEN "+after+" THEN 1 ELSE 0 END AS a FROM (", afterArgs...)
 	if countSessions {
@@ -141,17 +142,19 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	}
 	st.add("SELECT ")
 	for i, d := range q.GroupBy {
-		expr, args := s.usageKey(d, q.TimeZone)
+		expr, args := s.usageKey(d, q.TimeZone, facts)
 		st.add(expr+" AS "+keys[i]+", ", args...)
 	}
-	st.add("r.session_id AS sid, CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err, " + s.usageMetrics() + " FROM ")
+	st.add("r.session_id AS sid, CASE WHEN r.status = 'ERROR' THEN 1 ELSE 0 END AS err, " + s.usageMetrics(facts) + " FROM ")
 	runsFrom()
 	if sj := s.usageSessions(q, sessions); sj != "" {
 		st.add(sj, sessions.args...)
 	}
 	if s.dialect == Postgres {
-		doc, docArgs := s.usageDoc(q)
-		st.add(doc, docArgs...)
+		if !facts {
+			doc, docArgs := s.usageDoc(q)
+			st.add(doc, docArgs...)
+		}
 		st.add(runs.sql(), runs.args...)
 	}
 	st.add(") x")
@@ -182,7 +185,10 @@ func (st *statement) String() string { return st.b.String() }
 // repeats its expressions, a materialized CTE reads each run's JSON once,
 // keeping its metrics, model and model_provider (the array d), with the
 // run filter applied.
-func (s *Store) usageRuns(st *statement, l *layout, runs *where, since *int64) (from func()) {
+func (s *Store) usageRuns(st *statement, l *layout, runs *where, since *int64, facts bool) (from func()) {
+	if facts {
+		return func() { st.add(s.usageTableSource()) }
+	}
 	src, srcArgs := s.runsSourceSince(l, since)
 	if s.dialect == Postgres {
 		return func() { st.add(src, srcArgs...) }
@@ -253,19 +259,28 @@ func usageAfter(keys []string, key []any) (string, []any) {
 // correlated subquery in the leader only. SQLite reads the JSON in
 // usageRuns.
 func (s *Store) usageDoc(q models.UsageQuery) (string, []any) {
-	var b strings.Builder
 	var args []any
 	// jsonpath parameters, because raw takes every "?" of a statement for one.
-	if slices.Contains(q.GroupBy, models.UsageDimensionModel) || slices.Contains(q.GroupBy, models.UsageDimensionModelProvider) {
-		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath)), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)` +
+	doc := pgUsageDoc(slices.Contains(q.GroupBy, models.UsageDimensionModel) || slices.Contains(q.GroupBy, models.UsageDimensionModelProvider),
+		func(path string) string {
+			args = append(args, path)
+			return "CAST(? AS jsonpath)"
+		})
+	return doc, args
+}
+
+// pgUsageDoc is usageDoc's joins, with (model) or without d, each jsonpath
+// written by path (a parameter, or a literal in the usage table's trigger).
+func pgUsageDoc(model bool, path func(string) string) string {
+	var b strings.Builder
+	if model {
+		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, ` + path(`$ ? (@.type() == "object")`) + `), '{}'::jsonb)) AS d(metrics jsonb, model jsonb, model_provider jsonb)` +
 			` CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(d.metrics) = 'object' THEN d.metrics ELSE '{}'::jsonb END)`)
-		args = append(args, `$ ? (@.type() == "object")`)
 	} else {
 		// Only the metrics object, copied out alone; NULL (no error) whatever else run_data holds.
 		// (One function scan: a second one over its result would run in the
 		// leader rather than in the parallel workers.)
-		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, CAST(? AS jsonpath), '{}', true), '{}'::jsonb))`)
-		args = append(args, `strict $.metrics ? (@.type() == "object")`)
+		b.WriteString(` CROSS JOIN LATERAL jsonb_to_record(COALESCE(jsonb_path_query_first(r.run_data, ` + path(`strict $.metrics ? (@.type() == "object")`) + `, '{}', true), '{}'::jsonb))`)
 	}
 	b.WriteString(` AS m(input_tokens jsonb, output_tokens jsonb, total_tokens jsonb, cost jsonb, duration jsonb, steps jsonb)`)
 	num := func(key string) string {
@@ -279,7 +294,7 @@ func (s *Store) usageDoc(q models.UsageQuery) (string, []any) {
 	steps = append(steps, num("cost")+" AS cost")
 	b.WriteString(` CROSS JOIN LATERAL (SELECT ` + strings.Join(steps, ", ") +
 		` FROM jsonb_each(CASE WHEN jsonb_typeof(m.steps) = 'object' THEN m.steps ELSE '{}'::jsonb END) x(k, v)) st`)
-	return b.String(), args
+	return b.String()
 }
 
 // usageMetrics is the select list of a run's counters (it, ot, tt), cost
@@ -287,18 +302,13 @@ func (s *Store) usageDoc(q models.UsageQuery) (string, []any) {
 // whose metrics hold none, the sum over its steps' metrics, as Agno derives
 // a workflow session's session_metrics. Anything not a number counts as
 // nothing.
-func (s *Store) usageMetrics() string {
+func (s *Store) usageMetrics(facts bool) string {
 	var cols []string
 	if s.dialect == Postgres {
-		num := func(v string) string {
-			return "CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END"
+		if facts {
+			return "r.it, r.ot, r.tt, CAST(r.cost AS double precision) AS cost, CAST(r.dur AS double precision) AS dur"
 		}
-		for _, c := range usageCounters {
-			cols = append(cols, "COALESCE("+num("m."+c.key)+", st."+c.col+") AS "+c.col)
-		}
-		cols = append(cols, "CAST(COALESCE("+num("m.cost")+", st.cost) AS double precision) AS cost",
-			"CAST("+num("m.duration")+" AS double precision) AS dur")
-		return strings.Join(cols, ", ")
+		return pgUsageNumbers("double precision")
 	}
 	num := func(doc, path string) string {
 		return "CASE WHEN json_type(" + doc + ", '" + path + "') IN ('integer', 'real') THEN json_extract(" + doc + ", '" + path + "') END"
@@ -314,6 +324,22 @@ func (s *Store) usageMetrics() string {
 	return strings.Join(cols, ", ")
 }
 
+// pgUsageNumbers is usageMetrics on PostgreSQL from usageDoc's joins: the
+// counters as numeric, cost and duration as real (numeric in the usage
+// table, whose trigger must not fail a write on a number out of a double's
+// range).
+func pgUsageNumbers(real string) string {
+	num := func(v string) string {
+		return "CASE WHEN jsonb_typeof(" + v + ") = 'number' THEN CAST(" + v + " AS numeric) END"
+	}
+	var cols []string
+	for _, c := range usageCounters {
+		cols = append(cols, "COALESCE("+num("m."+c.key)+", st."+c.col+") AS "+c.col)
+	}
+	return strings.Join(append(cols, "CAST(COALESCE("+num("m.cost")+", st.cost) AS "+real+") AS cost",
+		"CAST("+num("m.duration")+" AS "+real+") AS dur"), ", ")
+}
+
 // usagePeriodUnits are the units periods are truncated to.
 var usagePeriodUnits = map[models.UsageDimension]string{
 	models.UsageDimensionHour: "hour", models.UsageDimensionDay: "day",
@@ -322,12 +348,15 @@ var usagePeriodUnits = map[models.UsageDimension]string{
 
 // usageKey is the SQL expression of a dimension's key value and its
 // parameters. Text keys compare byte-wise on both backends.
-func (s *Store) usageKey(d models.UsageDimension, timeZone string) (string, []any) {
+func (s *Store) usageKey(d models.UsageDimension, timeZone string, facts bool) (string, []any) {
 	pg := s.dialect == Postgres
 	text := func(expr string) string { return s.byteWise("(" + expr + ")") }
 	str := func(field string) string {
+		if facts {
+			return text("r." + field)
+		}
 		if pg {
-			return text("CASE WHEN jsonb_typeof(d." + field + ") = 'string' THEN d." + field + " #>> '{}' END")
+			return text(pgDocString(field))
 		}
 		i := map[string]string{"model": "1", "model_provider": "2"}[field]
 		return "(CASE WHEN json_type(r.d, '$[" + i + "]') = 'text' THEN json_extract(r.d, '$[" + i + "]') END)"
@@ -351,6 +380,11 @@ func (s *Store) usageKey(d models.UsageDimension, timeZone string) (string, []an
 		return str("model_provider"), nil
 	}
 	return text("r.status"), nil // STATUS
+}
+
+// pgDocString is usageDoc's d.<field> when it is a string.
+func pgDocString(field string) string {
+	return "CASE WHEN jsonb_typeof(d." + field + ") = 'string' THEN d." + field + " #>> '{}' END"
 }
 
 // sqliteUsagePeriod is sg_usage_period(created_at, unit, zone): the start,

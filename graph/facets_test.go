@@ -72,7 +72,7 @@ const facetsQuery = `query($f: SessionFilter, $n: Int) { facets(filter: $f) {
 
 func TestFacetsAgreeWithTheDecodedRows(t *testing.T) {
 	rows := append(fixtureRows(t), searchRows(t)...)
-	bs := serveBackends(agnotest.EveryLayout(t, rows))
+	bs := serveBackends(append(agnotest.EveryLayout(t, rows), agnotest.AnalyticsTables(t, rows)...))
 	cases := []struct {
 		name   string
 		filter map[string]any
@@ -128,7 +128,7 @@ func TestFacetsShowOnlyTheCallersSessions(t *testing.T) {
 		}
 	}
 	want := wantFacets(t, own, 100)
-	eachBackend(t, serveBackends(agnotest.EveryLayout(t, rows)), func(t *testing.T, b servedBackend) {
+	eachBackend(t, serveBackends(append(agnotest.EveryLayout(t, rows), agnotest.AnalyticsTables(t, rows)...)), func(t *testing.T, b servedBackend) {
 		h := withAuth(t, b.h)
 		for _, filter := range []map[string]any{nil, {"userId": "u-2"}} {
 			var got struct{ Facets map[string][]facetValue }

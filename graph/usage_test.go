@@ -446,7 +446,8 @@ func TestUsageAgreesWithTheDecodedRuns(t *testing.T) {
 			return (run["agent_id"] == "researcher" || run["team_id"] == "researcher" || run["workflow_id"] == "researcher") && int64(run["created_at"].(float64)) <= marchEnd.Unix()
 		}},
 	}
-	eachBackend(t, serveBackends(agnotest.EveryLayout(t, rows)), func(t *testing.T, b servedBackend) {
+	stores := append(agnotest.EveryLayout(t, rows), agnotest.AnalyticsTables(t, rows)...)
+	eachBackend(t, serveBackends(stores), func(t *testing.T, b servedBackend) {
 		for _, g := range groupings {
 			for _, zone := range zones {
 				if len(g) == 0 && zone != "UTC" {
@@ -558,7 +559,7 @@ func TestUsageRefusesBadArguments(t *testing.T) {
 // their own sessions gets buckets of their runs only, whatever they filter on.
 func TestUsageSeesOnlyTheCallersSessions(t *testing.T) {
 	rows := usageRows()
-	for _, b := range serveBackends(agnotest.EveryLayout(t, rows)) {
+	for _, b := range serveBackends(append(agnotest.EveryLayout(t, rows), agnotest.AnalyticsTables(t, rows)...)) {
 		t.Run(b.name, func(t *testing.T) {
 			h := withAuth(t, b.h)
 			alice := token(t, "alice", []string{"sessions:read"})

@@ -128,6 +128,30 @@ func EveryLayout(tb testing.TB, rows []models.SessionRow, opts ...Option) []Back
 	return out
 }
 
+// AnalyticsTables returns two PostgreSQL stores of Agno 3's layout loaded
+// with rows and carrying the analytics tables (see
+// db.Store.InstallAnalyticsTables): one
+// installed before the rows were written (its rows written by the trigger),
+// one after (filled by the install).
+func AnalyticsTables(tb testing.TB, rows []models.SessionRow, opts ...Option) []Backend {
+	tb.Helper()
+	ctx := context.Background()
+	v3 := append(slices.Clone(opts), V3)
+	before, after := OpenPostgres(tb, v3...), OpenPostgres(tb, v3...)
+	if _, err := before.InstallAnalyticsTables(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	for _, s := range []*db.Store{before, after} {
+		if err := s.InsertRows(ctx, rows, db.DoubleEncoded); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if _, err := after.InstallAnalyticsTables(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return []Backend{{Name: "postgres v3, analytics tables kept by their triggers", Store: before}, {Name: "postgres v3, analytics tables filled by their install", Store: after}}
+}
+
 // Mixed loads rows into a store of Agno 2's layout as a database that Agno 3
 // upgraded holds them: the runs table is created, and each session's runs
 // are split between the legacy column and the table the ways Agno 3 leaves
