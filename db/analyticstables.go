@@ -28,11 +28,12 @@ import (
 //     sessions (an upsert that changes neither changes no count).
 //
 // The server never installs them; it reads each only while its triggers
-// are installed, enabled and current (see usageTableState and
-// facetCountsState), the usage table only for runs all in the runs table
+// are installed, enabled and current (see analyticsTable.current and
+// detectLayout), the usage table only for runs all in the runs table
 // (Agno 2's column unmigrated beside it, usage reads the JSON as without
 // the table), the counts only for facets of every session (a filter or a
 // restricted caller counts the sessions). Agno's tables are not altered.
+
 // pg_trigger.tgtype of the AFTER triggers here: FOR EACH ROW 1, INSERT 4,
 // DELETE 8, UPDATE 16, TRUNCATE 32 (FOR EACH STATEMENT without ROW).
 const (
@@ -133,7 +134,7 @@ END
 func (s *Store) usesFacetCounts(l *layout) bool { return s.dialect == Postgres && l.facetCounts }
 
 // facetCountsTableColumns: a facet ('user' or 'component'), a value, the
-// component's session type (” for users) and the sessions counted.
+// component's session type (empty for users) and the sessions counted.
 const facetCountsTableColumns = "facet text, value text, session_type text, n bigint NOT NULL, PRIMARY KEY (facet, value, session_type)"
 
 // facetKeysOf is the facet keys (facet, value, session_type) of the

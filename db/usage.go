@@ -179,7 +179,9 @@ func (st *statement) add(sql string, args ...any) {
 func (st *statement) String() string { return st.b.String() }
 
 // usageRuns writes what the runs are read from (r) and returns the writer
-// of their reference in the innermost FROM. PostgreSQL reads runsSource
+// of their reference in the innermost FROM. With the usage table (facts,
+// see usesUsageTable) that is its rows, numbers and names read as columns.
+// Otherwise PostgreSQL reads runsSource
 // where it stands, and each run's JSON through usageDoc. On SQLite, where
 // each reference to a JSON text parses it again and a flattened subquery
 // repeats its expressions, a materialized CTE reads each run's JSON once,
@@ -297,7 +299,7 @@ func pgUsageDoc(model bool, path func(string) string) string {
 	return b.String()
 }
 
-// usageMetrics is the select list of a run's counters (it, ot, tt), cost
+// usageMetrics (facts: from the usage table's columns) is the select list of a run's counters (it, ot, tt), cost
 // and duration (dur): its metrics' own numbers, else, for a workflow run
 // whose metrics hold none, the sum over its steps' metrics, as Agno derives
 // a workflow session's session_metrics. Anything not a number counts as
@@ -347,7 +349,8 @@ var usagePeriodUnits = map[models.UsageDimension]string{
 }
 
 // usageKey is the SQL expression of a dimension's key value and its
-// parameters. Text keys compare byte-wise on both backends.
+// parameters (model and provider from the usage table's columns with
+// facts). Text keys compare byte-wise on both backends.
 func (s *Store) usageKey(d models.UsageDimension, timeZone string, facts bool) (string, []any) {
 	pg := s.dialect == Postgres
 	text := func(expr string) string { return s.byteWise("(" + expr + ")") }
