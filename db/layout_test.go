@@ -374,3 +374,56 @@ type planNode struct {
 	RemovedByFilter float64    `json:"Rows Removed by Filter"`
 	Plans           []planNode `json:"Plans"`
 }
+
+// TestADerivedNameReadsRunsOnlyUpToTheDecidingOne checks, on Agno 3's
+// layout, that deriving a name looks into the runs of a session only up to
+// the first one that decides it: the window's count of deciding runs is a
+// run condition (PostgreSQL 15), so that no run past the second is
+// detoasted to ask whether it decides.
+func TestADerivedNameReadsRunsOnlyUpToTheDecidingOne(t *testing.T) {
+	s := agnotest.OpenPostgres(t, agnotest.V3)
+	row := sessionWithRuns("s")
+	row.SessionData = json.RawMessage(`{}`)
+	if err := s.InsertRows(ctx, []models.SessionRow{row}, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool().ExecContext(ctx, `INSERT INTO ai.agno_runs (run_id, session_id, run_type, agent_id, user_id, status, run_index, run_data, created_at, updated_at)
+		SELECT 'r-' || i, 's', 'agent', 'a', 'u', 'COMPLETED', i,
+			jsonb_build_object('run_id', 'r-' || i, 'agent_id', 'a', 'input', jsonb_build_object('input_content', 'question ' || i), 'created_at', 1757000000 + i),
+			1757000000 + i, 1757000000 + i
+		FROM generate_series(0, 99) i`); err != nil {
+		t.Fatal(err)
+	}
+	var stmts []db.Statement
+	if err := s.OnStatement("test:plan", func(_ context.Context, st db.Statement) { stmts = append(stmts, st) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetSession(ctx, "s", nil, models.SessionColumns{SessionData: true, NameRuns: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := models.NewSession(s.ID(), *got).Core().Name(); !strings.Contains(name, "question 0") {
+		t.Fatalf("the derived name is %q", name)
+	}
+	if len(stmts) != 2 {
+		t.Fatalf("%d statements, want the session's and its name runs'", len(stmts))
+	}
+	var plan []struct{ Plan planNode }
+	var text string
+	if err := s.Pool().QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+stmts[1].SQL, stmts[1].Args...).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(text), &plan); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(n planNode)
+	walk = func(n planNode) {
+		if n.Type == "WindowAgg" && n.ActualRows*n.Loops > 2 {
+			t.Errorf("a window over the session's runs went through %v of its 100 runs; plan:\n%s", n.ActualRows*n.Loops, text)
+		}
+		for _, c := range n.Plans {
+			walk(c)
+		}
+	}
+	walk(plan[0].Plan)
+}

@@ -248,9 +248,11 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			// deciding runs before each run, and a count only grows, so
 			// PostgreSQL (15+) stops reading runs at the first run past it
 			// (the window's run condition) instead of looking into each.
-			// What is read of the runs left is computed after that filter.
+			// It knows count(*) grows, not count(expression): the
+			// condition is a FILTER. What is read of the runs left is
+			// computed after that filter.
 			runs := fmt.Sprintf("SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
-				"count(CASE WHEN %s THEN 1 END) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
+				"count(*) FILTER (WHERE %s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
 				"CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?%s",
 				bi, runOrder, s.decidesName(r.EffectiveType()), runOrder, s.runsFrom, only)
 			fmt.Fprintf(&q, s.nameRuns(), runs, bi)
