@@ -148,12 +148,14 @@ func facetKeysOf(rel string) string {
 // facetColumns are the sessions table's columns facet keys read.
 var facetColumns = []string{"user_id", "session_type", "agent_id", "team_id", "workflow_id"}
 
-// facetCountsFunctionBody is the facet counts' trigger function: each
-// statement's inserted rows counted up and deleted rows down, in key order
-// so that concurrent statements lock the counts in one order; an updated
-// row whose facet columns changed (its trigger's WHEN: Agno's upserts,
-// which change none, never call the function) counted down as it was and
-// up as it is; TRUNCATE empties them.
+// facetCountsFunctionBody is the facet counts' trigger function: an
+// inserted row counted up; each statement's deleted rows counted down, in
+// key order so that concurrent statements lock the counts in one order; an
+// updated row whose facet columns changed counted down as it was and up as
+// it is; TRUNCATE empties them. Inserts and updates are row triggers, so
+// that Agno's upserts (INSERT … ON CONFLICT DO UPDATE, changing no facet
+// column: the update trigger's WHEN) never call the function, as a
+// statement trigger would for every statement.
 func (s *Store) facetCountsFunctionBody() string {
 	table := s.qualify(s.facetsTableName())
 	upsert := func(keys string) string {
@@ -174,7 +176,7 @@ BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		TRUNCATE TABLE ` + table + `;
 	ELSIF TG_OP = 'INSERT' THEN
-		` + upsert(keys("1", "new_rows")) + `;
+		` + upsert(keys("1", row("NEW"))) + `;
 	ELSIF TG_OP = 'DELETE' THEN
 		` + upsert(keys("-1", "old_rows")) + `;
 	ELSE
@@ -246,7 +248,7 @@ func (s *Store) facetCountsTable() analyticsTable {
 		fill:    "INSERT INTO " + t + " SELECT facet, value, session_type, count(*) FROM (" + facetKeysOf(s.from) + ") k GROUP BY facet, value, session_type",
 		body:    s.facetCountsFunctionBody(),
 		triggers: []analyticsTrigger{
-			{"sg_facets_insert", tgInsert, "AFTER INSERT ON " + s.from + " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"},
+			{"sg_facets_insert", tgRow | tgInsert, "AFTER INSERT ON " + s.from + " FOR EACH ROW"},
 			{"sg_facets_update", tgRow | tgUpdate, "AFTER UPDATE ON " + s.from + " FOR EACH ROW WHEN (" + changed + ")"},
 			{"sg_facets_delete", tgDelete, "AFTER DELETE ON " + s.from + " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT"},
 			{"sg_facets_truncate", tgTruncate, "AFTER TRUNCATE ON " + s.from + " FOR EACH STATEMENT"},
