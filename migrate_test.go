@@ -12,6 +12,19 @@ import (
 	"sessiongraph/internal/testpg"
 )
 
+// commandOn runs a command on the PostgreSQL database url (named pg) and
+// returns what it printed.
+func commandOn(t *testing.T, url string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(context.Background(), append(args, "--db", "pg="+url), env(nil), &out); err != nil {
+			t.Fatalf("%s: %v\n%s", args[0], err, out.String())
+		}
+		return out.String()
+	}
+}
+
 // TestInstallAndUninstallTriggersCommands runs the commands as users do on
 // databases real Agno 3 and Agno 2 wrote: each reports every object once per
 // database, a second run changes nothing, and Agno's writes go on with the
@@ -25,14 +38,7 @@ func TestInstallAndUninstallTriggersCommands(t *testing.T) {
 		t.Run("on a database Agno "+c.fixture[1:]+" wrote", func(t *testing.T) {
 			url := testpg.NewDatabase(t)
 			agnotest.LoadPostgresDump(t, url, agnotest.RealAgnoPath(c.fixture, "pg-dump.sql"))
-			command := func(args ...string) string {
-				t.Helper()
-				var out bytes.Buffer
-				if err := run(context.Background(), append(args, "--db", "pg="+url), env(nil), &out); err != nil {
-					t.Fatalf("%s: %v\n%s", args[0], err, out.String())
-				}
-				return out.String()
-			}
+			command := commandOn(t, url)
 			if got, want := command("install-triggers"), "pg: function ai.sg_notify_change() created\n"+
 				"pg: trigger sg_notify_change on ai.agno_sessions created\n"+c.runs; got != want {
 				t.Errorf("install-triggers printed\n%s\nwant\n%s", got, want)
@@ -104,14 +110,7 @@ func TestInstallAndUninstallAnalyticsTablesCommands(t *testing.T) {
 		t.Run("on a database Agno "+fixture[1:]+" wrote", func(t *testing.T) {
 			url := testpg.NewDatabase(t)
 			agnotest.LoadPostgresDump(t, url, agnotest.RealAgnoPath(fixture, "pg-dump.sql"))
-			command := func(args ...string) string {
-				t.Helper()
-				var out bytes.Buffer
-				if err := run(context.Background(), append(args, "--db", "pg="+url), env(nil), &out); err != nil {
-					t.Fatalf("%s: %v\n%s", args[0], err, out.String())
-				}
-				return out.String()
-			}
+			command := commandOn(t, url)
 			got := command("install-analytics-tables")
 			created := []string{"pg: table ai.sg_agno_sessions_facets created with ", "pg: trigger sg_facets_truncate on ai.agno_sessions created\n"}
 			if fixture == "v3" {

@@ -308,17 +308,17 @@ func (a analyticsTable) objects(s *Store, table, function, triggers string) []Tr
 // install creates a, or leaves it when current: the table dropped and
 // filled again from the table it summarises, which is locked against
 // writes meanwhile (reads go on), then the function and triggers.
-func (a analyticsTable) install(ctx context.Context, s *Store, tx *sql.Tx) ([]TriggerObject, error) {
+func (a analyticsTable) install(ctx context.Context, s *Store, tx *sql.Tx) (objs []TriggerObject, filled bool, err error) {
 	exists, current, err := a.current(ctx, s, tx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if current {
-		return a.objects(s, "exists", "exists", "exists"), nil
+		return a.objects(s, "exists", "exists", "exists"), false, nil
 	}
 	var functionExists bool
 	if err := tx.QueryRowContext(ctx, "SELECT to_regprocedure($1) IS NOT NULL", a.signature(s)).Scan(&functionExists); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	start := time.Now()
 	stmts := []string{"LOCK TABLE " + a.on + " IN SHARE ROW EXCLUSIVE MODE"}
@@ -336,7 +336,7 @@ func (a analyticsTable) install(ctx context.Context, s *Store, tx *sql.Tx) ([]Tr
 	for _, q := range stmts {
 		res, err := tx.ExecContext(ctx, q)
 		if err != nil {
-			return nil, fmt.Errorf("installing %s: %w", a.table, err)
+			return nil, false, fmt.Errorf("installing %s: %w", a.table, err)
 		}
 		if q == a.fill {
 			rows, _ = res.RowsAffected()
@@ -350,7 +350,7 @@ func (a analyticsTable) install(ctx context.Context, s *Store, tx *sql.Tx) ([]Tr
 	if functionExists {
 		function = "replaced"
 	}
-	return a.objects(s, table, function, "created"), nil
+	return a.objects(s, table, function, "created"), true, nil
 }
 
 // uninstall drops a's triggers, function and table, those that exist.
@@ -429,7 +429,7 @@ func (s *Store) InstallAnalyticsTables(ctx context.Context) ([]TriggerObject, er
 		return nil, errAnalyticsTablesNeedPostgres
 	}
 	var done []TriggerObject
-	var fresh []string
+	var filled []string // the tables filled
 	err := s.triggerTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
 			return err
@@ -437,11 +437,17 @@ func (s *Store) InstallAnalyticsTables(ctx context.Context) ([]TriggerObject, er
 		if _, err := s.triggerTables(ctx, tx); err != nil { // the sessions table must exist
 			return err
 		}
-		facets, err := s.facetCountsTable().install(ctx, s, tx)
-		if err != nil {
+		install := func(a analyticsTable) error {
+			objs, fill, err := a.install(ctx, s, tx)
+			if fill {
+				filled = append(filled, a.table)
+			}
+			done = append(done, objs...)
 			return err
 		}
-		done = append(done, facets...)
+		if err := install(s.facetCountsTable()); err != nil {
+			return err
+		}
 		cols, err := s.tableColumns(ctx, s.runsTable)
 		if err != nil {
 			return err
@@ -457,25 +463,15 @@ func (s *Store) InstallAnalyticsTables(ctx context.Context) ([]TriggerObject, er
 				return fmt.Errorf("the runs table %s has no column %s: not Agno 3's runs table", s.runsFrom, c)
 			}
 		}
-		objs, err := usage.install(ctx, s, tx)
-		if err != nil {
-			return err
-		}
-		done = append(done, objs...)
-		return nil
+		return install(usage)
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range done {
-		if strings.HasPrefix(o.Name, "table ") && strings.Contains(o.Action, "created with") {
-			fresh = append(fresh, strings.TrimPrefix(o.Name, "table "))
-		}
-	}
 	// Outside the transaction, VACUUM sets the new tables' pages
 	// all-visible, so that their indexes are read without the heap.
-	for _, t := range fresh {
-		if _, err := s.Pool().ExecContext(ctx, "VACUUM (ANALYZE) "+s.qualify(strings.TrimPrefix(t, s.schema+"."))); err != nil {
+	for _, t := range filled {
+		if _, err := s.Pool().ExecContext(ctx, "VACUUM (ANALYZE) "+s.qualify(t)); err != nil {
 			return done, fmt.Errorf("vacuuming %s: %w", t, err)
 		}
 	}

@@ -326,14 +326,7 @@ func TestLastRunsOfALongSessionReadOnlyThoseRows(t *testing.T) {
 			t.Errorf("total %d, %d runs", total, len(conn.Nodes))
 		}
 	})
-	var plan []struct{ Plan planNode }
-	var text string
-	if err := s.Pool().QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+stmts[1].SQL, stmts[1].Args...).Scan(&text); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal([]byte(text), &plan); err != nil {
-		t.Fatal(err)
-	}
+	plan, text := explainAnalyze(t, s, stmts[1])
 	// Every scan of the runs table reads at most 6 rows or index entries
 	// (those it returns and those its filter removed): the 5 runs (found
 	// through Agno's (session_id, run_index) index), and the 5th's
@@ -349,7 +342,7 @@ func TestLastRunsOfALongSessionReadOnlyThoseRows(t *testing.T) {
 			walk(c)
 		}
 	}
-	walk(plan[0].Plan)
+	walk(plan)
 	throughIndex := false
 	for _, n := range scans {
 		if read := (n.ActualRows + n.RemovedByFilter) * n.Loops; read > 6 {
@@ -360,6 +353,21 @@ func TestLastRunsOfALongSessionReadOnlyThoseRows(t *testing.T) {
 	if !throughIndex {
 		t.Errorf("the 5 runs were not read through idx_agno_runs_session_id_run_index; plan:\n%s", text)
 	}
+}
+
+// explainAnalyze runs st under EXPLAIN (ANALYZE, FORMAT JSON) and returns its
+// plan's root, and the plan as PostgreSQL wrote it.
+func explainAnalyze(t *testing.T, s *db.Store, st db.Statement) (planNode, string) {
+	t.Helper()
+	var plan []struct{ Plan planNode }
+	var text string
+	if err := s.Pool().QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+st.SQL, st.Args...).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(text), &plan); err != nil {
+		t.Fatal(err)
+	}
+	return plan[0].Plan, text
 }
 
 // planNode is a node of PostgreSQL's EXPLAIN (FORMAT JSON).
@@ -408,14 +416,7 @@ func TestADerivedNameReadsRunsOnlyUpToTheDecidingOne(t *testing.T) {
 	if len(stmts) != 2 {
 		t.Fatalf("%d statements, want the session's and its name runs'", len(stmts))
 	}
-	var plan []struct{ Plan planNode }
-	var text string
-	if err := s.Pool().QueryRowContext(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+stmts[1].SQL, stmts[1].Args...).Scan(&text); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal([]byte(text), &plan); err != nil {
-		t.Fatal(err)
-	}
+	plan, text := explainAnalyze(t, s, stmts[1])
 	var walk func(n planNode)
 	walk = func(n planNode) {
 		if n.Type == "WindowAgg" && n.ActualRows*n.Loops > 2 {
@@ -425,5 +426,5 @@ func TestADerivedNameReadsRunsOnlyUpToTheDecidingOne(t *testing.T) {
 			walk(c)
 		}
 	}
-	walk(plan[0].Plan)
+	walk(plan)
 }
