@@ -18,7 +18,8 @@ import (
 // stored run once, API.md "Which runs count") of the sessions matching
 // q.Filter and the caller's scope, matching q.RunFilter, grouped by
 // q.GroupBy and summed, in one statement. sessions counts distinct sessions
-// only when countSessions is set (it needs a second grouping level).
+// only when countSessions is set (it costs a second grouping level, or a
+// count(DISTINCT)).
 func (s *Store) Usage(ctx context.Context, q models.UsageQuery, countSessions bool) (models.UsagePage, error) {
 	release, err := s.enter(ctx)
 	if err != nil {
@@ -134,10 +135,18 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 	runsFrom := s.usageRuns(st, l, runs, runsSince(q.RunFilter), facts)
 	st.add("SELECT "+keyList+"a, total, "+s.usageInt("sessions")+", "+s.usageInt("runs")+", "+s.usageInt("err")+", "+
 		s.usageInt("it")+", "+s.usageInt("ot")+", "+s.usageInt("tt")+", cost, dur FROM (SELECT g.*, CASE WHEN "+after+" THEN 1 ELSE 0 END AS a FROM (", afterArgs...)
-	if countSessions {
+	// Distinct sessions: from the usage table's narrow rows, one grouping
+	// with count(DISTINCT) (sorting each bucket's few sessions) costs less
+	// than a second level grouping every run by its session; over the
+	// runs' JSON, the second level lets the parallel workers aggregate.
+	twoLevels := countSessions && !facts
+	switch {
+	case twoLevels:
 		st.add("SELECT " + keyList + "count(*) OVER () AS total, count(*) AS sessions, sum(runs) AS runs, " + sums + " FROM (")
 		st.add("SELECT " + keyList + "sid, count(*) AS runs, " + sums + " FROM (")
-	} else {
+	case countSessions:
+		st.add("SELECT " + keyList + "count(*) OVER () AS total, count(DISTINCT sid) AS sessions, count(*) AS runs, " + sums + " FROM (")
+	default:
 		st.add("SELECT " + keyList + "count(*) OVER () AS total, 0 AS sessions, count(*) AS runs, " + sums + " FROM (")
 	}
 	st.add("SELECT ")
@@ -158,7 +167,7 @@ func (s *Store) usageSQL(ctx context.Context, l *layout, q models.UsageQuery, co
 		st.add(runs.sql(), runs.args...)
 	}
 	st.add(") x")
-	if countSessions {
+	if twoLevels {
 		st.add(group(append(slices.Clone(keys), "sid")...) + ") y")
 	}
 	st.add(group(keys...) + ") g) g ORDER BY " + strings.Join(order, ", ") + fmt.Sprintf(" LIMIT %d", q.Limit+1))
@@ -348,6 +357,13 @@ var usagePeriodUnits = map[models.UsageDimension]string{
 	models.UsageDimensionWeek: "week", models.UsageDimensionMonth: "month",
 }
 
+// utcPeriodSeconds are the units of a fixed length in UTC, and
+// utcPeriodOrigin the start of one of their periods, in epoch seconds.
+var (
+	utcPeriodSeconds = map[string]int64{"hour": 3600, "day": 86400, "week": 7 * 86400}
+	utcPeriodOrigin  = map[string]int64{"hour": 0, "day": 0, "week": -3 * 86400}
+)
+
 // usageKey is the SQL expression of a dimension's key value and its
 // parameters (model and provider from the usage table's columns with
 // facts). Text keys compare byte-wise on both backends.
@@ -365,6 +381,13 @@ func (s *Store) usageKey(d models.UsageDimension, timeZone string, facts bool) (
 		return "(CASE WHEN json_type(r.d, '$[" + i + "]') = 'text' THEN json_extract(r.d, '$[" + i + "]') END)"
 	}
 	if unit, ok := usagePeriodUnits[d]; ok {
+		if length, ok := utcPeriodSeconds[unit]; ok && pg && timeZone == "UTC" {
+			// In UTC an hour, a day and a week (from Monday; 1 January 1970
+			// was a Thursday, so Mondays fall on multiples of a week less
+			// three days) are whole seconds: arithmetic, rounding down
+			// before 1970 as well, at a tenth of date_trunc's cost.
+			return fmt.Sprintf("(r.created_at - ((r.created_at - %[2]d) %% %[1]d + %[1]d) %% %[1]d)", length, utcPeriodOrigin[unit]), nil
+		}
 		if pg {
 			return "CAST(extract(epoch FROM date_trunc('" + unit + "', to_timestamp(r.created_at), ?)) AS bigint)", []any{timeZone}
 		}
