@@ -160,6 +160,9 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 		if end < 0 {
 			return nil, -1
 		}
+		if len(*arena) == cap(*arena) {
+			*arena, n = grownArena(*arena, n), 0
+		}
 		*arena = append(*arena, member{key: key, start: int32(i - base), end: int32(end - base), elems: elems})
 		next, closed := afterValue(d, end, '}')
 		switch {
@@ -171,6 +174,17 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 		i = next
 	}
 	return nil, -1
+}
+
+// grownArena returns a new chunk for a full arena, holding the members from
+// n on (those of the object being indexed, which must stay contiguous): the
+// members of objects already indexed stay where they are, not copied as
+// append would copy them.
+func grownArena(arena []member, n int) []member {
+	open := arena[n:]
+	grown := make([]member, len(open), max(2*len(open), cap(arena)/2, 16))
+	copy(grown, open)
+	return grown
 }
 
 // afterValue reads what follows a value that ends at d[end] inside an object
@@ -244,14 +258,44 @@ func (s *scanner) index(members []member) *keyIndex {
 // and tools' members, and their tool calls' members.
 const runDepth = 2
 
-// newScanner returns a scanner for doc that indexes runs, its arenas sized
-// for Agno's: a run has a few dozen members, its messages and tools about
-// one for every 100 bytes, tool calls few.
-func newScanner(doc []byte) *scanner {
-	s := &scanner{d: doc}
-	s.arenas[1] = make([]member, 0, min(len(doc)/128, 1<<16))
-	s.arenas[2] = make([]member, 0, min(8+len(doc)/2048, 1<<12))
+// newScanner returns a scanner that indexes runs of n bytes in all, its
+// arenas sized for Agno's: a run has a dozen or two members, its messages
+// and tools about one for every 64 bytes, tool calls few.
+func newScanner(n int) *scanner {
+	s := &scanner{}
+	s.arenas[1] = make([]member, 0, min(n/64, 1<<16))
+	s.arenas[2] = make([]member, 0, min(16+n/400, 1<<12))
 	return s
+}
+
+// indexRuns indexes runs read together, such as a window's page, now and
+// in one scanner: their members share arenas sized once for all of them,
+// where each run's own scan would grow arenas of its own.
+func indexRuns(runs []*RunCore) {
+	n := 0
+	for _, r := range runs {
+		n += len(r.doc.b)
+	}
+	s := newScanner(n)
+	for _, r := range runs {
+		r.doc.idx = s.indexRun(r.doc.b)
+	}
+}
+
+// indexRun indexes the valid object doc at runDepth and returns its index,
+// not ok when the scan lost its way.
+func (s *scanner) indexRun(doc []byte) *keyIndex {
+	s.d = doc
+	var members []member
+	ok := false
+	if len(doc) <= maxScan {
+		var end int
+		members, end = s.object(skipSpace(doc, 0), 0, runDepth)
+		ok = end >= 0 && skipSpace(doc, end) == len(doc)
+	}
+	idx := s.index(members)
+	idx.ok = ok
+	return idx
 }
 
 // scanMembers indexes the valid object doc in one pass, at runDepth when
@@ -259,7 +303,8 @@ func newScanner(doc []byte) *scanner {
 func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 	s, depth := &scanner{d: doc}, 0
 	if deep {
-		s, depth = newScanner(doc), runDepth
+		s, depth = newScanner(len(doc)), runDepth
+		s.d = doc
 	}
 	if len(doc) > maxScan {
 		return nil, false
@@ -273,7 +318,8 @@ func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 func scanElements(doc []byte, deep bool) (*elements, bool) {
 	s, depth := &scanner{d: doc}, -1
 	if deep {
-		s, depth = newScanner(doc), runDepth
+		s, depth = newScanner(len(doc)), runDepth
+		s.d = doc
 	}
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '[' || len(doc) > maxScan {
