@@ -5,6 +5,7 @@
 //	inlineFieldSets 51
 //	inlineLeafFields 245
 //	inlineSlices 29
+//	sizeResponses 1
 
 package graph
 
@@ -3276,9 +3277,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
-			response.Data = buf.Bytes()
+			response.Data = gqlinline.MarshalResponse(opCtx, data)
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
 				response.HasNext = &hasNext

@@ -115,11 +115,15 @@ type elements struct {
 // scanner indexes objects and arrays of one document in one pass. An object
 // indexed at depth d > 0 also holds the elements of its array values, those
 // elements that are objects indexed at depth d-1; at depth 0, members only.
-// Each depth appends members to its own arena, so that each object's are
-// contiguous.
+// Each depth appends members to its own arena, and the elements of arrays
+// to theirs (by the depth of the array's objects, from -1), so that each
+// object's members and each array's elements are contiguous.
 type scanner struct {
 	d       []byte
 	arenas  [runDepth + 1][]member
+	raws    [runDepth + 2][]json.RawMessage
+	objs    [runDepth + 2][]object
+	elems   []elements
 	indexes []keyIndex
 }
 
@@ -160,7 +164,7 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 		if end < 0 {
 			return nil, -1
 		}
-		*arena = append(*arena, member{key: key, start: int32(i - base), end: int32(end - base), elems: elems})
+		appendChunked(arena, &n, member{key: key, start: int32(i - base), end: int32(end - base), elems: elems})
 		next, closed := afterValue(d, end, '}')
 		switch {
 		case closed:
@@ -171,6 +175,21 @@ func (s *scanner) object(i, base, depth int) ([]member, int) {
 		i = next
 	}
 	return nil, -1
+}
+
+// appendChunked appends v to an arena whose values from *n on belong to the
+// object or array being scanned, which must stay contiguous. A full arena
+// gets a new chunk, into which only those move (*n becomes 0): the values of
+// objects and arrays already scanned stay where they are, not copied as
+// append would copy them.
+func appendChunked[T any](arena *[]T, n *int, v T) {
+	if len(*arena) == cap(*arena) {
+		open := (*arena)[*n:]
+		grown := make([]T, len(open), max(2*len(open), cap(*arena)/2, 8))
+		copy(grown, open)
+		*arena, *n = grown, 0
+	}
+	*arena = append(*arena, v)
 }
 
 // afterValue reads what follows a value that ends at d[end] inside an object
@@ -194,10 +213,12 @@ func afterValue(d []byte, end int, closer byte) (next int, closed bool) {
 // returns them with the index past the array.
 func (s *scanner) array(i, depth int) (*elements, int) {
 	d := s.d
-	els := &elements{}
+	els := s.elements()
 	if i = skipSpace(d, i+1); i < len(d) && d[i] == ']' {
 		return els, i + 1
 	}
+	raws, objs := &s.raws[depth+1], &s.objs[depth+1]
+	nr, no := len(*raws), len(*objs)
 	for i < len(d) {
 		start, end := i, -1
 		var o object
@@ -212,13 +233,17 @@ func (s *scanner) array(i, depth int) (*elements, int) {
 		if end < 0 {
 			return nil, -1
 		}
-		els.raws = append(els.raws, d[start:end:end])
+		appendChunked(raws, &nr, d[start:end:end])
 		if depth >= 0 {
-			els.objs = append(els.objs, o)
+			appendChunked(objs, &no, o)
 		}
 		next, closed := afterValue(d, end, ']')
 		switch {
 		case closed:
+			els.raws = (*raws)[nr:len(*raws):len(*raws)]
+			if depth >= 0 {
+				els.objs = (*objs)[no:len(*objs):len(*objs)]
+			}
 			return els, next
 		case next < 0:
 			return nil, -1
@@ -226,6 +251,16 @@ func (s *scanner) array(i, depth int) (*elements, int) {
 		i = next
 	}
 	return nil, -1
+}
+
+// elements returns empty elements, allocated in chunks: elements handed
+// out never move.
+func (s *scanner) elements() *elements {
+	if len(s.elems) == cap(s.elems) {
+		s.elems = make([]elements, 0, max(1, 2*cap(s.elems)))
+	}
+	s.elems = append(s.elems, elements{})
+	return &s.elems[len(s.elems)-1]
 }
 
 // index returns a ready index of members, allocated in chunks: an index
@@ -244,14 +279,48 @@ func (s *scanner) index(members []member) *keyIndex {
 // and tools' members, and their tool calls' members.
 const runDepth = 2
 
-// newScanner returns a scanner for doc that indexes runs, its arenas sized
-// for Agno's: a run has a few dozen members, its messages and tools about
-// one for every 100 bytes, tool calls few.
-func newScanner(doc []byte) *scanner {
-	s := &scanner{d: doc}
-	s.arenas[1] = make([]member, 0, min(len(doc)/128, 1<<16))
-	s.arenas[2] = make([]member, 0, min(8+len(doc)/2048, 1<<12))
+// newScanner returns a scanner that indexes runs of n bytes in all, its
+// arenas sized for Agno's: a run has a dozen or two members, its messages
+// and tools about one for every 64 bytes, tool calls few.
+func newScanner(n int) *scanner {
+	s := &scanner{}
+	s.arenas[1] = make([]member, 0, min(n/64, 1<<16))
+	s.arenas[2] = make([]member, 0, min(16+n/400, 1<<12))
+	// messages and tools, one for about every kilobyte; tool calls fewer
+	s.elems = make([]elements, 0, min(8+n/1024, 1<<12))
+	s.raws[2], s.objs[2] = make([]json.RawMessage, 0, min(8+n/1024, 1<<12)), make([]object, 0, min(8+n/1024, 1<<12))
+	s.raws[1], s.objs[1] = make([]json.RawMessage, 0, min(8+n/2048, 1<<12)), make([]object, 0, min(8+n/2048, 1<<12))
 	return s
+}
+
+// indexRuns indexes runs read together, such as a window's page, now and
+// in one scanner: their members share arenas sized once for all of them,
+// where each run's own scan would grow arenas of its own.
+func indexRuns(runs []*RunCore) {
+	n := 0
+	for _, r := range runs {
+		n += len(r.doc.b)
+	}
+	s := newScanner(n)
+	for _, r := range runs {
+		r.doc.idx = s.indexRun(r.doc.b)
+	}
+}
+
+// indexRun indexes the valid object doc at runDepth and returns its index,
+// not ok when the scan lost its way.
+func (s *scanner) indexRun(doc []byte) *keyIndex {
+	s.d = doc
+	var members []member
+	ok := false
+	if len(doc) <= maxScan {
+		var end int
+		members, end = s.object(skipSpace(doc, 0), 0, runDepth)
+		ok = end >= 0 && skipSpace(doc, end) == len(doc)
+	}
+	idx := s.index(members)
+	idx.ok = ok
+	return idx
 }
 
 // scanMembers indexes the valid object doc in one pass, at runDepth when
@@ -259,7 +328,8 @@ func newScanner(doc []byte) *scanner {
 func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 	s, depth := &scanner{d: doc}, 0
 	if deep {
-		s, depth = newScanner(doc), runDepth
+		s, depth = newScanner(len(doc)), runDepth
+		s.d = doc
 	}
 	if len(doc) > maxScan {
 		return nil, false
@@ -273,7 +343,8 @@ func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
 func scanElements(doc []byte, deep bool) (*elements, bool) {
 	s, depth := &scanner{d: doc}, -1
 	if deep {
-		s, depth = newScanner(doc), runDepth
+		s, depth = newScanner(len(doc)), runDepth
+		s.d = doc
 	}
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '[' || len(doc) > maxScan {

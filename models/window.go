@@ -173,6 +173,7 @@ func (s *SessionCore) windowConnection(q *RunsRequest) (*RunConnection, error) {
 	// the page holds (a window may hold n+1 runs, or n and the count).
 	more := len(runs) > limit || w.Total > len(page)+w.Bad
 	hasNext, hasPrev := more && !fromEnd, more && fromEnd
+	indexRuns(page)
 	return newRunConnection(page, w.Total, hasNext, hasPrev), readErr
 }
 

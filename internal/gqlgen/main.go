@@ -20,8 +20,8 @@
 // gqlgen has no switch for the rest, so passes rewrite the text it writes,
 // each putting code of internal/gqlinline or a direct call in place of part
 // of gqlgen's runtime (passes.go says what each changes and why):
-// inlineSlices, dropUnusedDeferredGroups, inlineFieldSets and
-// inlineLeafFields. SESSIONGRAPH_GQLGEN_PASSES chooses them: unset,
+// inlineSlices, dropUnusedDeferredGroups, inlineFieldSets,
+// inlineLeafFields and sizeResponses. SESSIONGRAPH_GQLGEN_PASSES chooses them: unset,
 // empty or "all" runs every pass, "none" none (the executor is gqlgen's own),
 // a comma-separated list of names those alone. A pass that finds nothing to
 // change (gqlgen's output changed shape) is skipped with a warning; if the

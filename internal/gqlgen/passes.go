@@ -22,6 +22,7 @@ var passes = []pass{
 	{"dropUnusedDeferredGroups", dropUnusedDeferredGroups},
 	{"inlineFieldSets", inlineFieldSets},
 	{"inlineLeafFields", inlineLeafFields},
+	{"sizeResponses", sizeResponses},
 }
 
 // sliceCall is gqlgen's list marshalling call with its generated arguments:
@@ -155,4 +156,15 @@ func inlineLeafFields(src []byte) ([]byte, int) {
 		}
 		return fmt.Appendf(nil, "%s\treturn ec.%s(ctx, field.Selections, %s)\n}", f.head, f.marshal, f.getter)
 	})
+}
+
+// queryResponse is how the generated query executor marshals a response's
+// data: into an empty buffer, which grows by doubling from 64 bytes.
+var queryResponse = []byte("\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n")
+
+// sizeResponses has the query executor marshal a response's data with
+// gqlinline.MarshalResponse, into a buffer sized for the last response of
+// the same document: one allocation instead of a dozen, and no copies.
+func sizeResponses(src []byte) ([]byte, int) {
+	return bytes.ReplaceAll(src, queryResponse, []byte("\t\t\tresponse.Data = gqlinline.MarshalResponse(opCtx, data)\n")), bytes.Count(src, queryResponse)
 }

@@ -28,6 +28,7 @@ var tinyCounts = map[string]int{
 	"dropUnusedDeferredGroups": 9,
 	"inlineFieldSets":          8,
 	"inlineLeafFields":         28,
+	"sizeResponses":            1,
 }
 
 const (

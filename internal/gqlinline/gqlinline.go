@@ -1,7 +1,8 @@
 // Package gqlinline holds what internal/gqlgen's passes put in place of parts
 // of gqlgen's runtime in the generated executor (graph/generated.go): the
 // same work done on the caller's goroutine, without what gqlgen allocates for
-// concurrency that the generated code below the root no longer uses. Each
+// concurrency that the generated code below the root no longer uses (and,
+// in MarshalResponse, without a response buffer grown from empty). Each
 // function keeps what the generated code relies on from the one it
 // replaces; the tests beside it check that against gqlgen's own.
 package gqlinline

@@ -72,3 +72,22 @@ func TestFieldSetWritesAsGraphqlFieldSet(t *testing.T) {
 		})
 	}
 }
+
+// TestMarshalResponse checks that a response is written as the generated
+// code writes it into an empty buffer, and that the second response of a
+// document, sized by the first, fits its buffer with room to append to.
+func TestMarshalResponse(t *testing.T) {
+	opCtx := &graphql.OperationContext{RawQuery: "{ session(sessionId: \"s\") { name } }"}
+	data := graphql.Array{graphql.MarshalString(string(bytes.Repeat([]byte("ä\"\n"), 3000))), graphql.MarshalInt(1), graphql.Null}
+	var want bytes.Buffer
+	data.MarshalGQL(&want)
+	for i := range 2 {
+		got := MarshalResponse(opCtx, data)
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("response %d: %.80q…, want %.80q…", i, got, want.Bytes())
+		}
+		if i == 1 && cap(got)-len(got) < responseSlack {
+			t.Errorf("second response: %d bytes of room after %d, want at least %d", cap(got)-len(got), len(got), responseSlack)
+		}
+	}
+}
