@@ -30,33 +30,44 @@ var analyticsQueries = map[string]string{
 func TestAnalyticsRunOutOfTimeAsTIMEOUT(t *testing.T) {
 	ctx := context.Background()
 	rows := usageRows()
-	t.Run("postgres statement_timeout", func(t *testing.T) {
-		url := testpg.NewDatabase(t)
-		store, err := db.Open(ctx, db.Options{URL: url, CreateLayout: db.LayoutV3, StatementTimeout: 300 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
+	for _, tables := range []bool{false, true} {
+		name, locked := "postgres statement_timeout", "ai.agno_runs, ai.agno_sessions"
+		if tables {
+			name, locked = name+", with the analytics tables", locked+", ai.sg_agno_runs_usage, ai.sg_agno_sessions_facets"
 		}
-		t.Cleanup(func() { _ = store.Close() })
-		if err := store.InsertRows(ctx, rows, db.PlainJSON); err != nil {
-			t.Fatal(err)
-		}
-		h := newHandler(store)
-		lock := func() func() {
-			conn, err := sql.Open("pgx", url)
+		t.Run(name, func(t *testing.T) {
+			url := testpg.NewDatabase(t)
+			store, err := db.Open(ctx, db.Options{URL: url, CreateLayout: db.LayoutV3, StatementTimeout: 300 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
-			tx, err := conn.BeginTx(ctx, nil)
-			if err != nil {
+			t.Cleanup(func() { _ = store.Close() })
+			if err := store.InsertRows(ctx, rows, db.PlainJSON); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := tx.ExecContext(ctx, "LOCK TABLE ai.agno_runs, ai.agno_sessions IN ACCESS EXCLUSIVE MODE"); err != nil {
-				t.Fatal(err)
+			if tables {
+				if _, err := store.InstallAnalyticsTables(ctx); err != nil {
+					t.Fatal(err)
+				}
 			}
-			return func() { _ = tx.Rollback(); _ = conn.Close() }
-		}
-		checkAnalyticsTimeout(t, h, lock)
-	})
+			h := newHandler(store)
+			lock := func() func() {
+				conn, err := sql.Open("pgx", url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tx, err := conn.BeginTx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := tx.ExecContext(ctx, "LOCK TABLE "+locked+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+					t.Fatal(err)
+				}
+				return func() { _ = tx.Rollback(); _ = conn.Close() }
+			}
+			checkAnalyticsTimeout(t, h, lock)
+		})
+	}
 	t.Run("sqlite request deadline", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "agno.db")
 		store, err := db.Open(ctx, db.Options{URL: file, CreateLayout: db.LayoutV3})
