@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"sessiongraph/models"
 )
 
@@ -141,9 +143,15 @@ const facetCountsTableColumns = "facet text, value text, session_type text, n bi
 // sessions rel: a user's, and a component's by the session's type, as
 // FacetValues counts them (sessions without one have none).
 func facetKeysOf(rel string) string {
-	return "SELECT 'user' AS facet, CAST(user_id AS text) AS value, '' AS session_type FROM " + rel + " WHERE user_id IS NOT NULL" +
-		" UNION ALL SELECT 'component', CAST(v AS text), t FROM (SELECT " + effectiveType + " AS t, " + componentOf + " AS v FROM " + rel + ") c WHERE v IS NOT NULL"
+	return "SELECT '" + facetKeyUser + "' AS facet, CAST(user_id AS text) AS value, '' AS session_type FROM " + rel + " WHERE user_id IS NOT NULL" +
+		" UNION ALL SELECT '" + facetKeyComponent + "', CAST(v AS text), t FROM (SELECT " + effectiveType + " AS t, " + componentOf + " AS v FROM " + rel + ") c WHERE v IS NOT NULL"
 }
+
+// facetKeyUser and facetKeyComponent are the facet counts' facet column.
+const (
+	facetKeyUser      = "user"
+	facetKeyComponent = "component"
+)
 
 // facetColumns are the sessions table's columns facet keys read.
 var facetColumns = []string{"user_id", "session_type", "agent_id", "team_id", "workflow_id"}
@@ -264,36 +272,19 @@ func (a analyticsTable) signature(s *Store) string { return s.qualify(a.function
 func (a analyticsTable) current(ctx context.Context, s *Store, q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }) (table, current bool, err error) {
-	names, types := make([]string, len(a.triggers)), make([]int64, len(a.triggers))
+	names, types := make([]string, len(a.triggers)), make([]int32, len(a.triggers))
 	for i, t := range a.triggers {
-		names[i], types[i] = t.name, int64(t.tgtype)
+		names[i], types[i] = t.name, int32(t.tgtype)
 	}
 	err = q.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL,
 		to_regclass($1) IS NOT NULL AND COALESCE((SELECT prosrc = $3 FROM pg_proc WHERE oid = to_regprocedure($2)), false)
 		AND (SELECT count(*) FROM pg_trigger t JOIN unnest(CAST($5 AS text[]), CAST($6 AS int[])) w(name, tgtype) ON t.tgname = w.name AND t.tgtype = w.tgtype
 			WHERE t.tgrelid = to_regclass($4) AND t.tgfoid = to_regprocedure($2) AND t.tgenabled IN ('O', 'A')) = cardinality(CAST($5 AS text[]))`,
-		s.qualify(a.table), a.signature(s), a.body, a.on, pgTextArray(names), pgIntArray(types)).Scan(&table, &current)
+		s.qualify(a.table), a.signature(s), a.body, a.on, names, types).Scan(&table, &current)
 	if err != nil {
 		return false, false, fmt.Errorf("reading the state of %s: %w", a.table, err)
 	}
 	return table, current, nil
-}
-
-// pgTextArray and pgIntArray write a PostgreSQL array literal.
-func pgTextArray(v []string) string {
-	q := make([]string, len(v))
-	for i, x := range v {
-		q[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(x) + `"`
-	}
-	return "{" + strings.Join(q, ",") + "}"
-}
-
-func pgIntArray(v []int64) string {
-	q := make([]string, len(v))
-	for i, x := range v {
-		q[i] = fmt.Sprint(x)
-	}
-	return "{" + strings.Join(q, ",") + "}"
 }
 
 // objects names a's objects for people, with action.
@@ -358,7 +349,7 @@ func (a analyticsTable) uninstall(ctx context.Context, s *Store, tx *sql.Tx) ([]
 	var onExists, fn, table bool
 	var present []string
 	if err := tx.QueryRowContext(ctx, `SELECT to_regclass($1) IS NOT NULL, to_regprocedure($2) IS NOT NULL, to_regclass($3) IS NOT NULL,
-		ARRAY(SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1))`, a.on, a.signature(s), s.qualify(a.table)).Scan(&onExists, &fn, &table, pgNames(&present)); err != nil {
+		ARRAY(SELECT CAST(tgname AS text) FROM pg_trigger WHERE tgrelid = to_regclass($1))`, a.on, a.signature(s), s.qualify(a.table)).Scan(&onExists, &fn, &table, pgtype.NewMap().SQLScanner(&present)); err != nil {
 		return nil, fmt.Errorf("reading the state of %s: %w", a.table, err)
 	}
 	var done []TriggerObject
@@ -385,35 +376,6 @@ func (a analyticsTable) uninstall(ctx context.Context, s *Store, tx *sql.Tx) ([]
 		return nil, err
 	}
 	return done, nil
-}
-
-// pgNames scans a PostgreSQL name[] (as text) into a string slice.
-func pgNames(dst *[]string) sql.Scanner { return &nameArray{dst} }
-
-type nameArray struct{ dst *[]string }
-
-func (n *nameArray) Scan(src any) error {
-	var text string
-	switch v := src.(type) {
-	case string:
-		text = v
-	case []byte:
-		text = string(v)
-	case nil:
-		*n.dst = nil
-		return nil
-	default:
-		return fmt.Errorf("a name array of type %T", src)
-	}
-	text = strings.TrimSuffix(strings.TrimPrefix(text, "{"), "}")
-	*n.dst = nil
-	if text == "" {
-		return nil
-	}
-	for _, x := range strings.Split(text, ",") {
-		*n.dst = append(*n.dst, strings.Trim(x, `"`))
-	}
-	return nil
 }
 
 // InstallAnalyticsTables creates the facet counts and, when the database

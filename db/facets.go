@@ -40,16 +40,16 @@ func (s *Store) FacetValues(ctx context.Context, facet Facet, filter *models.Ses
 	defer release()
 	w := scope(ctx, s.filterWhere(filter))
 	var query string
-	switch f := facet; facet {
+	switch facet {
 	case FacetUsers, FacetComponents:
 		if len(w.conds) == 0 && s.usesFacetCounts(s.lay()) {
 			// Every session's: the facet counts' rows, kept by their triggers.
-			facet, typ := "user", "NULL"
-			if f == FacetComponents {
-				facet, typ = "component", "session_type"
+			key, typ := facetKeyUser, "NULL"
+			if facet == FacetComponents {
+				key, typ = facetKeyComponent, "session_type"
 			}
-			query = "SELECT value AS v, " + typ + " AS t, n FROM " + s.qualify(s.facetsTableName()) + " WHERE facet = '" + facet + "' AND n > 0"
-		} else if f == FacetUsers {
+			query = "SELECT value AS v, " + typ + " AS t, n FROM " + s.qualify(s.facetsTableName()) + " WHERE facet = '" + key + "' AND n > 0"
+		} else if facet == FacetUsers {
 			query = "SELECT user_id AS v, NULL AS t, count(*) AS n FROM " + s.from + w.sql() + " GROUP BY user_id"
 		} else {
 			query = "SELECT v, t, count(*) AS n FROM (SELECT " + effectiveType + " AS t, " + componentOf + " AS v FROM " + s.from + w.sql() + ") c GROUP BY v, t"

@@ -308,11 +308,11 @@ func pgUsageDoc(model bool, path func(string) string) string {
 	return b.String()
 }
 
-// usageMetrics (facts: from the usage table's columns) is the select list of a run's counters (it, ot, tt), cost
+// usageMetrics is the select list of a run's counters (it, ot, tt), cost
 // and duration (dur): its metrics' own numbers, else, for a workflow run
 // whose metrics hold none, the sum over its steps' metrics, as Agno derives
 // a workflow session's session_metrics. Anything not a number counts as
-// nothing.
+// nothing. With facts, the usage table's columns, which hold the same.
 func (s *Store) usageMetrics(facts bool) string {
 	var cols []string
 	if s.dialect == Postgres {
@@ -357,12 +357,11 @@ var usagePeriodUnits = map[models.UsageDimension]string{
 	models.UsageDimensionWeek: "week", models.UsageDimensionMonth: "month",
 }
 
-// utcPeriodSeconds are the units of a fixed length in UTC, and
-// utcPeriodOrigin the start of one of their periods, in epoch seconds.
-var (
-	utcPeriodSeconds = map[string]int64{"hour": 3600, "day": 86400, "week": 7 * 86400}
-	utcPeriodOrigin  = map[string]int64{"hour": 0, "day": 0, "week": -3 * 86400}
-)
+// utcPeriods are the units of a fixed length in UTC: their length and the
+// start of one of their periods, in epoch seconds.
+var utcPeriods = map[string]struct{ length, origin int64 }{
+	"hour": {3600, 0}, "day": {86400, 0}, "week": {7 * 86400, -3 * 86400},
+}
 
 // usageKey is the SQL expression of a dimension's key value and its
 // parameters (model and provider from the usage table's columns with
@@ -381,12 +380,12 @@ func (s *Store) usageKey(d models.UsageDimension, timeZone string, facts bool) (
 		return "(CASE WHEN json_type(r.d, '$[" + i + "]') = 'text' THEN json_extract(r.d, '$[" + i + "]') END)"
 	}
 	if unit, ok := usagePeriodUnits[d]; ok {
-		if length, ok := utcPeriodSeconds[unit]; ok && pg && timeZone == "UTC" {
+		if p, ok := utcPeriods[unit]; ok && pg && timeZone == "UTC" {
 			// In UTC an hour, a day and a week (from Monday; 1 January 1970
 			// was a Thursday, so Mondays fall on multiples of a week less
 			// three days) are whole seconds: arithmetic, rounding down
 			// before 1970 as well, at a tenth of date_trunc's cost.
-			return fmt.Sprintf("(r.created_at - ((r.created_at - %[2]d) %% %[1]d + %[1]d) %% %[1]d)", length, utcPeriodOrigin[unit]), nil
+			return fmt.Sprintf("(r.created_at - ((r.created_at - %[2]d) %% %[1]d + %[1]d) %% %[1]d)", p.length, p.origin), nil
 		}
 		if pg {
 			return "CAST(extract(epoch FROM date_trunc('" + unit + "', to_timestamp(r.created_at), ?)) AS bigint)", []any{timeZone}

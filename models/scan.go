@@ -310,32 +310,30 @@ func indexRuns(runs []*RunCore) {
 // indexRun indexes the valid object doc at runDepth and returns its index,
 // not ok when the scan lost its way.
 func (s *scanner) indexRun(doc []byte) *keyIndex {
-	s.d = doc
-	var members []member
-	ok := false
-	if len(doc) <= maxScan {
-		var end int
-		members, end = s.object(skipSpace(doc, 0), 0, runDepth)
-		ok = end >= 0 && skipSpace(doc, end) == len(doc)
-	}
+	members, ok := s.members(doc, runDepth)
 	idx := s.index(members)
 	idx.ok = ok
 	return idx
 }
 
-// scanMembers indexes the valid object doc in one pass, at runDepth when
-// deep; ok is false when the scan lost its way.
-func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
-	s, depth := &scanner{d: doc}, 0
-	if deep {
-		s, depth = newScanner(len(doc)), runDepth
-		s.d = doc
-	}
+// members indexes the valid object doc at depth; ok is false when the scan
+// lost its way.
+func (s *scanner) members(doc []byte, depth int) ([]member, bool) {
 	if len(doc) > maxScan {
 		return nil, false
 	}
+	s.d = doc
 	members, end := s.object(skipSpace(doc, 0), 0, depth)
 	return members, end >= 0 && skipSpace(doc, end) == len(doc)
+}
+
+// scanMembers indexes the valid object doc in one pass, at runDepth when
+// deep; ok is false when the scan lost its way.
+func scanMembers(doc []byte, deep bool) (members []member, ok bool) {
+	if deep {
+		return newScanner(len(doc)).members(doc, runDepth)
+	}
+	return (&scanner{}).members(doc, 0)
 }
 
 // scanElements splits the valid array doc, indexing its elements that are
