@@ -40,3 +40,11 @@ func (s *Store) UsesAnalyticsTables() (usage, facets bool) {
 	l := s.lay()
 	return s.usesUsageTable(l), s.usesFacetCounts(l)
 }
+
+// ForgetNames empties the names cache, so that the next reads derive names
+// from the runs.
+func (s *Store) ForgetNames() {
+	if s.names != nil {
+		s.names.Purge()
+	}
+}

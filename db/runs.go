@@ -27,6 +27,9 @@ const (
 type runBranch struct {
 	kind int
 	row  int // index of the session in the rows
+	// name, for a name branch, is what the names cache holds of the
+	// session: the branch checks it and reads the runs only if it is stale.
+	name *nameEntry
 }
 
 // attachRuns reads, in one statement, the runs of the sessions in rows that
@@ -45,7 +48,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 	for i := range rows {
 		r := &rows[i]
 		if cols.LastActivity {
-			branches = append(branches, runBranch{branchLast, i})
+			branches = append(branches, runBranch{kind: branchLast, row: i})
 		}
 		if !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns) {
 			continue
@@ -53,13 +56,13 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		legacy := l.legacyRuns && models.HasLegacyRuns(r.Runs)
 		switch {
 		case cols.Runs || legacy:
-			branches = append(branches, runBranch{branchAll, i})
+			branches = append(branches, runBranch{kind: branchAll, row: i})
 		default:
 			if cols.RunsWindow != nil {
-				branches = append(branches, runBranch{branchWindow, i})
+				branches = append(branches, runBranch{kind: branchWindow, row: i})
 			}
 			if cols.NameRuns && r.NeedsDerivedName() {
-				branches = append(branches, runBranch{branchName, i})
+				branches = append(branches, runBranch{kind: branchName, row: i, name: s.cachedName(r.SessionID, r.EffectiveType())})
 			}
 		}
 	}
@@ -73,8 +76,9 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 				rr    runRead
 				total sql.NullInt64
 			)
-			var id, typ sql.NullString
-			if err := sc.Scan(&b, &id, &typ, &rr.data, &rr.pos, &total); err != nil {
+			var id, typ, ver sql.NullString
+			var decides sql.NullBool
+			if err := sc.Scan(&b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decides); err != nil {
 				return err
 			}
 			if b < 0 || b >= len(branches) {
@@ -88,6 +92,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 				}
 				return nil
 			}
+			rr.ver, rr.decides = ver.String, decides.Bool
 			rr.data = s.decodeColumn(rr.data)
 			read[b] = append(read[b], rr)
 			return nil
@@ -130,11 +135,16 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		case branchWindow:
 			r.RunsWindow = s.windowOf(runs, totals[bi], cols.RunsWindow)
 		case branchName:
+			if b.name != nil && len(runs) == 1 && runs[0].pos == 0 { // the cached runs are current
+				r.NameRuns = b.name.runs
+				continue
+			}
 			docs := make([]json.RawMessage, len(runs))
 			for i, rr := range runs {
 				docs[i] = rr.data
 			}
 			r.NameRuns = models.JSONArray(docs)
+			s.rememberName(r.SessionID, r.EffectiveType(), runs, len(runs) > 0 && runs[len(runs)-1].decides, r.NameRuns)
 		}
 	}
 	return nil
@@ -144,7 +154,9 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 type runRead struct {
 	id, typ string
 	data    []byte
-	pos     int // the run's position in its branch, from 1
+	pos     int    // the run's position in its branch, from 1 (0: a name branch's cache is current)
+	ver     string // a name branch's run version (see nameVersion); "" on SQLite
+	decides bool   // a name branch's run decides the name
 }
 
 // windowOf is the window of a window branch's runs: their indexes are
@@ -193,8 +205,8 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 		workflow := r.EffectiveType() == models.SessionTypeWorkflow
 		switch b.kind {
 		case branchAll:
-			fmt.Fprintf(&q, "SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?",
-				bi, runOrder, s.runsFrom)
+			fmt.Fprintf(&q, "SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, CAST(NULL AS BIGINT) AS total, %s FROM %s WHERE session_id = ?",
+				bi, runOrder, noNameColumns, s.runsFrom)
 			args = append(args, r.SessionID)
 		case branchWindow: // n runs, not n+1: the count says whether there are more
 			conds, condArgs := s.runFilterSQL(window.Filter, workflow)
@@ -230,14 +242,14 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s ORDER BY run_index LIMIT %d) x", s.runsFrom, conds, n+1)
 			}
 			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
-				"(%s) AS total FROM %s ORDER BY %s LIMIT %d) w%d",
-				bi, order, count, from, order, n, bi)
+				"(%s) AS total, %s FROM %s ORDER BY %s LIMIT %d) w%d",
+				bi, order, count, noNameColumns, from, order, n, bi)
 			args = append(args, r.SessionID)
 			args = append(args, condArgs...)
 			args = append(args, fromArgs...)
 		case branchLast:
 			fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, "+
-				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total", bi, s.runsFrom)
+				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total, %s", bi, s.runsFrom, noNameColumns)
 			args = append(args, r.SessionID)
 		case branchName:
 			only := ""
@@ -251,12 +263,24 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			// It knows count(*) grows, not count(expression): the
 			// condition is a FILTER. What is read of the runs left is
 			// computed after that filter.
+			stale, staleArgs := "", []any(nil)
+			if b.name != nil {
+				// The cached runs when they are current (one row, at position
+				// 0), else the runs again: the check has no columns, so it is
+				// checked once, before any run is read.
+				check, checkArgs := s.nameCheck(b.name, only, r.SessionID)
+				fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, CAST(NULL AS BIGINT) AS total, %s WHERE %s UNION ALL ",
+					bi, noNameColumns, check)
+				args = append(args, checkArgs...)
+				stale, staleArgs = " AND NOT "+check, checkArgs
+			}
 			runs := fmt.Sprintf("SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"count(*) FILTER (WHERE %s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
-				"CAST(NULL AS BIGINT) AS total FROM %s WHERE session_id = ?%s",
-				bi, runOrder, s.decidesName(r.EffectiveType()), runOrder, s.runsFrom, only)
-			fmt.Fprintf(&q, s.nameRuns(), runs, bi)
+				"CAST(NULL AS BIGINT) AS total, %s AS ver FROM %s WHERE session_id = ?%s%s",
+				bi, runOrder, s.decidesName(r.EffectiveType(), "run_data"), runOrder, s.runVersion(), s.runsFrom, only, stale)
+			fmt.Fprintf(&q, s.nameRuns(r.EffectiveType()), runs, bi)
 			args = append(args, r.SessionID)
+			args = append(args, staleArgs...)
 		}
 	}
 	return q.String(), args
@@ -318,22 +342,38 @@ func addRunConds(w *where, prefix string, status []models.RunStatus, topLevel *b
 // and decompresses it again, and a row value (ROW(run_data), kept by
 // OFFSET 0 from being folded away) holds its fields detoasted. SQLite reads
 // the JSON text whole anyway.
-func (s *Store) nameRuns() string {
+//
+// Each run comes with its version (ver) and whether it decides the name
+// (decides, computed on the copy), for the names cache; both NULL on SQLite.
+func (s *Store) nameRuns(typ models.SessionType) string {
 	if s.dialect == SQLite {
-		return "SELECT b, run_id, run_type, run_data, pos, total FROM (%[1]s) n%[2]d WHERE decided = 0"
+		return "SELECT b, run_id, run_type, run_data, pos, total, ver, NULL AS decides FROM (%[1]s) n%[2]d WHERE decided = 0"
 	}
 	return `SELECT b, run_id, run_type, jsonb_build_object('agent_id', (d).f1 -> 'agent_id', 'input', (d).f1 -> 'input',
 		'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
 			FROM jsonb_path_query((d).f1, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
-			WHERE m ->> 'role' = 'user')) AS run_data, pos, total
-	FROM (SELECT b, run_id, run_type, ROW(run_data) AS d, pos, total FROM (%[1]s) n%[2]d WHERE decided = 0 OFFSET 0) d%[2]d`
+			WHERE m ->> 'role' = 'user')) AS run_data, pos, total, ver, ` + strings.ReplaceAll(s.decidesName(typ, "(d).f1"), "%", "%%") + ` AS decides
+	FROM (SELECT b, run_id, run_type, ROW(run_data) AS d, pos, total, ver FROM (%[1]s) n%[2]d WHERE decided = 0 OFFSET 0) d%[2]d`
+}
+
+// noNameColumns are the name branch's ver and decides in the other branches.
+const noNameColumns = "CAST(NULL AS TEXT) AS ver, CAST(NULL AS BOOLEAN) AS decides"
+
+// runVersion is a run's version for the names cache: nameVersion on
+// PostgreSQL, NULL on SQLite, which has no row versions.
+func (s *Store) runVersion() string {
+	if s.dialect == SQLite {
+		return "NULL"
+	}
+	return nameVersion
 }
 
 // decidesName is true for a run that certainly decides a derived name (see
 // models.deriveSessionName): one with an input (for a team, a leader's run:
 // no agent_id). Runs that decide it otherwise (a user message without an
-// input) are read too; the derivation then stops where Agno stops.
-func (s *Store) decidesName(typ models.SessionType) string {
+// input) are read too; the derivation then stops where Agno stops. doc is
+// the run's run_data in SQL.
+func (s *Store) decidesName(typ models.SessionType, doc string) string {
 	if s.dialect == SQLite {
 		cond := `json_valid(run_data) AND COALESCE(json_type(run_data, '$.input'), 'null') <> 'null'`
 		if typ == models.SessionTypeTeam {
@@ -342,7 +382,7 @@ func (s *Store) decidesName(typ models.SessionType) string {
 		if typ == models.SessionTypeWorkflow {
 			cond = "1" // the first run decides
 		}
-		return cond
+		return strings.ReplaceAll(cond, "run_data", doc)
 	}
 	cond := `COALESCE(jsonb_typeof(run_data -> 'input'), 'null') <> 'null'`
 	if typ == models.SessionTypeTeam {
@@ -351,5 +391,5 @@ func (s *Store) decidesName(typ models.SessionType) string {
 	if typ == models.SessionTypeWorkflow {
 		cond = "true"
 	}
-	return cond
+	return strings.ReplaceAll(cond, "run_data", doc)
 }
