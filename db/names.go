@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/tidwall/gjson"
 
 	"sessiongraph/models"
 )
@@ -20,11 +20,14 @@ import (
 //
 // The names cache keeps, per session, what a name branch read (the reduced
 // runs, already small) with each run's row version: run_id, xmin and ctid.
-// A later runs statement checks those versions in SQL, from the (session_id,
-// run_index) index and the runs' heap tuples without detoasting run_data,
-// and reads the runs again, in the same statement, only when they differ.
-// So a cached name is never served stale: the check runs in the snapshot
-// of the statement that would otherwise have read the runs.
+// The sessions statement reads, for each session whose name is derived, the
+// versions of its first runs (nameVersionsRead of them, from the (session_id,
+// run_index) index and the runs' heap tuples, without detoasting run_data);
+// when they are those the cache holds, the name is derived from the cached
+// runs, and the runs statement reads no run for it. Otherwise the runs
+// statement reads them, and the cache keeps what it read. A cached name is
+// never served stale: its versions are checked in the snapshot of the
+// statement that read the session.
 //
 // A row's xmin is the transaction that wrote that version of it: any update
 // (Agno's upsert of a run included) or a delete and insert gives a new one,
@@ -36,21 +39,25 @@ import (
 // recently used first out), and nameEntryMaxBytes the most bytes of reduced
 // runs one may hold: at most about 32 MiB in all, typically a few hundred
 // bytes an entry (the input and the user messages of one or two runs).
+// nameVersionsRead is how many of a session's first runs the sessions
+// statement reads the versions of: a name is usually decided by the first
+// run, a team's by the first leader's run, which member runs may precede.
 const (
 	namesCacheSize    = 8192
 	nameEntryMaxBytes = 4 << 10
+	nameVersionsRead  = 4
 )
 
 // nameEntry is what one name branch read for a session.
 type nameEntry struct {
-	typ  models.SessionType // the session's effective type: it chooses the deciding runs
+	typ  models.SessionType // the session's effective type: it chooses the runs read and the deciding ones
 	ids  []string           // the runs read, in Agno's order
-	vers []string           // their row versions, xmin,ctid
-	// n is how many of the session's first runs the check reads: all of
-	// ids when the last of them decides the name, one more otherwise (a
-	// new run could decide it, and then must be read).
-	n    int
-	runs json.RawMessage // the reduced runs, as the branch read them (NameRuns)
+	vers []string           // their row versions (nameVersion)
+	// decided says that the last run read decides the name: the runs after
+	// it do not matter. Otherwise the runs read were all of the session's,
+	// and a new one could decide it.
+	decided bool
+	runs    json.RawMessage // the reduced runs, as the branch read them (NameRuns)
 }
 
 // namesCache maps session ids to their nameEntry; nil on SQLite.
@@ -67,16 +74,43 @@ func newNamesCache(d Dialect) *namesCache {
 	return c
 }
 
-// cachedName returns the cache entry of a session of type typ, or nil.
-func (s *Store) cachedName(sessionID string, typ models.SessionType) *nameEntry {
-	if s.names == nil {
-		return nil
+// cachedNameRuns returns the cached name runs of a session row whose
+// NameVersions the sessions statement read, when they are current: the
+// session's first runs are those the cache holds, at the same versions.
+func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, bool) {
+	if s.names == nil || len(r.NameVersions) == 0 {
+		return nil, false
 	}
-	e, ok := s.names.Get(sessionID)
-	if !ok || e.typ != typ {
-		return nil
+	e, ok := s.names.Get(r.SessionID)
+	if !ok || e.typ != r.EffectiveType() {
+		return nil, false
 	}
-	return e
+	workflow := e.typ == models.SessionTypeWorkflow
+	read, matched, current := 0, 0, true
+	gjson.ParseBytes(r.NameVersions).ForEach(func(_, run gjson.Result) bool {
+		read++
+		id, typ, ver := run.Get("0").String(), run.Get("1").String(), run.Get("2").String()
+		if workflow && typ != "workflow" { // as the name branch reads them
+			return true
+		}
+		if matched == len(e.ids) { // a run after those cached
+			current = e.decided
+			return false
+		}
+		if id != e.ids[matched] || ver != e.vers[matched] {
+			current = false
+			return false
+		}
+		matched++
+		return true
+	})
+	if !current || matched < len(e.ids) {
+		return nil, false
+	}
+	if !e.decided && read >= nameVersionsRead { // more runs may follow, unread
+		return nil, false
+	}
+	return e.runs, true
 }
 
 // rememberName keeps what a name branch read for a session, when the runs
@@ -90,7 +124,7 @@ func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []ru
 		s.names.Remove(sessionID)
 		return
 	}
-	e := &nameEntry{typ: typ, ids: make([]string, len(runs)), vers: make([]string, len(runs)), n: len(runs), runs: docs}
+	e := &nameEntry{typ: typ, ids: make([]string, len(runs)), vers: make([]string, len(runs)), decided: lastDecides, runs: docs}
 	for i, rr := range runs {
 		if rr.ver == "" {
 			s.names.Remove(sessionID)
@@ -98,28 +132,21 @@ func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []ru
 		}
 		e.ids[i], e.vers[i] = rr.id, rr.ver
 	}
-	if !lastDecides {
-		e.n++
-	}
 	s.names.Add(sessionID, e)
 }
 
 // nameVersion is a runs table row's version in SQL, as nameEntry.vers holds it.
 const nameVersion = "xmin::text || ',' || ctid::text"
 
-// nameCheck is a condition, true when the first runs of a session (of only
-// the workflow runs: only) are still those e holds, at the same versions,
-// with its arguments. It reads the (session_id, run_index) index and the
-// runs' heap tuples, not their run_data.
-func (s *Store) nameCheck(e *nameEntry, only string, sessionID string) (string, []any) {
-	q := fmt.Sprintf("COALESCE((SELECT array_agg(run_id::text ORDER BY %[1]s) = CAST(? AS text[]) AND array_agg(v ORDER BY %[1]s) = CAST(? AS text[]) "+
-		"FROM (SELECT run_id, %[2]s AS v, run_index, created_at FROM %[3]s WHERE session_id = ?%[4]s ORDER BY %[1]s LIMIT %[5]d) f), false)",
-		runOrder, nameVersion, s.runsFrom, only, e.n)
-	return q, []any{textArray(e.ids), textArray(e.vers), sessionID}
-}
-
-// textArray is a text[] parameter: pgx encodes it, and GORM, which expands a
-// slice into a list of parameters, passes it as one.
-func textArray(v []string) pgtype.Array[string] {
-	return pgtype.Array[string]{Elements: v, Dims: []pgtype.ArrayDimension{{Length: int32(len(v)), LowerBound: 1}}, Valid: true}
+// nameVersionsSQL is the sessions statement's column of NameVersions: for a
+// session without a stored name, [run_id, run_type, version] of its first
+// runs in Agno's order. The session's id comes in through a FROM-less
+// subquery, where it can only be the sessions statement's column, whatever
+// that statement calls its table.
+func nameVersionsSQL(runsFrom string) string {
+	return fmt.Sprintf(`CASE WHEN jsonb_typeof(session_data -> 'session_name') IS DISTINCT FROM 'string' THEN
+		(SELECT jsonb_agg(jsonb_build_array(r.run_id, r.run_type, r.v) ORDER BY %[1]s)
+		FROM (SELECT session_id AS sid) o CROSS JOIN LATERAL (SELECT run_id, run_type, %[2]s AS v, run_index, created_at
+			FROM %[3]s WHERE session_id = o.sid ORDER BY %[4]s LIMIT %[5]d) r) END`,
+		"r.run_index, r.created_at, r.run_id", nameVersion, runsFrom, runOrder, nameVersionsRead)
 }

@@ -128,19 +128,23 @@ func TestCachedNamesFollowEveryWrite(t *testing.T) {
 				t.Errorf("%s: names %s are %v, want %v", step.name, got.read, got.names, step.want)
 			}
 		}
-		if len(stmts) != 2 {
-			t.Fatalf("%s: %d statements, want the page's and its name runs'", step.name, len(stmts))
+		// With every name cached, the page's statement alone; a session
+		// without runs has nothing cached, and the runs statement finds none.
+		if len(stmts) != 1 && step.name != "no runs" {
+			t.Errorf("%s: %d statements with every name cached, want only the page's", step.name, len(stmts))
 		}
-		plan, text := explainAnalyze(t, s, stmts[1])
-		var walk func(n planNode)
-		walk = func(n planNode) {
-			if n.Type == "WindowAgg" && n.ActualRows*n.Loops > 0 {
-				t.Errorf("%s: with every name cached, the statement looked into runs again; plan:\n%s", step.name, text)
+		for _, st := range stmts[1:] {
+			plan, text := explainAnalyze(t, s, st)
+			var walk func(n planNode)
+			walk = func(n planNode) {
+				if n.Type == "WindowAgg" && n.ActualRows*n.Loops > 0 {
+					t.Errorf("%s: with every name cached, a statement looked into runs again; plan:\n%s", step.name, text)
+				}
+				for _, c := range n.Plans {
+					walk(c)
+				}
 			}
-			for _, c := range n.Plans {
-				walk(c)
-			}
+			walk(plan)
 		}
-		walk(plan)
 	}
 }

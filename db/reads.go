@@ -45,6 +45,9 @@ func (s *Store) raw(ctx context.Context, query string, vars ...any) *gorm.DB {
 // through runsCopy, which the statement must join.
 func (s *Store) selectList(l *layout, cols models.SessionColumns) (string, []any) {
 	columns := s.selectColumns(l, cols)
+	if cols.NameVersions { // a runs table: no runs column is sliced
+		return columns + ", " + s.nameVersionsOf + ", NULL", nil
+	}
 	nameRuns := cols.NameRuns && !cols.Runs && l.legacyRuns
 	if cols.RunsWindow == nil || cols.Runs {
 		if nameRuns {
@@ -126,6 +129,7 @@ func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 // it anyway, so a runs window becomes the runs column.
 func (s *Store) columnsFor(l *layout, cols models.SessionColumns) models.SessionColumns {
 	if l.runsTable {
+		cols.NameVersions = cols.NameRuns && !cols.Runs && s.names != nil
 		cols.Runs = l.legacyRuns && (cols.Runs || cols.RunsWindow != nil || cols.NameRuns)
 		cols.RunsWindow, cols.NameRuns = nil, false
 		return cols
@@ -209,7 +213,11 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		loaded := cols
 		r.Loaded = &loaded
 	}
-	r.NameRuns = s.decodeColumn(nameRuns)
+	if cols.NameVersions {
+		r.NameVersions = nameRuns
+	} else {
+		r.NameRuns = s.decodeColumn(nameRuns)
+	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
 	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)

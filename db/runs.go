@@ -27,9 +27,6 @@ const (
 type runBranch struct {
 	kind int
 	row  int // index of the session in the rows
-	// name, for a name branch, is what the names cache holds of the
-	// session: the branch checks it and reads the runs only if it is stale.
-	name *nameEntry
 }
 
 // attachRuns reads, in one statement, the runs of the sessions in rows that
@@ -62,7 +59,13 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 				branches = append(branches, runBranch{kind: branchWindow, row: i})
 			}
 			if cols.NameRuns && r.NeedsDerivedName() {
-				branches = append(branches, runBranch{kind: branchName, row: i, name: s.cachedName(r.SessionID, r.EffectiveType())})
+				runs, ok := s.cachedNameRuns(r)
+				r.NameVersions = nil
+				if ok {
+					r.NameRuns = runs
+				} else {
+					branches = append(branches, runBranch{kind: branchName, row: i})
+				}
 			}
 		}
 	}
@@ -135,10 +138,6 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		case branchWindow:
 			r.RunsWindow = s.windowOf(runs, totals[bi], cols.RunsWindow)
 		case branchName:
-			if b.name != nil && len(runs) == 1 && runs[0].pos == 0 { // the cached runs are current
-				r.NameRuns = b.name.runs
-				continue
-			}
 			docs := make([]json.RawMessage, len(runs))
 			for i, rr := range runs {
 				docs[i] = rr.data
@@ -154,7 +153,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 type runRead struct {
 	id, typ string
 	data    []byte
-	pos     int    // the run's position in its branch, from 1 (0: a name branch's cache is current)
+	pos     int    // the run's position in its branch, from 1
 	ver     string // a name branch's run version (see nameVersion); "" on SQLite
 	decides bool   // a name branch's run decides the name
 }
@@ -263,24 +262,12 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			// It knows count(*) grows, not count(expression): the
 			// condition is a FILTER. What is read of the runs left is
 			// computed after that filter.
-			stale, staleArgs := "", []any(nil)
-			if b.name != nil {
-				// The cached runs when they are current (one row, at position
-				// 0), else the runs again: the check has no columns, so it is
-				// checked once, before any run is read.
-				check, checkArgs := s.nameCheck(b.name, only, r.SessionID)
-				fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, CAST(NULL AS BIGINT) AS total, %s WHERE %s UNION ALL ",
-					bi, noNameColumns, check)
-				args = append(args, checkArgs...)
-				stale, staleArgs = " AND NOT "+check, checkArgs
-			}
 			runs := fmt.Sprintf("SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"count(*) FILTER (WHERE %s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
-				"CAST(NULL AS BIGINT) AS total, %s AS ver FROM %s WHERE session_id = ?%s%s",
-				bi, runOrder, s.decidesName(r.EffectiveType(), "run_data"), runOrder, s.runVersion(), s.runsFrom, only, stale)
+				"CAST(NULL AS BIGINT) AS total, %s AS ver FROM %s WHERE session_id = ?%s",
+				bi, runOrder, s.decidesName(r.EffectiveType(), "run_data"), runOrder, s.runVersion(), s.runsFrom, only)
 			fmt.Fprintf(&q, s.nameRuns(r.EffectiveType()), runs, bi)
 			args = append(args, r.SessionID)
-			args = append(args, staleArgs...)
 		}
 	}
 	return q.String(), args

@@ -94,8 +94,10 @@ type Store struct {
 	createLayout Layout
 	layoutState  layoutState
 	counts       countCache
-	names        *namesCache         // derived names' runs with their versions; nil on SQLite
-	slots        *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
+	names        *namesCache // derived names' runs with their versions; nil on SQLite
+	// nameVersionsOf is the sessions statement's column of NameVersions.
+	nameVersionsOf string
+	slots          *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
 	// feed bounds the change feed (see Changes).
@@ -187,6 +189,7 @@ func New(opts Options) (*Store, error) {
 	s.from = s.qualify(s.table)
 	s.runsFrom = s.qualify(s.runsTable)
 	s.names = newNamesCache(s.dialect)
+	s.nameVersionsOf = nameVersionsSQL(s.runsFrom)
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, DisableAutomaticPing: true}
 	var dialector gorm.Dialector
 	if s.dialect == Postgres {

@@ -44,6 +44,10 @@ type SessionRow struct {
 	// in Agno 3's runs table (nil without any), read for LastActivity: Agno
 	// 3 can change a run without writing the session row.
 	LastRunAt *int64
+	// NameVersions, read with NameVersions, is a JSON array of the first
+	// runs of a session whose name is derived, each [run_id, run_type,
+	// version], for the Store's names cache; null when none is derived.
+	NameVersions json.RawMessage
 }
 
 // SessionColumns says which JSON columns of a session row to read; the
@@ -65,6 +69,11 @@ type SessionColumns struct {
 	// LastActivity asks for when the session's runs in Agno 3's runs table
 	// were last created or updated (see LastRunAt).
 	LastActivity bool
+	// NameVersions, a Store's own, asks the sessions statement for the row
+	// versions of the first runs in Agno 3's runs table of the sessions
+	// whose name is derived (see SessionRow.NameVersions), in place of name
+	// runs.
+	NameVersions bool
 }
 
 // AllColumns reads every column.
