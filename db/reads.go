@@ -197,41 +197,48 @@ type scanner interface{ Scan(dest ...any) error }
 
 // scanRow reads a selectList(cols), then any extra columns.
 func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (models.SessionRow, error) {
-	var (
-		r                                             models.SessionRow
-		agentID, teamID, workflowID, userID           sql.NullString
-		sessionData, agentData, teamData, workflowDat []byte
-		metadata, runs, summary, nameRuns, window     []byte
-		updatedAt                                     sql.NullInt64
-	)
-	dest := append([]any{&r.SessionID, &r.SessionType, &agentID, &teamID, &workflowID, &userID,
-		&sessionData, &agentData, &teamData, &workflowDat, &metadata, &runs, &summary, &r.CreatedAt, &updatedAt, &nameRuns, &window}, extra...)
+	// One allocation for every scan target: each would escape on its own
+	// (the scanner is an interface), a dozen allocations a row.
+	t := &struct {
+		r                                              models.SessionRow
+		loaded                                         models.SessionColumns
+		agentID, teamID, workflowID, userID            sql.NullString
+		sessionData, agentData, teamData, workflowData []byte
+		metadata, runs, summary, nameRuns, window      []byte
+		updatedAt                                      sql.NullInt64
+		dest                                           [19]any
+	}{}
+	r := &t.r
+	dest := append(append(t.dest[:0], &r.SessionID, &r.SessionType, &t.agentID, &t.teamID, &t.workflowID, &t.userID,
+		&t.sessionData, &t.agentData, &t.teamData, &t.workflowData, &t.metadata, &t.runs, &t.summary, &r.CreatedAt, &t.updatedAt,
+		&t.nameRuns, &t.window), extra...)
 	if err := sc.Scan(dest...); err != nil {
-		return r, err
+		return *r, err
 	}
 	if cols != models.AllColumns {
-		loaded := cols
-		r.Loaded = &loaded
+		t.loaded = cols
+		r.Loaded = &t.loaded
 	}
 	if cols.NameVersions {
-		r.NameVersions = nameRuns
+		r.NameVersions = t.nameRuns
 	} else {
-		r.NameRuns = s.decodeColumn(nameRuns)
+		r.NameRuns = s.decodeColumn(t.nameRuns)
 	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
-	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(agentID), nullString(teamID), nullString(workflowID), nullString(userID)
-	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(sessionData), s.decodeColumn(agentData), s.decodeColumn(teamData)
-	r.WorkflowData, r.Metadata = s.decodeColumn(workflowDat), s.decodeColumn(metadata)
-	r.Runs, r.Summary = s.decodeColumn(runs), s.decodeColumn(summary)
-	if updatedAt.Valid {
-		r.UpdatedAt = &updatedAt.Int64
+	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(t.agentID), nullString(t.teamID), nullString(t.workflowID), nullString(t.userID)
+	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(t.sessionData), s.decodeColumn(t.agentData), s.decodeColumn(t.teamData)
+	r.WorkflowData, r.Metadata = s.decodeColumn(t.workflowData), s.decodeColumn(t.metadata)
+	r.Runs, r.Summary = s.decodeColumn(t.runs), s.decodeColumn(t.summary)
+	if t.updatedAt.Valid {
+		r.UpdatedAt = &t.updatedAt.Int64
 	}
+	window := t.window
 	switch {
 	case cols.RunsWindow == nil || cols.Runs:
 	case len(bytes.TrimSpace(window)) > 0 && bytes.TrimSpace(window)[0] == '{':
 		w, err := models.DecodeRunsWindow(window, cols.RunsWindow)
 		if err != nil {
-			return r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
+			return *r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
 		}
 		r.RunsWindow = w
 	default: // small runs, sent whole
@@ -240,7 +247,7 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		loaded.Runs, loaded.RunsWindow = true, nil
 		r.Loaded = &loaded
 	}
-	return r, nil
+	return *r, nil
 }
 
 func nullString(n sql.NullString) *string {
@@ -519,7 +526,7 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 	}
 	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p%s ORDER BY order_key %s, tie_key %s LIMIT %d",
 		list, inner, s.runsCopy(read), dir, dir, limit+1)
-	var out models.SessionPage
+	out := models.SessionPage{Rows: make([]models.SessionRow, 0, min(limit+1, 101)), Keys: make([]models.SessionCursor, 0, min(limit+1, 101))}
 	err = s.queryRows(ctx, query, args, func(rows scanner) error {
 		var k, tie any
 		row, err := s.scanRow(rows, read, &k, &tie)
