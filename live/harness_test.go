@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/golang-jwt/jwt/v5"
 
 	"sessiongraph/auth"
@@ -51,13 +53,52 @@ func token(t *testing.T, user string, scopes []string, ttl time.Duration) string
 // served is a store behind the real HTTP stack with subscriptions, on a
 // real loopback server, authenticated by a security key and JWTs.
 type served struct {
-	url   string
-	store *db.Store
-	hub   *live.Hub
+	url     string
+	store   *db.Store
+	hub     *live.Hub
+	metrics prometheus.Gatherer // the hub's
+}
+
+// open is the number of subscriptions the hub holds now.
+func (s *served) open(t *testing.T) int {
+	t.Helper()
+	families, err := s.metrics.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0.0
+	for _, f := range families {
+		if f.GetName() == "sessiongraph_subscriptions_open" {
+			for _, m := range f.GetMetric() {
+				n += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return int(n)
+}
+
+// awaitOpen waits until the hub holds at least n subscriptions: from then
+// on, every change is delivered to them. A subscription request is
+// answered before its subscription joins the hub, so a write made right
+// after it may come before it.
+func (s *served) awaitOpen(t *testing.T, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(wait); s.open(t) < n; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscriptions open after %s, want %d", s.open(t), wait, n)
+		}
+	}
 }
 
 func serve(t *testing.T, store *db.Store, opts live.Options, hopts httpserver.Options) *served {
 	t.Helper()
+	if opts.Registerer == nil {
+		opts.Registerer = prometheus.NewRegistry()
+	}
+	metrics, ok := opts.Registerer.(prometheus.Gatherer)
+	if !ok {
+		t.Fatal("the hub's metrics must be gathered: its Registerer a prometheus.Registry")
+	}
 	hub, err := live.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +116,7 @@ func serve(t *testing.T, store *db.Store, opts live.Options, hopts httpserver.Op
 		srv.CloseClientConnections()
 		srv.Close()
 	})
-	return &served{url: srv.URL, store: store, hub: hub}
+	return &served{url: srv.URL, store: store, hub: hub, metrics: metrics}
 }
 
 // layouts are the databases subscriptions are tested on: both backends in

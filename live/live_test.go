@@ -46,7 +46,7 @@ func TestOutsideWritesArriveOnceInOrder(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("SSE: HTTP %d", resp.StatusCode)
 			}
-			time.Sleep(200 * time.Millisecond) // the subscriptions are open
+			s.awaitOpen(t, 4)
 
 			expect := func(st *stream, kind, name string) event {
 				t.Helper()
@@ -73,7 +73,7 @@ func TestOutsideWritesArriveOnceInOrder(t *testing.T) {
 			a.createSession("s1", "u1", "first")
 			expectAll("CREATED", "first")
 			runs := owner.subscribe(t, runEventsQuery, map[string]any{"id": "s1"})
-			time.Sleep(200 * time.Millisecond)
+			s.awaitOpen(t, 5)
 
 			a.rename("s1", "second")
 			expectAll("UPDATED", "second")
@@ -123,7 +123,7 @@ func TestResumeLosesNothing(t *testing.T) {
 			init := map[string]any{"Authorization": "Bearer " + adminKey}
 			first := dialWS(t, s.url, init, nil)
 			st := first.subscribe(t, sessionEventsQuery, nil)
-			time.Sleep(200 * time.Millisecond)
+			s.awaitOpen(t, 1)
 			a.createSession("s1", "u1", "first")
 			cursor := eventOf(t, st.next(t, wait), "sessionEvents").Cursor
 			_ = first.conn.CloseNow()
@@ -180,8 +180,9 @@ func TestSubscriptionsAreGuardedAsQueries(t *testing.T) {
 	})
 	t.Run("the upgrade request's Authorization header serves clients that can send one", func(t *testing.T) {
 		c := dialWS(t, s.url, nil, http.Header{"Authorization": {"Bearer " + adminKey}})
+		open := s.open(t)
 		st := c.subscribe(t, sessionEventsQuery, nil)
-		time.Sleep(200 * time.Millisecond)
+		s.awaitOpen(t, open+1)
 		a.rename("s1", "seen through the header")
 		if ev := eventOf(t, st.next(t, wait), "sessionEvents"); ev.SessionID != "s1" {
 			t.Fatalf("got %+v", ev)
@@ -293,7 +294,7 @@ func TestStalledClientIsCutOff(t *testing.T) {
 		t.Fatalf("%v %v", ack, err)
 	}
 	_ = wsjson.Write(ctx, stalled, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": q}})
-	time.Sleep(300 * time.Millisecond)
+	s.awaitOpen(t, 2)
 
 	// Sessions whose state is 1 MB each, until the server has cut the
 	// stalled client off: the socket's buffers (their size varies by
@@ -343,15 +344,14 @@ func TestCapsAndShutdown(t *testing.T) {
 	init := map[string]any{"Authorization": "Bearer " + adminKey}
 	c := dialWS(t, s.url, init, nil)
 	// One at a time: the server starts a socket's subscriptions concurrently.
-	settle := func() { time.Sleep(300 * time.Millisecond) }
 	first := c.subscribe(t, sessionEventsQuery, nil)
-	settle()
+	s.awaitOpen(t, 1)
 	second := c.subscribe(t, sessionEventsQuery, nil)
-	settle()
+	s.awaitOpen(t, 2)
 	expectRefusal(t, c.subscribe(t, sessionEventsQuery, nil), "TOO_MANY_SUBSCRIPTIONS")
 	other := dialWS(t, s.url, init, nil)
 	third := other.subscribe(t, sessionEventsQuery, nil)
-	settle()
+	s.awaitOpen(t, 3)
 	expectRefusal(t, other.subscribe(t, sessionEventsQuery, nil), "TOO_MANY_SUBSCRIPTIONS")
 
 	s.hub.Close()
@@ -383,7 +383,22 @@ func TestTriggersAnnounceDeletesOfUnseenSessions(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond) // older than the subscriptions
 	admin := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + adminKey}, nil).subscribe(t, sessionEventsQuery, nil)
 	other := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + token(t, "u2", nil, time.Hour)}, nil).subscribe(t, sessionEventsQuery, nil)
-	time.Sleep(500 * time.Millisecond)
+	s.awaitOpen(t, 2)
+	// The watcher listens for the notices on a connection of its own, once
+	// it has found the triggers installed.
+	for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
+		var listening int
+		if err := store.Pool().QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query = $1`,
+			"LISTEN "+db.NoticeChannel).Scan(&listening); err != nil {
+			t.Fatal(err)
+		}
+		if listening > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the watcher does not listen for notices after %s", wait)
+		}
+	}
 	a.deleteSession("unseen")
 	if ev := eventOf(t, admin.next(t, wait), "sessionEvents"); ev.Kind != "DELETED" || ev.SessionID != "unseen" {
 		t.Fatalf("got %+v, want DELETED of unseen", ev)
