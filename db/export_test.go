@@ -1,6 +1,12 @@
 package db
 
-import "gorm.io/gorm"
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"sessiongraph/models"
+)
 
 // GORM returns the Store's GORM handle to the package's black-box tests
 // (package db_test), which set up and inspect tables around the Store.
@@ -47,4 +53,22 @@ func (s *Store) ForgetNames() {
 	if s.names != nil {
 		s.names.Purge()
 	}
+}
+
+// GetSessionInTwo is GetSession reading the session's runs with a second
+// statement (attachRuns), as it does where it cannot read them with the
+// session's row, for tests to compare the two.
+func (s *Store) GetSessionInTwo(ctx context.Context, sessionID string, cols models.SessionColumns) (*models.SessionRow, error) {
+	l := s.lay()
+	w := &where{}
+	w.add("session_id = ?", sessionID)
+	rows, err := s.sessionRows(ctx, l, w, cols, "reading a session")
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	rows = rows[:1]
+	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
+		return nil, err
+	}
+	return &rows[0], nil
 }

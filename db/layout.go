@@ -36,6 +36,10 @@ type layout struct {
 	sql dialectSQL
 	// selectLists caches selectColumns' column lists, by the mask of the JSON columns read.
 	selectLists [1 << 7]atomic.Pointer[string]
+	// withSession caches statements of sessionWithRuns (withSessionText, by
+	// withSessionKey), at most maxWithSessionTexts of them (withSessionTexts).
+	withSession      sync.Map
+	withSessionTexts atomic.Int32
 }
 
 // Layout names where a database keeps runs.

@@ -195,50 +195,67 @@ func runsWindowSQL(q *models.RunsRequest, doc string) (string, []any) {
 // scanner is one row of a read: *sql.Rows, *sql.Row or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// sessionScan holds what a selectList's columns are scanned into, in one
+// allocation: each target would escape on its own (the scanner is an
+// interface), a dozen allocations a row.
+type sessionScan struct {
+	r                                              models.SessionRow
+	loaded                                         models.SessionColumns
+	agentID, teamID, workflowID, userID            sql.NullString
+	sessionData, agentData, teamData, workflowData []byte
+	metadata, runs, summary, nameRuns, window      []byte
+	updatedAt                                      sql.NullInt64
+	updated                                        int64 // the row's updated_at, which a later scan leaves alone
+	targets                                        [27]any
+}
+
+// dest returns the destinations of a selectList's columns, then extra (at
+// most 10).
+func (d *sessionScan) dest(extra ...any) []any {
+	r := &d.r
+	return append(append(d.targets[:0], &r.SessionID, &r.SessionType, &d.agentID, &d.teamID, &d.workflowID, &d.userID,
+		&d.sessionData, &d.agentData, &d.teamData, &d.workflowData, &d.metadata, &d.runs, &d.summary, &r.CreatedAt, &d.updatedAt,
+		&d.nameRuns, &d.window), extra...)
+}
+
 // scanRow reads a selectList(cols), then any extra columns.
 func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (models.SessionRow, error) {
-	// One allocation for every scan target: each would escape on its own
-	// (the scanner is an interface), a dozen allocations a row.
-	t := &struct {
-		r                                              models.SessionRow
-		loaded                                         models.SessionColumns
-		agentID, teamID, workflowID, userID            sql.NullString
-		sessionData, agentData, teamData, workflowData []byte
-		metadata, runs, summary, nameRuns, window      []byte
-		updatedAt                                      sql.NullInt64
-		dest                                           [19]any
-	}{}
-	r := &t.r
-	dest := append(append(t.dest[:0], &r.SessionID, &r.SessionType, &t.agentID, &t.teamID, &t.workflowID, &t.userID,
-		&t.sessionData, &t.agentData, &t.teamData, &t.workflowData, &t.metadata, &t.runs, &t.summary, &r.CreatedAt, &t.updatedAt,
-		&t.nameRuns, &t.window), extra...)
-	if err := sc.Scan(dest...); err != nil {
-		return *r, err
+	d := &sessionScan{}
+	if err := sc.Scan(d.dest(extra...)...); err != nil {
+		return d.r, err
 	}
+	return s.sessionRow(d, cols)
+}
+
+// sessionRow is the session row d holds, read as selectList(cols). The row
+// points into d (its loaded columns and updated_at): one d serves one row.
+func (s *Store) sessionRow(d *sessionScan, cols models.SessionColumns) (models.SessionRow, error) {
+	r := d.r
 	if cols != models.AllColumns {
-		t.loaded = cols
-		r.Loaded = &t.loaded
+		d.loaded = cols
+		r.Loaded = &d.loaded
 	}
 	if cols.NameVersions {
-		r.NameVersions = t.nameRuns
+		r.NameVersions = d.nameRuns
 	} else {
-		r.NameRuns = s.decodeColumn(t.nameRuns)
+		r.NameRuns = s.decodeColumn(d.nameRuns)
 	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
-	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(t.agentID), nullString(t.teamID), nullString(t.workflowID), nullString(t.userID)
-	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(t.sessionData), s.decodeColumn(t.agentData), s.decodeColumn(t.teamData)
-	r.WorkflowData, r.Metadata = s.decodeColumn(t.workflowData), s.decodeColumn(t.metadata)
-	r.Runs, r.Summary = s.decodeColumn(t.runs), s.decodeColumn(t.summary)
-	if t.updatedAt.Valid {
-		r.UpdatedAt = &t.updatedAt.Int64
+	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(d.agentID), nullString(d.teamID), nullString(d.workflowID), nullString(d.userID)
+	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(d.sessionData), s.decodeColumn(d.agentData), s.decodeColumn(d.teamData)
+	r.WorkflowData, r.Metadata = s.decodeColumn(d.workflowData), s.decodeColumn(d.metadata)
+	r.Runs, r.Summary = s.decodeColumn(d.runs), s.decodeColumn(d.summary)
+	if d.updatedAt.Valid {
+		d.updated = d.updatedAt.Int64
+		r.UpdatedAt = &d.updated
 	}
-	window := t.window
+	window := d.window
 	switch {
 	case cols.RunsWindow == nil || cols.Runs:
 	case len(bytes.TrimSpace(window)) > 0 && bytes.TrimSpace(window)[0] == '{':
 		w, err := models.DecodeRunsWindow(window, cols.RunsWindow)
 		if err != nil {
-			return *r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
+			return r, fmt.Errorf("runs window of %q: %w", r.SessionID, err)
 		}
 		r.RunsWindow = w
 	default: // small runs, sent whole
@@ -247,7 +264,7 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 		loaded.Runs, loaded.RunsWindow = true, nil
 		r.Loaded = &loaded
 	}
-	return *r, nil
+	return r, nil
 }
 
 func nullString(n sql.NullString) *string {
@@ -259,7 +276,9 @@ func nullString(n sql.NullString) *string {
 
 // GetSession returns the session with sessionID, reading the JSON columns
 // cols asks for, or nil when there is none. With typ, a session of another
-// type counts as absent.
+// type counts as absent. It runs one statement; on SQLite in Agno 3's
+// layout, and where a legacy runs column is left, a second one reads the
+// runs (attachRuns), as it does when the names cache turns out stale.
 func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.SessionType, cols models.SessionColumns) (*models.SessionRow, error) {
 	release, err := s.enter(ctx)
 	if err != nil {
@@ -269,7 +288,15 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 	l := s.lay()
 	w := &where{}
 	w.add("session_id = ?", sessionID)
-	rows, err := s.sessionRows(ctx, l, w, cols, "reading a session")
+	var (
+		rows    []models.SessionRow
+		guessed *guessedRuns
+	)
+	if s.readsRunsWithSession(l, cols) {
+		rows, guessed, err = s.sessionWithRuns(ctx, l, w, sessionID, cols)
+	} else {
+		rows, err = s.sessionRows(ctx, l, w, cols, "reading a session")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -277,8 +304,10 @@ func (s *Store) GetSession(ctx context.Context, sessionID string, typ *models.Se
 		return nil, nil
 	}
 	rows = rows[:1] // session_id is the key
-	if err := s.attachRuns(ctx, l, rows, cols); err != nil {
-		return nil, err
+	if guessed == nil || !guessed.attach(s, l, rows, cols) {
+		if err := s.attachRuns(ctx, l, rows, cols); err != nil {
+			return nil, err
+		}
 	}
 	return &rows[0], nil
 }

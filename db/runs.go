@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/tidwall/gjson"
 
 	"sessiongraph/models"
@@ -27,6 +28,11 @@ const (
 type runBranch struct {
 	kind int
 	row  int // index of the session in the rows
+	// typeFrom, when set, is a query of one row whose sg_type is the
+	// session's type as the statement has it (sessionWithRuns): a name
+	// branch then derives the name as that type of session does, rather
+	// than as the row's.
+	typeFrom string
 }
 
 // attachRuns reads, in one statement, the runs of the sessions in rows that
@@ -38,9 +44,44 @@ type runBranch struct {
 // runs left in the legacy column reads all its runs, to merge them. Without
 // a runs table it does nothing: the sessions statement read the column.
 func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.SessionRow, cols models.SessionColumns) error {
-	if !l.runsTable || len(rows) == 0 || !(cols.Runs || cols.RunsWindow != nil || cols.NameRuns || cols.LastActivity) {
+	if !l.runsTable || len(rows) == 0 || !readsRuns(cols) {
 		return nil
 	}
+	branches := s.runBranches(l, rows, cols)
+	read := newRunsRead(branches)
+	if len(branches) > 0 {
+		query, args := s.runsQuery(rows, branches, cols.RunsWindow, nil)
+		err := s.queryRows(ctx, query, args, func(sc scanner) error {
+			var (
+				b     int
+				rr    runRead
+				total sql.NullInt64
+			)
+			var id, typ, ver sql.NullString
+			var decides sql.NullBool
+			if err := sc.Scan(&b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decides); err != nil {
+				return err
+			}
+			rr.id, rr.typ, rr.ver, rr.decides = id.String, typ.String, ver.String, decides.Bool
+			return read.add(s, b, rr, total)
+		})
+		if err != nil {
+			return internal("reading runs", err)
+		}
+	}
+	s.setRuns(rows, cols, branches, read)
+	return nil
+}
+
+// readsRuns reports whether cols reads anything of a session's runs.
+func readsRuns(cols models.SessionColumns) bool {
+	return cols.Runs || cols.RunsWindow != nil || cols.NameRuns || cols.LastActivity
+}
+
+// runBranches are the branches of the runs statement that read, for the
+// sessions in rows, what cols asks for of their runs. A name the names
+// cache holds needs none: it is set on its row.
+func (s *Store) runBranches(l *layout, rows []models.SessionRow, cols models.SessionColumns) []runBranch {
 	var branches []runBranch
 	for i := range rows {
 		r := &rows[i]
@@ -69,41 +110,42 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 			}
 		}
 	}
-	read := make([][]runRead, len(branches))
-	totals := make([]int, len(branches))
-	if len(branches) > 0 {
-		query, args := s.runsQuery(rows, branches, cols.RunsWindow)
-		err := s.queryRows(ctx, query, args, func(sc scanner) error {
-			var (
-				b     int
-				rr    runRead
-				total sql.NullInt64
-			)
-			var id, typ, ver sql.NullString
-			var decides sql.NullBool
-			if err := sc.Scan(&b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decides); err != nil {
-				return err
-			}
-			if b < 0 || b >= len(branches) {
-				return fmt.Errorf("runs statement: branch %d out of range", b)
-			}
-			rr.id, rr.typ = id.String, typ.String
-			totals[b] = int(total.Int64)
-			if branches[b].kind == branchLast {
-				if total.Valid {
-					rows[branches[b].row].LastRunAt = &total.Int64
-				}
-				return nil
-			}
-			rr.ver, rr.decides = ver.String, decides.Bool
-			rr.data = s.decodeColumn(rr.data)
-			read[b] = append(read[b], rr)
-			return nil
-		})
-		if err != nil {
-			return internal("reading runs", err)
-		}
+	return branches
+}
+
+// runsRead is what the runs statement returned, by branch.
+type runsRead struct {
+	branches []runBranch
+	runs     [][]runRead
+	totals   []int
+	lastAt   []*int64 // of last branches: when the runs were last written, if any run is
+}
+
+func newRunsRead(branches []runBranch) *runsRead {
+	return &runsRead{branches: branches, runs: make([][]runRead, len(branches)), totals: make([]int, len(branches)), lastAt: make([]*int64, len(branches))}
+}
+
+// add adds a row of branch b: a run and the branch's total, or for a last
+// branch its time.
+func (rd *runsRead) add(s *Store, b int, rr runRead, total sql.NullInt64) error {
+	if b < 0 || b >= len(rd.branches) {
+		return fmt.Errorf("runs statement: branch %d out of range", b)
 	}
+	rd.totals[b] = int(total.Int64)
+	if rd.branches[b].kind == branchLast {
+		if total.Valid {
+			at := total.Int64
+			rd.lastAt[b] = &at
+		}
+		return nil
+	}
+	rr.data = s.decodeColumn(rr.data)
+	rd.runs[b] = append(rd.runs[b], rr)
+	return nil
+}
+
+// setRuns sets on rows the runs read for branches, as attachRuns says.
+func (s *Store) setRuns(rows []models.SessionRow, cols models.SessionColumns, branches []runBranch, read *runsRead) {
 	loaded := func(r *models.SessionRow) *models.SessionColumns {
 		c := cols
 		if r.Loaded != nil {
@@ -113,12 +155,17 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 		r.Loaded = &c
 		return r.Loaded
 	}
+	for bi, b := range branches {
+		if b.kind == branchLast && read.lastAt[bi] != nil {
+			rows[b.row].LastRunAt = read.lastAt[bi]
+		}
+	}
 	for i := range rows {
 		loaded(&rows[i])
 	}
 	for bi, b := range branches {
 		r := &rows[b.row]
-		runs := read[bi]
+		runs := read.runs[bi]
 		slices.SortFunc(runs, func(x, y runRead) int { return x.pos - y.pos })
 		switch b.kind {
 		case branchAll:
@@ -136,7 +183,7 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 			r.RunsProblem = cmp.Or(err, problem)
 			r.Loaded.Runs = true
 		case branchWindow:
-			r.RunsWindow = s.windowOf(runs, totals[bi], cols.RunsWindow)
+			r.RunsWindow = s.windowOf(runs, read.totals[bi], cols.RunsWindow)
 		case branchName:
 			docs := make([]json.RawMessage, len(runs))
 			for i, rr := range runs {
@@ -146,7 +193,210 @@ func (s *Store) attachRuns(ctx context.Context, l *layout, rows []models.Session
 			s.rememberName(r.SessionID, r.EffectiveType(), runs, len(runs) > 0 && runs[len(runs)-1].decides, r.NameRuns)
 		}
 	}
-	return nil
+}
+
+// readsRunsWithSession reports whether GetSession reads a session's runs in
+// the statement that reads the session (sessionWithRuns) rather than in a
+// second one (attachRuns): on PostgreSQL, from a runs table, when there is no
+// legacy runs column for them to be merged with.
+func (s *Store) readsRunsWithSession(l *layout, cols models.SessionColumns) bool {
+	return s.dialect == Postgres && l.runsTable && !l.legacyRuns && readsRuns(cols)
+}
+
+// sessionWithRuns reads the session w selects (by its id, sessionID) as
+// sessionRows does and, in the same statement, the runs attachRuns would
+// read for it: each branch attachRuns may choose for the session, for each
+// group of session types it differs for, gated on what the statement found
+// of the session (its effective type and, for a name's runs, whether it has
+// no stored name), so that only the branches attachRuns would choose read
+// runs. A name the names cache holds for the session is not read: the
+// sessions statement reads its versions, for attach to check. The session
+// row comes with its branch -1; a run row holds NULL (and placeholders where
+// the session's columns are never NULL) in the session's columns.
+func (s *Store) sessionWithRuns(ctx context.Context, l *layout, w *where, sessionID string, cols models.SessionColumns) ([]models.SessionRow, *guessedRuns, error) {
+	read := s.columnsFor(l, cols)
+	list, args := s.selectList(l, read)
+	scope(ctx, w)
+	g := guessRuns(cols, s.names != nil && s.names.Contains(sessionID))
+	query, runsArgs := s.withSessionQuery(l, list, w, sessionID, cols, g)
+	args = append(append(args, w.args...), runsArgs...)
+	g.read = newRunsRead(g.branches)
+	var ( // pgx's own types where this PostgreSQL-only statement has its own columns
+		rows             []models.SessionRow
+		d                sessionScan
+		sgType, id, typ  pgtype.Text
+		sgDerived, decid pgtype.Bool
+		b                int
+		rr               runRead
+		total            pgtype.Int8
+		ver              pgtype.Text
+	)
+	dest := d.dest(&sgType, &sgDerived, &b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decid)
+	err := s.queryRows(ctx, query, args, func(sc scanner) error {
+		if err := sc.Scan(dest...); err != nil {
+			return err
+		}
+		if b < 0 {
+			row, err := s.sessionRow(&d, read)
+			rows = append(rows, row)
+			g.sqlType, g.derived = sgType.String, sgDerived.Bool
+			return err
+		}
+		rr.id, rr.typ, rr.ver, rr.decides = id.String, typ.String, ver.String, decid.Bool
+		return g.read.add(s, b, rr, sql.NullInt64{Int64: total.Int64, Valid: total.Valid})
+	})
+	if err != nil {
+		return nil, nil, internal("reading a session", err)
+	}
+	return rows, g, nil
+}
+
+// guessRuns returns the branches sessionWithRuns reads for cols, before the
+// session's row is known: each kind attachRuns may choose, once for each
+// group of session types whose branch of that kind differs (a window of a
+// workflow holds its workflow runs only), and one name branch of the type
+// the statement finds; none for a name the names cache holds (cached).
+func guessRuns(cols models.SessionColumns, cached bool) *guessedRuns {
+	g := &guessedRuns{}
+	guess := func(b runBranch, types ...models.SessionType) {
+		b.row = slices.Index(models.AllSessionType, types[0])
+		g.branches = append(g.branches, b)
+		g.types = append(g.types, types)
+	}
+	if cols.LastActivity {
+		guess(runBranch{kind: branchLast}, models.AllSessionType...)
+	}
+	switch {
+	case cols.Runs:
+		guess(runBranch{kind: branchAll}, models.AllSessionType...)
+	case cols.RunsWindow != nil || cols.NameRuns:
+		if cols.RunsWindow != nil {
+			guess(runBranch{kind: branchWindow}, models.SessionTypeAgent, models.SessionTypeTeam)
+			guess(runBranch{kind: branchWindow}, models.SessionTypeWorkflow)
+		}
+		if cols.NameRuns && !cached {
+			guess(runBranch{kind: branchName, typeFrom: "SELECT sg_type FROM sg_session"}, models.AllSessionType...)
+		}
+	}
+	return g
+}
+
+// withSessionKey is what sessionWithRuns' statement depends on, but for a
+// run filter: a statement whose window has none is built once for each key
+// (see layout.withSession).
+type withSessionKey struct {
+	list, where            string
+	last, all, name        bool
+	window, fromEnd, count bool
+	n                      int
+}
+
+// withSessionText is a statement of sessionWithRuns whose parameters after
+// the session's are its id, ids times.
+type withSessionText struct {
+	text string
+	ids  int
+}
+
+// maxWithSessionTexts bounds the statements a layout keeps.
+const maxWithSessionTexts = 256
+
+// withSessionQuery returns sessionWithRuns' statement for the guessed
+// branches of g, and its parameters after those of the session's row.
+func (s *Store) withSessionQuery(l *layout, list string, w *where, sessionID string, cols models.SessionColumns, g *guessedRuns) (string, []any) {
+	key := withSessionKey{list: list, where: w.sql(), last: cols.LastActivity, all: cols.Runs}
+	key.name = slices.ContainsFunc(g.branches, func(b runBranch) bool { return b.kind == branchName })
+	cacheable := true
+	if q := cols.RunsWindow; q != nil {
+		key.window, key.count = true, q.Count
+		key.n, key.fromEnd = q.Limit()
+		cacheable = q.Filter == nil
+	}
+	ids := func(n int) []any {
+		args := make([]any, n)
+		for i := range args {
+			args[i] = sessionID
+		}
+		return args
+	}
+	if cacheable {
+		if t, ok := l.withSession.Load(key); ok {
+			return t.(withSessionText).text, ids(t.(withSessionText).ids)
+		}
+	}
+	guesses := make([]models.SessionRow, len(models.AllSessionType))
+	for i, t := range models.AllSessionType {
+		guesses[i] = models.SessionRow{SessionID: sessionID, SessionType: t.Stored()}
+	}
+	gates := make([]string, len(g.branches))
+	for bi, b := range g.branches {
+		stored := make([]string, len(g.types[bi]))
+		for i, t := range g.types[bi] {
+			stored[i] = "'" + t.Stored() + "'"
+		}
+		gates[bi] = "(SELECT sg_type FROM sg_session) IN (" + strings.Join(stored, ", ") + ")"
+		if b.kind == branchName {
+			gates[bi] += " AND (SELECT sg_derived FROM sg_session)"
+		}
+	}
+	query := "WITH sg_session AS MATERIALIZED (SELECT " + list + ", " + effectiveType + " AS sg_type, " + pgStoredName + " IS NULL AS sg_derived FROM " + s.from + key.where + ")" +
+		" SELECT *, -1, NULL, NULL, NULL, 0, NULL, NULL, NULL FROM sg_session"
+	var args []any
+	if len(g.branches) > 0 { // none when all it would read is a name the names cache holds
+		var runs string
+		runs, args = s.runsQuery(guesses, g.branches, cols.RunsWindow, gates)
+		query += " UNION ALL SELECT '', '', " + strings.Repeat("NULL, ", 11) + "0, NULL, NULL, NULL, NULL, NULL, r.* FROM (" + runs + ") r"
+	}
+	if cacheable && !slices.ContainsFunc(args, func(a any) bool { return a != sessionID }) && l.withSessionTexts.Add(1) <= maxWithSessionTexts {
+		l.withSession.Store(key, withSessionText{text: query, ids: len(args)})
+	}
+	return query, args
+}
+
+// guessedRuns are the runs sessionWithRuns read for a session, by the
+// branch it guessed for each group of session types.
+type guessedRuns struct {
+	branches []runBranch            // row: the first of its types, in models.AllSessionType
+	types    [][]models.SessionType // the types of session each branch is for
+	read     *runsRead
+	// sqlType and derived are the session's effective type and whether it
+	// has no stored name, as the statement found them.
+	sqlType string
+	derived bool
+}
+
+// attach sets on rows (the one session read) the runs of the branches
+// attachRuns chooses for it, as attachRuns does, and reports whether it
+// could: false when the statement's view of the session is not its row's,
+// so that it gated out a branch the row needs (never, unless the row's SQL
+// and Go readings disagree), or when a name the names cache held turned
+// out stale; attachRuns must then read them.
+func (g *guessedRuns) attach(s *Store, l *layout, rows []models.SessionRow, cols models.SessionColumns) bool {
+	typ := rows[0].EffectiveType()
+	if g.sqlType != typ.Stored() {
+		return false
+	}
+	branches := s.runBranches(l, rows, cols)
+	read := newRunsRead(branches)
+	for bi, b := range branches {
+		gi := g.branch(b.kind, typ)
+		if gi < 0 || (b.kind == branchName && !g.derived) {
+			return false
+		}
+		read.runs[bi], read.totals[bi], read.lastAt[bi] = g.read.runs[gi], g.read.totals[gi], g.read.lastAt[gi]
+	}
+	s.setRuns(rows, cols, branches, read)
+	return true
+}
+
+// branch returns the guessed branch of kind for a session of type typ, -1 if none.
+func (g *guessedRuns) branch(kind int, typ models.SessionType) int {
+	for gi, gb := range g.branches {
+		if gb.kind == kind && slices.Contains(g.types[gi], typ) {
+			return gi
+		}
+	}
+	return -1
 }
 
 // runRead is one run row as the runs statement returns it.
@@ -193,13 +443,22 @@ const runOrderDesc = "run_index DESC, created_at DESC, run_id DESC"
 // kind, each served by the (session_id, run_index) index, joined with
 // UNION ALL. Each row carries its branch, the run's id, type and run_data,
 // its position in the branch and, for windows, the count of matching runs.
-func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window *models.RunsRequest) (string, []any) {
+// With gates, each branch returns rows only when its gate (a condition
+// without columns, which PostgreSQL tests once, before it runs the branch)
+// is true: in a WHERE around the branch, or for a last branch, whose run
+// columns are NULL for the union to type (in a subquery they would be
+// text), in its own.
+func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window *models.RunsRequest, gates []string) (string, []any) {
 	var q strings.Builder
 	var args []any
 	for bi, b := range branches {
 		r := &rows[b.row]
 		if bi > 0 {
 			q.WriteString(" UNION ALL ")
+		}
+		wrap := gates != nil && b.kind != branchLast
+		if wrap {
+			q.WriteString("SELECT * FROM (")
 		}
 		workflow := r.EffectiveType() == models.SessionTypeWorkflow
 		switch b.kind {
@@ -250,10 +509,23 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, "+
 				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total, %s", bi, s.runsFrom, noNameColumns)
 			args = append(args, r.SessionID)
+			if gates != nil {
+				q.WriteString(" WHERE " + gates[bi])
+			}
 		case branchName:
-			only := ""
+			typ := r.EffectiveType()
+			from, ver, decides, decidesCopy, only := s.runsFrom, s.runVersion(), s.decidesName(typ, "run_data"), s.decidesName(typ, "(d).f1"), ""
 			if workflow {
 				only = " AND run_type = 'workflow'"
+			}
+			if b.typeFrom != "" {
+				// The type is joined as a column: a subquery in the window's
+				// FILTER would cost it its run condition. In a join, the
+				// runs' system columns need their table's name.
+				from, ver = s.runsFrom+" sg_r CROSS JOIN ("+b.typeFrom+") sg_t", nameVersionOfSGR
+				decides = s.decidesNameOf("sg_t.sg_type", "run_data")
+				decidesCopy = s.decidesNameOf("("+b.typeFrom+")", "(d).f1")
+				only = " AND (sg_t.sg_type <> 'workflow' OR run_type = 'workflow')"
 			}
 			// The runs up to the first that decides: decided counts the
 			// deciding runs before each run, and a count only grows, so
@@ -265,9 +537,12 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			runs := fmt.Sprintf("SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"count(*) FILTER (WHERE %s) OVER (ORDER BY %s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS decided, "+
 				"CAST(NULL AS BIGINT) AS total, %s AS ver FROM %s WHERE session_id = ?%s",
-				bi, runOrder, s.decidesName(r.EffectiveType(), "run_data"), runOrder, s.runVersion(), s.runsFrom, only)
-			fmt.Fprintf(&q, s.nameRuns(r.EffectiveType()), runs, bi)
+				bi, runOrder, decides, runOrder, ver, from, only)
+			fmt.Fprintf(&q, s.nameRuns(decidesCopy), runs, bi)
 			args = append(args, r.SessionID)
+		}
+		if wrap {
+			fmt.Fprintf(&q, ") g%d WHERE %s", bi, gates[bi])
 		}
 	}
 	return q.String(), args
@@ -331,15 +606,16 @@ func addRunConds(w *where, prefix string, status []models.RunStatus, topLevel *b
 // the JSON text whole anyway.
 //
 // Each run comes with its version (ver) and whether it decides the name
-// (decides, computed on the copy), for the names cache; both NULL on SQLite.
-func (s *Store) nameRuns(typ models.SessionType) string {
+// (decides, the SQL of decidesName on the copy, (d).f1), for the names
+// cache; both NULL on SQLite.
+func (s *Store) nameRuns(decides string) string {
 	if s.dialect == SQLite {
 		return "SELECT b, run_id, run_type, run_data, pos, total, ver, NULL AS decides FROM (%[1]s) n%[2]d WHERE decided = 0"
 	}
 	return `SELECT b, run_id, run_type, jsonb_build_object('agent_id', (d).f1 -> 'agent_id', 'input', (d).f1 -> 'input',
 		'messages', (SELECT COALESCE(jsonb_agg(jsonb_build_object('role', m -> 'role', 'content', m -> 'content') ORDER BY j), '[]'::jsonb)
 			FROM jsonb_path_query((d).f1, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
-			WHERE m ->> 'role' = 'user')) AS run_data, pos, total, ver, ` + strings.ReplaceAll(s.decidesName(typ, "(d).f1"), "%", "%%") + ` AS decides
+			WHERE m ->> 'role' = 'user')) AS run_data, pos, total, ver, ` + strings.ReplaceAll(decides, "%", "%%") + ` AS decides
 	FROM (SELECT b, run_id, run_type, ROW(run_data) AS d, pos, total, ver FROM (%[1]s) n%[2]d WHERE decided = 0 OFFSET 0) d%[2]d`
 }
 
@@ -380,3 +656,13 @@ func (s *Store) decidesName(typ models.SessionType, doc string) string {
 	}
 	return strings.ReplaceAll(cond, "run_data", doc)
 }
+
+// decidesNameOf is decidesName on PostgreSQL for a session whose type is
+// the SQL typ.
+func (s *Store) decidesNameOf(typ, doc string) string {
+	return fmt.Sprintf("(CASE %s WHEN 'workflow' THEN %s WHEN 'team' THEN %s ELSE %s END)", typ,
+		s.decidesName(models.SessionTypeWorkflow, doc), s.decidesName(models.SessionTypeTeam, doc), s.decidesName(models.SessionTypeAgent, doc))
+}
+
+// nameVersionOfSGR is nameVersion of the runs table named sg_r.
+const nameVersionOfSGR = "sg_r.xmin::text || ',' || sg_r.ctid::text"
