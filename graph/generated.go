@@ -5,6 +5,7 @@
 //	inlineFieldSets 51
 //	inlineLeafFields 245
 //	inlineSlices 29
+//	lazyComplexityContexts 1
 //	sizeResponses 1
 
 package graph
@@ -698,8 +699,6 @@ func (e *executableSchema) Schema() *ast.Schema {
 }
 
 func (e *executableSchema) Complexity(ctx context.Context, typeName, field string, childComplexity int, rawArgs map[string]any) (int, bool) {
-	ec := newExecutionContext(nil, e, nil)
-	_ = ec
 	switch typeName + "." + field {
 
 	case "AgentRun.agentId":
@@ -773,7 +772,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_AgentRun_messages_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_AgentRun_messages_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -935,7 +934,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_AgentSession_runs_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_AgentSession_runs_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1200,7 +1199,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Facets_components_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Facets_components_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1211,7 +1210,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Facets_models_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Facets_models_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1222,7 +1221,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Facets_users_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Facets_users_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1557,7 +1556,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Mutation_createSession_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Mutation_createSession_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1568,7 +1567,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Mutation_deleteSession_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Mutation_deleteSession_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1579,7 +1578,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Mutation_deleteSessions_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Mutation_deleteSessions_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1590,7 +1589,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Mutation_renameSession_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Mutation_renameSession_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1601,7 +1600,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Mutation_updateSession_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Mutation_updateSession_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1693,7 +1692,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_agnoMetrics_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_agnoMetrics_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1704,7 +1703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_allRuns_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_allRuns_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1721,7 +1720,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_facets_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_facets_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1733,7 +1732,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_node_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1744,7 +1743,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_nodes_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1755,7 +1754,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_run_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_run_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1766,7 +1765,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_runs_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_runs_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1777,7 +1776,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_session_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_session_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1788,7 +1787,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_sessions_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_sessions_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -1799,7 +1798,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Query_usage_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Query_usage_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -2298,7 +2297,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Subscription_runEvents_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Subscription_runEvents_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -2309,7 +2308,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_Subscription_sessionEvents_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_Subscription_sessionEvents_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -2381,7 +2380,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_TeamRun_messages_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_TeamRun_messages_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -2543,7 +2542,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_TeamSession_runs_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_TeamSession_runs_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -2978,7 +2977,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_WorkflowRun_messages_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_WorkflowRun_messages_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}
@@ -3152,7 +3151,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		args, err := ec.field_WorkflowSession_runs_args(ctx, rawArgs)
+		args, err := newExecutionContext(nil, e, nil).field_WorkflowSession_runs_args(ctx, rawArgs)
 		if err != nil {
 			return 0, false
 		}

@@ -21,9 +21,10 @@
 // each putting code of internal/gqlinline or a direct call in place of part
 // of gqlgen's runtime (passes.go says what each changes and why):
 // inlineSlices, dropUnusedDeferredGroups, inlineFieldSets,
-// inlineLeafFields and sizeResponses. SESSIONGRAPH_GQLGEN_PASSES chooses them: unset,
-// empty or "all" runs every pass, "none" none (the executor is gqlgen's own),
-// a comma-separated list of names those alone. A pass that finds nothing to
+// inlineLeafFields, sizeResponses and lazyComplexityContexts.
+// SESSIONGRAPH_GQLGEN_PASSES chooses them: unset, empty or "all" runs every
+// pass, "none" none (the executor is gqlgen's own), a comma-separated list
+// of names those alone. A pass that finds nothing to
 // change (gqlgen's output changed shape) is skipped with a warning; if the
 // rewritten executor does not build, each pass whose output does not build is
 // left out with a warning and the rest kept. Either way that part of the

@@ -10,7 +10,7 @@ import (
 )
 
 func TestChoosePasses(t *testing.T) {
-	all := []string{"inlineSlices", "dropUnusedDeferredGroups", "inlineFieldSets", "inlineLeafFields", "sizeResponses"}
+	all := []string{"inlineSlices", "dropUnusedDeferredGroups", "inlineFieldSets", "inlineLeafFields", "sizeResponses", "lazyComplexityContexts"}
 	for _, tc := range []struct {
 		name, spec string
 		want       []string

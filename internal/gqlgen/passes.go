@@ -23,6 +23,7 @@ var passes = []pass{
 	{"inlineFieldSets", inlineFieldSets},
 	{"inlineLeafFields", inlineLeafFields},
 	{"sizeResponses", sizeResponses},
+	{"lazyComplexityContexts", lazyComplexityContexts},
 }
 
 // sliceCall is gqlgen's list marshalling call with its generated arguments:
@@ -167,4 +168,31 @@ var queryResponse = []byte("\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&b
 // the same document: one allocation instead of a dozen, and no copies.
 func sizeResponses(src []byte) ([]byte, int) {
 	return bytes.ReplaceAll(src, queryResponse, []byte("\t\t\tresponse.Data = gqlinline.MarshalResponse(opCtx, data)\n")), bytes.Count(src, queryResponse)
+}
+
+// complexityContext is how the generated Complexity starts: an execution
+// context, which it only uses to read the arguments of fields that have
+// some, built for every field the complexity walk visits (2 allocations).
+var complexityContext = []byte("\tec := newExecutionContext(nil, e, nil)\n\t_ = ec\n")
+
+// complexityArgs is how Complexity reads a field's arguments.
+var complexityArgs = []byte("args, err := ec.field_")
+
+// lazyComplexityContexts has Complexity build its execution context only
+// for a field with arguments, where it reads them. A Complexity that uses
+// the context otherwise stays as gqlgen wrote it.
+func lazyComplexityContexts(src []byte) ([]byte, int) {
+	n := 0
+	out := eachFunc(src, func(f []byte) []byte {
+		if !bytes.HasPrefix(f, []byte("(e *executableSchema) Complexity(")) || bytes.Count(f, complexityContext) != 1 {
+			return f
+		}
+		lazy := bytes.Replace(f, complexityContext, nil, 1)
+		if bytes.Count(lazy, []byte("ec.")) != bytes.Count(lazy, complexityArgs) {
+			return f
+		}
+		n++
+		return bytes.ReplaceAll(lazy, complexityArgs, []byte("args, err := newExecutionContext(nil, e, nil).field_"))
+	})
+	return out, n
 }

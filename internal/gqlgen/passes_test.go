@@ -29,6 +29,7 @@ var tinyCounts = map[string]int{
 	"inlineFieldSets":          8,
 	"inlineLeafFields":         28,
 	"sizeResponses":            1,
+	"lazyComplexityContexts":   1,
 }
 
 const (
