@@ -655,7 +655,16 @@ func (f *feed) changedRuns(sc *sessionChange, runs []models.Run, shared bool) []
 		out = append(out, changedRun{id: id, kind: kind})
 	}
 	if shared && known {
-		f.prints[sc.id] = now
+		if legacy {
+			f.prints[sc.id] = now
+		} else {
+			// Only the runs told of now: a run written since the batch was
+			// read (the session's runs are read after its events went out)
+			// is told of by the next batch, as created.
+			for _, c := range out {
+				prev[c.id] = now[c.id]
+			}
+		}
 	}
 	return out
 }
