@@ -72,3 +72,11 @@ func (s *Store) GetSessionInTwo(ctx context.Context, sessionID string, cols mode
 	}
 	return &rows[0], nil
 }
+
+// CachedNames is how many sessions the names cache holds.
+func (s *Store) CachedNames() int {
+	if s.names == nil {
+		return 0
+	}
+	return s.names.Len()
+}

@@ -120,7 +120,9 @@ func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []ru
 	if s.names == nil {
 		return
 	}
-	if len(runs) == 0 || len(docs) > nameEntryMaxBytes {
+	// An entry the sessions statement's versions (of the first
+	// nameVersionsRead runs) could never find current is not kept.
+	if len(runs) == 0 || len(runs) > nameVersionsRead || (!lastDecides && len(runs) == nameVersionsRead) || len(docs) > nameEntryMaxBytes {
 		s.names.Remove(sessionID)
 		return
 	}

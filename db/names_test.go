@@ -148,3 +148,32 @@ func TestCachedNamesFollowEveryWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesCacheKeepsOnlyWhatItCanCheck: the sessions statement reads the
+// versions of a session's first 4 runs, so a name that more runs decide, or
+// that 4 runs leave undecided, is not kept (it could never be found current).
+func TestNamesCacheKeepsOnlyWhatItCanCheck(t *testing.T) {
+	s := agnotest.OpenPostgres(t, agnotest.V3)
+	var rows []models.SessionRow
+	for _, id := range []string{"decided", "undecided"} {
+		rows = append(rows, models.SessionRow{SessionID: id, SessionType: "agent", UserID: ptr("u"), CreatedAt: 1757000000, SessionData: json.RawMessage(`{}`)})
+	}
+	if err := s.InsertRows(ctx, rows, db.PlainJSON); err != nil {
+		t.Fatal(err)
+	}
+	// "decided": its first run has an input; "undecided": 4 runs without one.
+	if _, err := s.Pool().ExecContext(ctx, `INSERT INTO ai.agno_runs (run_id, session_id, run_type, agent_id, user_id, status, run_index, run_data, created_at, updated_at)
+		SELECT s || '-' || i, s, 'agent', 'a', 'u', 'COMPLETED', i,
+			CASE WHEN s = 'decided' THEN jsonb_build_object('run_id', s || '-' || i, 'input', jsonb_build_object('input_content', 'q')) ELSE jsonb_build_object('run_id', s || '-' || i) END,
+			1757000000 + i, 1757000000 + i
+		FROM unnest(ARRAY['decided', 'undecided']) s, generate_series(0, 3) i`); err != nil {
+		t.Fatal(err)
+	}
+	first := 10
+	if _, err := s.ListSessions(ctx, nil, models.DefaultSessionOrder, models.PageArgs{First: &first}, models.SessionColumns{SessionData: true, NameRuns: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.CachedNames(); n != 1 {
+		t.Fatalf("the names cache holds %d sessions, want 1 (only the decided one)", n)
+	}
+}
