@@ -137,8 +137,14 @@ func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []ru
 	s.names.Add(sessionID, e)
 }
 
-// nameVersion is a runs table row's version in SQL, as nameEntry.vers holds it.
-const nameVersion = "xmin::text || ',' || ctid::text"
+// nameVersion is a runs table row's version in SQL, as nameEntry.vers holds
+// it; of the row of table (its name or alias) when table is not empty.
+func nameVersion(table string) string {
+	if table != "" {
+		table += "."
+	}
+	return table + "xmin::text || ',' || " + table + "ctid::text"
+}
 
 // nameVersionsSQL is the sessions statement's column of NameVersions: for a
 // session without a stored name, [run_id, run_type, version] of its first
@@ -146,9 +152,9 @@ const nameVersion = "xmin::text || ',' || ctid::text"
 // subquery, where it can only be the sessions statement's column, whatever
 // that statement calls its table.
 func nameVersionsSQL(runsFrom string) string {
-	return fmt.Sprintf(`CASE WHEN jsonb_typeof(session_data -> 'session_name') IS DISTINCT FROM 'string' THEN
+	return fmt.Sprintf(`CASE WHEN `+pgStoredName+` IS NULL THEN
 		(SELECT jsonb_agg(jsonb_build_array(r.run_id, r.run_type, r.v) ORDER BY %[1]s)
 		FROM (SELECT session_id AS sid) o CROSS JOIN LATERAL (SELECT run_id, run_type, %[2]s AS v, run_index, created_at
 			FROM %[3]s WHERE session_id = o.sid ORDER BY %[4]s LIMIT %[5]d) r) END`,
-		"r.run_index, r.created_at, r.run_id", nameVersion, runsFrom, runOrder, nameVersionsRead)
+		"r.run_index, r.created_at, r.run_id", nameVersion(""), runsFrom, runOrder, nameVersionsRead)
 }

@@ -522,7 +522,7 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 				// The type is joined as a column: a subquery in the window's
 				// FILTER would cost it its run condition. In a join, the
 				// runs' system columns need their table's name.
-				from, ver = s.runsFrom+" sg_r CROSS JOIN ("+b.typeFrom+") sg_t", nameVersionOfSGR
+				from, ver = s.runsFrom+" sg_r CROSS JOIN ("+b.typeFrom+") sg_t", nameVersion("sg_r")
 				decides = s.decidesNameOf("sg_t.sg_type", "run_data")
 				decidesCopy = s.decidesNameOf("("+b.typeFrom+")", "(d).f1")
 				only = " AND (sg_t.sg_type <> 'workflow' OR run_type = 'workflow')"
@@ -628,7 +628,7 @@ func (s *Store) runVersion() string {
 	if s.dialect == SQLite {
 		return "NULL"
 	}
-	return nameVersion
+	return nameVersion("")
 }
 
 // decidesName is true for a run that certainly decides a derived name (see
@@ -663,6 +663,3 @@ func (s *Store) decidesNameOf(typ, doc string) string {
 	return fmt.Sprintf("(CASE %s WHEN 'workflow' THEN %s WHEN 'team' THEN %s ELSE %s END)", typ,
 		s.decidesName(models.SessionTypeWorkflow, doc), s.decidesName(models.SessionTypeTeam, doc), s.decidesName(models.SessionTypeAgent, doc))
 }
-
-// nameVersionOfSGR is nameVersion of the runs table named sg_r.
-const nameVersionOfSGR = "sg_r.xmin::text || ',' || sg_r.ctid::text"
