@@ -15,29 +15,23 @@ import (
 // itself, "nodes" and "edges.node" for a connection). Fragments on every
 // session type count.
 func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
-	// A run's session is the session it was read with: what is selected
-	// under runs { nodes { session } } is read with it.
-	own := at
-	at = slices.Clone(own)
-	for _, prefix := range own {
-		for _, below := range []string{"runs.nodes.session", "runs.edges.node.session"} {
-			if prefix != "" {
-				below = prefix + "." + below
+	opCtx := graphql.GetOperationContext(ctx)
+	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+	// The names of the fields selected on those sessions, and (a run's
+	// session is the session it was read with) on the sessions of their
+	// runs { nodes { session } }: one walk of the selection.
+	selected := map[string]bool{}
+	for _, prefix := range at {
+		base := fieldsAt(opCtx, current, prefix)
+		sessions := slices.Concat(base, fieldsAt(opCtx, base, "runs.nodes.session"), fieldsAt(opCtx, base, "runs.edges.node.session"))
+		for _, f := range sessions {
+			for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
+				selected[c.Name] = true
 			}
-			at = append(at, below)
 		}
 	}
 	requested := func(fields ...string) bool {
-		paths := make([]string, 0, len(at)*len(fields))
-		for _, prefix := range at {
-			for _, f := range fields {
-				if prefix != "" {
-					f = prefix + "." + f
-				}
-				paths = append(paths, f)
-			}
-		}
-		return graphql.AnyFieldRequested(ctx, paths...)
+		return slices.ContainsFunc(fields, func(f string) bool { return selected[f] })
 	}
 	name := requested("name", "nameIsDerived")
 	cols := models.SessionColumns{
@@ -51,13 +45,28 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		NameRuns:     name,
 	}
 	if requested("runs", "chatHistory") {
-		if q := runsWindow(ctx, own); q != nil {
+		if q := runsWindow(ctx, at); q != nil {
 			cols.RunsWindow = q
 		} else {
 			cols.Runs = true
 		}
 	}
 	return cols
+}
+
+// fieldsAt returns the fields found at path (dot-separated field names, ""
+// for fields themselves) below fields.
+func fieldsAt(opCtx *graphql.OperationContext, fields []graphql.CollectedField, path string) []graphql.CollectedField {
+	if path == "" {
+		return fields
+	}
+	for name := range strings.SplitSeq(path, ".") {
+		if len(fields) == 0 {
+			break
+		}
+		fields = childFields(opCtx, fields, name)
+	}
+	return fields
 }
 
 // runSessionColumns returns the columns the sessions of allRuns' runs are
@@ -80,13 +89,7 @@ func runsWindow(ctx context.Context, at []string) *models.RunsRequest {
 	opCtx := graphql.GetOperationContext(ctx)
 	var sessionFields []graphql.CollectedField
 	for _, prefix := range at {
-		level := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
-		if prefix != "" {
-			for _, name := range strings.Split(prefix, ".") {
-				level = childFields(opCtx, level, name)
-			}
-		}
-		for _, f := range level {
+		for _, f := range fieldsAt(opCtx, []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}, prefix) {
 			sessionFields = append(sessionFields, graphql.CollectFields(opCtx, f.Selections, nil)...)
 		}
 	}
