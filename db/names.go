@@ -58,6 +58,8 @@ type nameEntry struct {
 	// and a new one could decide it.
 	decided bool
 	runs    json.RawMessage // the reduced runs, as the branch read them (NameRuns)
+	// memo is the name derived from runs, once a read has derived it.
+	memo models.NameMemo
 }
 
 // namesCache maps session ids to their nameEntry; nil on SQLite.
@@ -75,15 +77,16 @@ func newNamesCache(d Dialect) *namesCache {
 }
 
 // cachedNameRuns returns the cached name runs of a session row whose
-// NameVersions the sessions statement read, when they are current: the
-// session's first runs are those the cache holds, at the same versions.
-func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, bool) {
+// NameVersions the sessions statement read, and the memo of the name derived
+// from them, when they are current: the session's first runs are those the
+// cache holds, at the same versions.
+func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, *models.NameMemo, bool) {
 	if s.names == nil || len(r.NameVersions) == 0 {
-		return nil, false
+		return nil, nil, false
 	}
 	e, ok := s.names.Get(r.SessionID)
 	if !ok || e.typ != r.EffectiveType() {
-		return nil, false
+		return nil, nil, false
 	}
 	workflow := e.typ == models.SessionTypeWorkflow
 	read, matched, current := 0, 0, true
@@ -105,36 +108,38 @@ func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, bool) {
 		return true
 	})
 	if !current || matched < len(e.ids) {
-		return nil, false
+		return nil, nil, false
 	}
 	if !e.decided && read >= nameVersionsRead { // more runs may follow, unread
-		return nil, false
+		return nil, nil, false
 	}
-	return e.runs, true
+	return e.runs, &e.memo, true
 }
 
 // rememberName keeps what a name branch read for a session, when the runs
 // statement returned each run's version and the whole fits the cache.
-// lastDecides says whether the last run read decides the name.
-func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []runRead, lastDecides bool, docs json.RawMessage) {
+// lastDecides says whether the last run read decides the name. It returns
+// the kept entry's name memo, nil when none is kept.
+func (s *Store) rememberName(sessionID string, typ models.SessionType, runs []runRead, lastDecides bool, docs json.RawMessage) *models.NameMemo {
 	if s.names == nil {
-		return
+		return nil
 	}
 	// An entry the sessions statement's versions (of the first
 	// nameVersionsRead runs) could never find current is not kept.
 	if len(runs) == 0 || len(runs) > nameVersionsRead || (!lastDecides && len(runs) == nameVersionsRead) || len(docs) > nameEntryMaxBytes {
 		s.names.Remove(sessionID)
-		return
+		return nil
 	}
 	e := &nameEntry{typ: typ, ids: make([]string, len(runs)), vers: make([]string, len(runs)), decided: lastDecides, runs: docs}
 	for i, rr := range runs {
 		if rr.ver == "" {
 			s.names.Remove(sessionID)
-			return
+			return nil
 		}
 		e.ids[i], e.vers[i] = rr.id, rr.ver
 	}
 	s.names.Add(sessionID, e)
+	return &e.memo
 }
 
 // nameVersion is a runs table row's version in SQL, as nameEntry.vers holds

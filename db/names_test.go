@@ -25,7 +25,7 @@ func TestCachedNamesFollowEveryWrite(t *testing.T) {
 		return models.SessionRow{SessionID: id, SessionType: typ, UserID: ptr("u"), CreatedAt: 1757000000,
 			SessionData: json.RawMessage(`{}`), WorkflowData: json.RawMessage(`{"name": "Flow"}`)}
 	}
-	if err := s.InsertRows(ctx, []models.SessionRow{session("sa", "agent"), session("st", "team"), session("sw", "workflow")}, db.PlainJSON); err != nil {
+	if err := s.InsertRows(ctx, []models.SessionRow{session("sa", "agent"), session("st", "team"), session("sw", "workflow"), session("sf", "workflow")}, db.PlainJSON); err != nil {
 		t.Fatal(err)
 	}
 	exec := func(query string, args ...any) {
@@ -82,37 +82,42 @@ func TestCachedNamesFollowEveryWrite(t *testing.T) {
 		write func()
 		want  map[string]string
 	}{
-		{"no runs", func() {}, map[string]string{"sa": "", "st": "", "sw": ""}},
+		{"no runs", func() {}, map[string]string{"sa": "", "st": "", "sw": "", "sf": ""}},
 		{"runs that do not decide", func() {
 			upsert("a0", "sa", "agent", "a", 0, "")
 			upsert("t0", "st", "team", "member", 0, "member question")
 			upsert("w0", "sw", "agent", "a", 0, "a step's agent")
 			upsert("w1", "sw", "workflow", "", 1, "flow input")
-		}, map[string]string{"sa": "", "st": "", "sw": "flow input"}},
+			upsert("f0", "sf", "workflow", "", 0, "") // no input: the workflow's name
+		}, map[string]string{"sa": "", "st": "", "sw": "flow input", "sf": "New Flow Session"}},
 		{"a deciding run after them", func() {
 			upsert("a1", "sa", "agent", "a", 1, "hello")
 			upsert("t1", "st", "team", "", 1, "leader question")
-		}, map[string]string{"sa": "hello", "st": "leader question", "sw": "flow input"}},
+		}, map[string]string{"sa": "hello", "st": "leader question", "sw": "flow input", "sf": "New Flow Session"}},
 		{"the deciding run upserted", func() {
 			upsert("a1", "sa", "agent", "a", 1, "hello again")
 			upsert("w1", "sw", "workflow", "", 1, "flow input 2")
-		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2"}},
+		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2", "sf": "New Flow Session"}},
 		{"a run ordered before them", func() {
 			upsert("a-1", "sa", "agent", "a", -1, "earlier")
 			upsert("t-1", "st", "team", "", -1, "earlier leader question")
-		}, map[string]string{"sa": "earlier", "st": "earlier leader question", "sw": "flow input 2"}},
+		}, map[string]string{"sa": "earlier", "st": "earlier leader question", "sw": "flow input 2", "sf": "New Flow Session"}},
 		{"that run deleted", func() {
 			exec(`DELETE FROM ai.agno_runs WHERE run_id IN ('a-1', 't-1')`)
-		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2"}},
+		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2", "sf": "New Flow Session"}},
 		{"runs after the deciding one", func() {
 			upsert("a2", "sa", "agent", "a", 2, "later")
 			upsert("t2", "st", "team", "", 2, "later leader question")
 			upsert("w2", "sw", "workflow", "", 2, "later flow input")
-		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2"}},
+		}, map[string]string{"sa": "hello again", "st": "leader question", "sw": "flow input 2", "sf": "New Flow Session"}},
 		{"the session type changed", func() {
 			exec(`UPDATE ai.agno_sessions SET session_type = 'team' WHERE session_id = 'sa'`)
 			upsert("a3", "sa", "team", "", 3, "a leader at last")
-		}, map[string]string{"sa": "a leader at last", "st": "leader question", "sw": "flow input 2"}},
+		}, map[string]string{"sa": "a leader at last", "st": "leader question", "sw": "flow input 2", "sf": "New Flow Session"}},
+		{"the workflow renamed", func() {
+			// Its runs, and the name cached from them, stay as they were.
+			exec(`UPDATE ai.agno_sessions SET workflow_data = '{"name": "Renamed"}' WHERE session_id = 'sf'`)
+		}, map[string]string{"sa": "a leader at last", "st": "leader question", "sw": "flow input 2", "sf": "New Renamed Session"}},
 	}
 	for _, step := range steps {
 		step.write()

@@ -100,10 +100,10 @@ func (s *Store) runBranches(l *layout, rows []models.SessionRow, cols models.Ses
 				branches = append(branches, runBranch{kind: branchWindow, row: i})
 			}
 			if cols.NameRuns && r.NeedsDerivedName() {
-				runs, ok := s.cachedNameRuns(r)
+				runs, memo, ok := s.cachedNameRuns(r)
 				r.NameVersions = nil
 				if ok {
-					r.NameRuns = runs
+					r.NameRuns, r.NameMemo = runs, memo
 				} else {
 					branches = append(branches, runBranch{kind: branchName, row: i})
 				}
@@ -190,7 +190,7 @@ func (s *Store) setRuns(rows []models.SessionRow, cols models.SessionColumns, br
 				docs[i] = rr.data
 			}
 			r.NameRuns = models.JSONArray(docs)
-			s.rememberName(r.SessionID, r.EffectiveType(), runs, len(runs) > 0 && runs[len(runs)-1].decides, r.NameRuns)
+			r.NameMemo = s.rememberName(r.SessionID, r.EffectiveType(), runs, len(runs) > 0 && runs[len(runs)-1].decides, r.NameRuns)
 		}
 	}
 }

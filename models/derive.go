@@ -8,9 +8,30 @@ import (
 // name: workflows use the first run's input; agents the first user message of
 // any run; teams only the leader's runs (runs without agent_id).
 func deriveSessionName(s *SessionCore) string {
+	var name string
+	var decided bool
+	if m := s.row.NameMemo; m != nil && !s.row.loaded().Runs {
+		name, decided = m.derive(func() (string, bool) { return nameFromRuns(s) })
+	} else {
+		name, decided = nameFromRuns(s)
+	}
+	if decided || s.typ != SessionTypeWorkflow {
+		return name
+	}
+	wd, _ := decodeObject(s.row.WorkflowData) // read whenever a name is
+	if name := wd.text("name"); name != "" {
+		return "New " + name + " Session"
+	}
+	return ""
+}
+
+// nameFromRuns is the part of deriveSessionName its runs decide, and whether
+// they did: a workflow session's name falls back to its workflow's name
+// when they do not.
+func nameFromRuns(s *SessionCore) (string, bool) {
 	runs := s.runsForName()
-	if len(runs) == 0 {
-		return ""
+	if len(runs) == 0 { // no fallback then, as in Agno
+		return "", true
 	}
 	if s.typ == SessionTypeWorkflow {
 		var input json.RawMessage
@@ -20,17 +41,13 @@ func deriveSessionName(s *SessionCore) string {
 		switch jsonKind(input) {
 		case '"':
 			text, _ := messageText(input)
-			return text
+			return text, true
 		case '{':
 			if out, err := PythonJSONDumps(input, 0); err == nil {
-				return out
+				return out, true
 			}
 		}
-		wd, _ := decodeObject(s.row.WorkflowData) // read whenever a name is
-		if name := wd.text("name"); name != "" {
-			return "New " + name + " Session"
-		}
-		return ""
+		return "", false
 	}
 	for _, r := range runs {
 		if s.typ == SessionTypeTeam && r.doc.text("agent_id") != "" {
@@ -42,14 +59,14 @@ func deriveSessionName(s *SessionCore) string {
 				continue
 			}
 			if text, ok := messageText(m.doc.value("content")); ok && text != "" {
-				return text
+				return text, true
 			}
 		}
 		if r.doc.has("input") {
-			return stringifyInputContent(r.doc.value("input"))
+			return stringifyInputContent(r.doc.value("input")), true
 		}
 	}
-	return ""
+	return "", true
 }
 
 // deriveRunInput is Agno's get_run_input: the stored input content as text,

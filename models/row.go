@@ -1,6 +1,9 @@
 package models
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"sync"
+)
 
 // SessionRow is one agno_sessions row in logical form. JSON columns hold the
 // document: nil means SQL NULL, the literal null means JSON null (what Agno
@@ -36,6 +39,10 @@ type SessionRow struct {
 	// NameRuns, read instead of Runs when only a name must be derived, holds
 	// the runs (or their parts) that Agno's name derivation looks at.
 	NameRuns json.RawMessage
+	// NameMemo, when set with NameRuns, keeps the name derived from those
+	// runs for every row that shares them (the Store's names cache), so
+	// that it is derived once rather than on every read.
+	NameMemo *NameMemo
 	// RunsProblem is what was left out of Runs because it could not be
 	// read when the Store put Runs together (from Agno 3's runs table and
 	// the legacy column): reported with the runs, as corrupt data is.
@@ -104,4 +111,20 @@ func (r *SessionRow) EffectiveType() SessionType {
 		return SessionTypeWorkflow
 	}
 	return SessionTypeAgent
+}
+
+// NameMemo is a name derived from one set of name runs (SessionRow.NameRuns)
+// for one session type, kept for the rows that read the same runs. Only what
+// the runs decide is kept: a workflow session whose runs decide nothing
+// falls back to its workflow_data, read from its own row every time.
+type NameMemo struct {
+	once     sync.Once
+	name     string
+	fromRuns bool
+}
+
+// derive returns the memo's name, computing it with from the first time.
+func (m *NameMemo) derive(from func() (string, bool)) (string, bool) {
+	m.once.Do(func() { m.name, m.fromRuns = from() })
+	return m.name, m.fromRuns
 }
