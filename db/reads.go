@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 
 	"sessiongraph/models"
@@ -201,7 +202,7 @@ type scanner interface{ Scan(dest ...any) error }
 type sessionScan struct {
 	r                                              models.SessionRow
 	loaded                                         models.SessionColumns
-	agentID, teamID, workflowID, userID            sql.NullString
+	agentID, teamID, workflowID, userID            pgtype.Text // scanned by pgx without boxing, by database/sql as a Scanner
 	sessionData, agentData, teamData, workflowData []byte
 	metadata, runs, summary, nameRuns, window      []byte
 	updatedAt                                      sql.NullInt64
@@ -241,7 +242,7 @@ func (s *Store) sessionRow(d *sessionScan, cols models.SessionColumns) (models.S
 		r.NameRuns = s.decodeColumn(d.nameRuns)
 	}
 	r.ValidJSON = s.dialect == Postgres // jsonb cannot hold invalid JSON
-	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = nullString(d.agentID), nullString(d.teamID), nullString(d.workflowID), nullString(d.userID)
+	r.AgentID, r.TeamID, r.WorkflowID, r.UserID = textIn(&d.agentID), textIn(&d.teamID), textIn(&d.workflowID), textIn(&d.userID)
 	r.SessionData, r.AgentData, r.TeamData = s.decodeColumn(d.sessionData), s.decodeColumn(d.agentData), s.decodeColumn(d.teamData)
 	r.WorkflowData, r.Metadata = s.decodeColumn(d.workflowData), s.decodeColumn(d.metadata)
 	r.Runs, r.Summary = s.decodeColumn(d.runs), s.decodeColumn(d.summary)
@@ -265,6 +266,15 @@ func (s *Store) sessionRow(d *sessionScan, cols models.SessionColumns) (models.S
 		r.Loaded = &loaded
 	}
 	return r, nil
+}
+
+// textIn points at t's string, nil when t is NULL: no copy when t lives as
+// long as what points at it (a sessionScan and its row).
+func textIn(t *pgtype.Text) *string {
+	if !t.Valid {
+		return nil
+	}
+	return &t.String
 }
 
 func nullString(n sql.NullString) *string {
@@ -553,12 +563,13 @@ func (s *Store) ListSessions(ctx context.Context, filter *models.SessionFilter, 
 		inner += branch
 		args = append(args, w.args...)
 	}
-	query := fmt.Sprintf("SELECT %s, order_key, tie_key FROM (%s) p%s ORDER BY order_key %s, tie_key %s LIMIT %d",
+	// tie_key orders the page without being read: it is the session's id.
+	query := fmt.Sprintf("SELECT %s, order_key FROM (%s) p%s ORDER BY order_key %s, tie_key %s LIMIT %d",
 		list, inner, s.runsCopy(read), dir, dir, limit+1)
 	out := models.SessionPage{Rows: make([]models.SessionRow, 0, min(limit+1, 101)), Keys: make([]models.SessionCursor, 0, min(limit+1, 101))}
 	err = s.queryRows(ctx, query, args, func(rows scanner) error {
-		var k, tie any
-		row, err := s.scanRow(rows, read, &k, &tie)
+		var k any
+		row, err := s.scanRow(rows, read, &k)
 		if err != nil {
 			return err
 		}

@@ -223,7 +223,7 @@ func (s *Store) sessionWithRuns(ctx context.Context, l *layout, w *where, sessio
 	g.read = newRunsRead(g.branches)
 	var ( // pgx's own types where this PostgreSQL-only statement has its own columns
 		rows             []models.SessionRow
-		d                sessionScan
+		d                = &sessionScan{}
 		sgType, id, typ  pgtype.Text
 		sgDerived, decid pgtype.Bool
 		b                int
@@ -231,13 +231,19 @@ func (s *Store) sessionWithRuns(ctx context.Context, l *layout, w *where, sessio
 		total            pgtype.Int8
 		ver              pgtype.Text
 	)
-	dest := d.dest(&sgType, &sgDerived, &b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decid)
+	scanTo := func() []any {
+		return d.dest(&sgType, &sgDerived, &b, &id, &typ, &rr.data, &rr.pos, &total, &ver, &decid)
+	}
+	dest := scanTo()
 	err := s.queryRows(ctx, query, args, func(sc scanner) error {
 		if err := sc.Scan(dest...); err != nil {
 			return err
 		}
 		if b < 0 {
-			row, err := s.sessionRow(&d, read)
+			row, err := s.sessionRow(d, read)
+			// The row points into d: the rows after it are scanned into another.
+			d = &sessionScan{}
+			dest = scanTo()
 			rows = append(rows, row)
 			g.sqlType, g.derived = sgType.String, sgDerived.Bool
 			return err
