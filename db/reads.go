@@ -205,7 +205,7 @@ type sessionScan struct {
 	agentID, teamID, workflowID, userID            pgtype.Text // scanned by pgx without boxing, by database/sql as a Scanner
 	sessionData, agentData, teamData, workflowData []byte
 	metadata, runs, summary, nameRuns, window      []byte
-	updatedAt                                      sql.NullInt64
+	updatedAt                                      pgtype.Int8
 	updated                                        int64 // the row's updated_at, which a later scan leaves alone
 	targets                                        [27]any
 }
