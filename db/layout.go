@@ -34,8 +34,9 @@ type layout struct {
 	usageTable, facetCounts bool
 	// sql holds the fragments for this layout.
 	sql dialectSQL
-	// selectLists caches selectColumns' column lists, by the mask of the JSON columns read.
-	selectLists [1 << 7]atomic.Pointer[string]
+	// selectLists caches selectColumns' column lists, by the mask of the
+	// JSON columns read and whether session_data's name alone is.
+	selectLists [1 << 8]atomic.Pointer[string]
 	// withSession caches statements of sessionWithRuns (withSessionText, by
 	// withSessionKey), at most maxWithSessionTexts of them (withSessionTexts).
 	withSession      sync.Map

@@ -104,3 +104,62 @@ func TestRunsWindowShipsOnlyTheRunsAskedFor(t *testing.T) {
 		}
 	}
 }
+
+// TestANameAloneReadsOnlyTheSessionName: a page that selects names and
+// nothing else of session_data reads, on PostgreSQL, an object of its
+// session_name alone, and every backend gets the same names from it as from
+// the whole column, whatever session_data holds (JSON null, SQL NULL, a
+// name that is not a string, not an object, an object in a JSON string,
+// double-encoded). What else of
+// session_data a session would give is reported as not read, never taken
+// from the reduced object.
+func TestANameAloneReadsOnlyTheSessionName(t *testing.T) {
+	rows := agnotest.LoadRows(t, "sessions.json")
+	big := json.RawMessage(fmt.Sprintf(`{"session_state": {"notes": %q}, "session_name": "with state"}`, strings.Repeat("x", 64<<10)))
+	for id, data := range map[string]json.RawMessage{"q-null": json.RawMessage(`null`), "q-sql-null": nil,
+		"q-number": json.RawMessage(`{"session_name": 42}`), "q-array": json.RawMessage(`[]`), "q-state": big,
+		"q-in-a-string": json.RawMessage(`"{\"session_name\": \"in a string\"}"`)} {
+		rows = append(rows, models.SessionRow{SessionID: id, SessionType: "agent", UserID: ptr("u"), CreatedAt: 1757000000, SessionData: data})
+	}
+	first := 100
+	for _, b := range agnotest.Backends(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			read := func(cols models.SessionColumns) map[string]models.SessionRow {
+				t.Helper()
+				page, err := b.Store.ListSessions(ctx, nil, models.DefaultSessionOrder, models.PageArgs{First: &first}, cols)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]models.SessionRow{}
+				for _, r := range page.Rows {
+					out[r.SessionID] = r
+				}
+				return out
+			}
+			whole := read(models.SessionColumns{SessionData: true, WorkflowData: true, NameRuns: true})
+			alone := read(models.SessionColumns{SessionName: true, WorkflowData: true, NameRuns: true})
+			if len(alone) != len(rows) || len(whole) != len(rows) {
+				t.Fatalf("read %d and %d sessions, want %d", len(whole), len(alone), len(rows))
+			}
+			for id, w := range whole {
+				a := alone[id]
+				sw, sa := models.NewSession(b.Store.ID(), w).Core(), models.NewSession(b.Store.ID(), a).Core()
+				if sw.Name() != sa.Name() || sw.NameIsDerived() != sa.NameIsDerived() {
+					t.Errorf("%s: name %q (derived %v) from session_name alone, %q (derived %v) from the whole column",
+						id, sa.Name(), sa.NameIsDerived(), sw.Name(), sw.NameIsDerived())
+				}
+				if _, err := sa.State(); err == nil {
+					t.Errorf("%s: session_state read from a session_data read for its name alone", id)
+				}
+				if _, err := sa.Data(); err == nil {
+					t.Errorf("%s: session_data served whole when only its name was read", id)
+				}
+			}
+			if b.Store.Dialect() == db.Postgres {
+				if got := string(alone["q-state"].SessionData); got != `{"session_name": "with state"}` {
+					t.Errorf("PostgreSQL read %.80q… (%d bytes) of session_data for a name", got, len(got))
+				}
+			}
+		})
+	}
+}

@@ -91,6 +91,12 @@ func (s *Store) runsCopy(cols models.SessionColumns) string {
 // runsCopyValue is the runs column's value in runsCopy.
 const runsCopyValue = "(runs_copy.runs_row).f1"
 
+// pgSessionNameOnly is what the sessions statement reads of session_data for
+// SessionColumns.SessionName alone. A session_data that is NULL, null or
+// not an object reads as {"session_name": null}: a stored name is a string
+// in an object, so its name is derived either way.
+const pgSessionNameOnly = `jsonb_build_object('session_name', session_data -> 'session_name')`
+
 // selectColumns is selectList up to updated_at, which depends only on
 // which columns cols reads: built once for each combination.
 func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
@@ -99,11 +105,21 @@ func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 		read bool
 	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
 		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs && l.legacyRuns}, {"summary", cols.Summary}}
+	// A name alone reads, on PostgreSQL, an object of session_data's
+	// session_name (see SessionColumns.SessionName); SQLite reads the text
+	// whole, to undo its encodings.
+	nameOnly := !cols.SessionData && cols.SessionName
+	if nameOnly {
+		json[0].read = true
+	}
 	mask := 0
 	for i, c := range json {
 		if c.read {
 			mask |= 1 << i
 		}
+	}
+	if nameOnly && s.dialect == Postgres {
+		mask |= 1 << len(json)
 	}
 	if cached := l.selectLists[mask].Load(); cached != nil {
 		return *cached
@@ -111,9 +127,12 @@ func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	var b strings.Builder
 	b.WriteString("session_id, session_type, agent_id, team_id, workflow_id, user_id")
 	for _, c := range json {
-		if c.read {
+		switch {
+		case c.read && c.name == "session_data" && mask&(1<<len(json)) != 0:
+			b.WriteString(", " + pgSessionNameOnly)
+		case c.read:
 			b.WriteString(", " + c.name)
-		} else {
+		default:
 			b.WriteString(", NULL")
 		}
 	}

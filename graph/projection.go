@@ -36,7 +36,8 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 	name := requested("name", "nameIsDerived")
 	cols := models.SessionColumns{
 		LastActivity: requested("lastActivityAt"),
-		SessionData:  name || requested("state", "data", "metrics", "totalTokens"),
+		SessionData:  requested("state", "data", "metrics", "totalTokens"),
+		SessionName:  name,
 		AgentData:    requested("agent"),
 		TeamData:     requested("team"),
 		WorkflowData: name || requested("workflow"), // "New <workflow> Session"

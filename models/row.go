@@ -61,7 +61,13 @@ type SessionRow struct {
 // scalar columns are always read. Reading only what a request selects keeps
 // large columns (runs is often megabytes) off the wire.
 type SessionColumns struct {
-	SessionData  bool
+	SessionData bool
+	// SessionName asks for session_data's session_name only (a name's, when
+	// nothing else of session_data is selected): a backend that can reads
+	// an object of that one key in place of a session_data that may hold
+	// megabytes of session_state. With it alone, SessionData's readers but
+	// the stored name report the column as not read.
+	SessionName  bool
 	AgentData    bool
 	TeamData     bool
 	WorkflowData bool

@@ -199,10 +199,11 @@ func (s *SessionCore) columnObject(raw json.RawMessage) (object, error) {
 	return decodeObject(raw)
 }
 
-// sessionData decodes session_data once.
+// sessionData decodes session_data once: whole, or (SessionName) an object
+// of its session_name alone, which only StoredName may read.
 func (s *SessionCore) sessionData() (object, error) {
 	s.dataOnce.Do(func() {
-		if !s.row.loaded().SessionData {
+		if read := s.row.loaded(); !read.SessionData && !read.SessionName {
 			s.dataErr = s.notRead("session_data")
 			return
 		}
@@ -214,9 +215,17 @@ func (s *SessionCore) sessionData() (object, error) {
 	return s.data, s.dataErr
 }
 
+// wholeSessionData is sessionData when the whole column was read.
+func (s *SessionCore) wholeSessionData() (object, error) {
+	if !s.row.loaded().SessionData {
+		return object{}, s.notRead("session_data")
+	}
+	return s.sessionData()
+}
+
 // Data returns the whole session_data object.
 func (s *SessionCore) Data() (JSON, error) {
-	if _, err := s.sessionData(); err != nil || isAbsent(s.row.SessionData) {
+	if _, err := s.wholeSessionData(); err != nil || isAbsent(s.row.SessionData) {
 		return nil, err
 	}
 	return JSON(s.row.SessionData), nil
@@ -224,19 +233,19 @@ func (s *SessionCore) Data() (JSON, error) {
 
 // State returns session_data.session_state.
 func (s *SessionCore) State() (JSON, error) {
-	d, err := s.sessionData()
+	d, err := s.wholeSessionData()
 	return d.raw("session_state"), err
 }
 
 // Metrics returns session_data.session_metrics, typed.
 func (s *SessionCore) Metrics() (*SessionMetrics, error) {
-	d, err := s.sessionData()
+	d, err := s.wholeSessionData()
 	return newSessionMetrics(d.value("session_metrics")), err
 }
 
 // TotalTokens returns session_data.session_metrics.total_tokens.
 func (s *SessionCore) TotalTokens() (*int, error) {
-	d, err := s.sessionData()
+	d, err := s.wholeSessionData()
 	return d.object("session_metrics").int("total_tokens"), err
 }
 
