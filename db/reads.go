@@ -248,7 +248,8 @@ func (s *Store) scanRow(sc scanner, cols models.SessionColumns, extra ...any) (m
 }
 
 // sessionRow is the session row d holds, read as selectList(cols). The row
-// points into d (its loaded columns and updated_at): one d serves one row.
+// points into d (its loaded columns, ids and updated_at): one d serves one
+// row, and is not scanned into again.
 func (s *Store) sessionRow(d *sessionScan, cols models.SessionColumns) (models.SessionRow, error) {
 	r := d.r
 	if cols != models.AllColumns {
