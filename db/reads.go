@@ -101,25 +101,25 @@ const pgSessionNameOnly = `jsonb_build_object('session_name', session_data -> 's
 // which columns cols reads: built once for each combination.
 func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	json := []struct {
-		name string
+		name string // the column, or what is read of it
 		read bool
 	}{{"session_data", cols.SessionData}, {"agent_data", cols.AgentData}, {"team_data", cols.TeamData},
 		{"workflow_data", cols.WorkflowData}, {"metadata", cols.Metadata}, {"runs", cols.Runs && l.legacyRuns}, {"summary", cols.Summary}}
+	mask := 0
 	// A name alone reads, on PostgreSQL, an object of session_data's
 	// session_name (see SessionColumns.SessionName); SQLite reads the text
 	// whole, to undo its encodings.
-	nameOnly := !cols.SessionData && cols.SessionName
-	if nameOnly {
+	if !cols.SessionData && cols.SessionName {
 		json[0].read = true
+		if s.dialect == Postgres {
+			json[0].name = pgSessionNameOnly
+			mask |= 1 << len(json)
+		}
 	}
-	mask := 0
 	for i, c := range json {
 		if c.read {
 			mask |= 1 << i
 		}
-	}
-	if nameOnly && s.dialect == Postgres {
-		mask |= 1 << len(json)
 	}
 	if cached := l.selectLists[mask].Load(); cached != nil {
 		return *cached
@@ -127,12 +127,9 @@ func (s *Store) selectColumns(l *layout, cols models.SessionColumns) string {
 	var b strings.Builder
 	b.WriteString("session_id, session_type, agent_id, team_id, workflow_id, user_id")
 	for _, c := range json {
-		switch {
-		case c.read && c.name == "session_data" && mask&(1<<len(json)) != 0:
-			b.WriteString(", " + pgSessionNameOnly)
-		case c.read:
+		if c.read {
 			b.WriteString(", " + c.name)
-		default:
+		} else {
 			b.WriteString(", NULL")
 		}
 	}

@@ -21,14 +21,20 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 	// session is the session it was read with) on the sessions of their
 	// runs { nodes { session } }: one walk of the selection.
 	selected := map[string]bool{}
+	var own []graphql.CollectedField // the fields on the sessions at, for runsWindow
 	for _, prefix := range at {
 		base := fieldsAt(opCtx, current, prefix)
-		sessions := slices.Concat(base, fieldsAt(opCtx, base, "runs.nodes.session"), fieldsAt(opCtx, base, "runs.edges.node.session"))
-		for _, f := range sessions {
+		for _, f := range base {
+			own = append(own, graphql.CollectFields(opCtx, f.Selections, nil)...)
+		}
+		for _, f := range slices.Concat(fieldsAt(opCtx, base, "runs.nodes.session"), fieldsAt(opCtx, base, "runs.edges.node.session")) {
 			for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
 				selected[c.Name] = true
 			}
 		}
+	}
+	for _, c := range own {
+		selected[c.Name] = true
 	}
 	requested := func(fields ...string) bool {
 		return slices.ContainsFunc(fields, func(f string) bool { return selected[f] })
@@ -46,7 +52,7 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		NameRuns:     name,
 	}
 	if requested("runs", "chatHistory") {
-		if q := runsWindow(ctx, at); q != nil {
+		if q := runsWindow(opCtx, own); q != nil {
 			cols.RunsWindow = q
 		} else {
 			cols.Runs = true
@@ -81,19 +87,13 @@ func runSessionColumns(ctx context.Context) models.SessionColumns {
 	return cols
 }
 
-// runsWindow returns what the runs(...) fields of the sessions at the given
-// paths ask for, when one window of runs sliced in the database answers them
-// all: they share one set of arguments without cursors, and neither
-// chatHistory nor memberRuns (which read other runs of the session) is asked
-// for. Otherwise nil: the whole runs column is needed.
-func runsWindow(ctx context.Context, at []string) *models.RunsRequest {
-	opCtx := graphql.GetOperationContext(ctx)
-	var sessionFields []graphql.CollectedField
-	for _, prefix := range at {
-		for _, f := range fieldsAt(opCtx, []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}, prefix) {
-			sessionFields = append(sessionFields, graphql.CollectFields(opCtx, f.Selections, nil)...)
-		}
-	}
+// runsWindow returns what the runs(...) fields among sessionFields (the
+// fields selected on a page's sessions) ask for, when one window of runs
+// sliced in the database answers them all: they share one set of arguments
+// without cursors, and neither chatHistory nor memberRuns (which read other
+// runs of the session) is asked for. Otherwise nil: the whole runs column is
+// needed.
+func runsWindow(opCtx *graphql.OperationContext, sessionFields []graphql.CollectedField) *models.RunsRequest {
 	var q *models.RunsRequest
 	for _, f := range sessionFields {
 		switch f.Name {
