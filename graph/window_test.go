@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ import (
 // TestRunWindowsMatchFullRuns checks that runs(...) answered from a window
 // sliced in the database (PostgreSQL) equals the answer from the whole runs
 // column, which selecting chatHistory beside it forces, for every kind of
-// argument the window handles.
+// argument the window handles, and that the first is read as a window.
 func TestRunWindowsMatchFullRuns(t *testing.T) {
 	rows := append(agnotest.LoadRows(t, "sessions.json"), dataset.Rows(dataset.Realistic(5, 120, time.Unix(1760000000, 0)))...)
 	rows = append(rows, models.SessionRow{SessionID: "w-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1,
@@ -33,11 +35,11 @@ func TestRunWindowsMatchFullRuns(t *testing.T) {
 		if err := store.InsertRows(context.Background(), rows, db.PlainJSON); err != nil {
 			t.Fatal(err)
 		}
-		t.Run(name, func(t *testing.T) { checkWindows(t, newHandler(store)) })
+		t.Run(name, func(t *testing.T) { checkWindows(t, newHandler(store), logStatements(t, store)) })
 	}
 }
 
-func checkWindows(t *testing.T, h http.Handler) {
+func checkWindows(t *testing.T, h http.Handler, log *statementLog) {
 	args := []string{
 		"", "first: 0", "first: 1", "first: 3", "last: 2", "last: 30",
 		`filter: {topLevel: true}`, `first: 2, filter: {topLevel: false}`,
@@ -54,8 +56,18 @@ func checkWindows(t *testing.T, h http.Handler) {
 			var after any
 			for page := 0; ; page++ {
 				q := fmt.Sprintf(`query($after: String) { sessions(first: 20, after: $after) { pageInfo { hasNextPage endCursor } nodes { sessionId %%s runs%s { %s } } } }`, paren, fields)
+				// A window joins the runs column once (runsCopy); whole runs do not.
+				windowed := func() bool {
+					return slices.ContainsFunc(log.take(), func(s string) bool { return strings.Contains(s, "runs_copy") })
+				}
 				window := query(t, h, fmt.Sprintf(q, ""), map[string]any{"after": after})
+				if !windowed() {
+					t.Fatalf("page %d: runs%s was not read as a window", page, paren)
+				}
 				full := query(t, h, fmt.Sprintf(q, "chatHistory { id }"), map[string]any{"after": after})
+				if windowed() {
+					t.Fatalf("page %d: runs%s beside chatHistory was read as a window", page, paren)
+				}
 				var w, f struct {
 					Sessions struct {
 						PageInfo struct {
