@@ -153,8 +153,10 @@ func (s *Store) runTie() string {
 // ListRuns returns one page of runs across sessions matching filter, in
 // order, with keyset cursors, and the rows of their sessions read with the
 // columns cols asks for (runs attached as for any session read): at most
-// three statements, the page, its sessions and their runs.
-func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order models.RunOrder, page models.PageArgs, cols models.SessionColumns) (models.RunPage, error) {
+// three statements, the page, its sessions and their runs. dataKeys, when
+// not nil, are the only keys of run_data the caller reads
+// (models.RunDataKeys).
+func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order models.RunOrder, page models.PageArgs, cols models.SessionColumns, dataKeys []string) (models.RunPage, error) {
 	release, err := s.enter(ctx)
 	if err != nil {
 		return models.RunPage{}, err
@@ -189,8 +191,8 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 		dir = "ASC"
 	}
 	src, srcArgs := s.runsSourceSince(l, runsSince(filter))
-	query := fmt.Sprintf("SELECT r.session_id, r.idx, r.created_at, r.run_id, r.run_data FROM %s%s ORDER BY r.created_at %s, %s %s LIMIT %d",
-		src, w.sql(), dir, s.runTie(), dir, limit+1)
+	query := fmt.Sprintf("SELECT r.session_id, r.idx, r.created_at, r.run_id, %s FROM %s%s ORDER BY r.created_at %s, %s %s LIMIT %d",
+		s.runDataSQL(dataKeys), src, w.sql(), dir, s.runTie(), dir, limit+1)
 	var out models.RunPage
 	err = s.queryRows(ctx, query, append(srcArgs, w.args...), func(sc scanner) error {
 		var r models.StoredRun
@@ -221,6 +223,23 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 	}
 	out.Sessions, err = s.sessionsOf(ctx, l, out.Runs, cols)
 	return out, err
+}
+
+// runDataSQL is runsSource's run_data as ListRuns reads it: whole, or, on
+// PostgreSQL when keys is not nil, an object of those of its keys that it
+// has, as stored (absent stays absent, JSON null stays null). A run_data
+// that is not an object is read whole, for its run to fail as it would.
+// SQLite reads it whole: its encodings are undone in Go.
+func (s *Store) runDataSQL(keys []string) string {
+	if keys == nil || s.dialect != Postgres {
+		return "r.run_data"
+	}
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = "'" + strings.ReplaceAll(k, "'", "''") + "'"
+	}
+	return `CASE WHEN jsonb_typeof(r.run_data) = 'object' THEN (SELECT COALESCE(jsonb_object_agg(x.k, x.v), '{}') FROM jsonb_each(r.run_data) x(k, v) WHERE x.k IN (` +
+		strings.Join(quoted, ", ") + `)) ELSE r.run_data END`
 }
 
 // sessionsOf reads the sessions of runs (one statement, and one more for

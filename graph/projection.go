@@ -87,6 +87,24 @@ func runSessionColumns(ctx context.Context) models.SessionColumns {
 	return cols
 }
 
+// runDataKeys returns the run_data keys that the fields selected on the
+// current connection's runs (nodes and edges.node, fragments on every run
+// type included) read, nil when run_data must be read whole
+// (models.RunDataKeys).
+func runDataKeys(ctx context.Context) []string {
+	opCtx := graphql.GetOperationContext(ctx)
+	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+	var names []string
+	for _, prefix := range []string{"nodes", "edges.node"} {
+		for _, f := range fieldsAt(opCtx, current, prefix) {
+			for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
+				names = append(names, c.Name)
+			}
+		}
+	}
+	return models.RunDataKeys(names)
+}
+
 // runsWindow returns what the runs(...) fields among sessionFields (the
 // fields selected on a page's sessions) ask for, when one window of runs
 // sliced in the database answers them all: they share one set of arguments

@@ -199,7 +199,7 @@ func (r *queryResolver) AllRuns(ctx context.Context, first *int, after *string, 
 	if orderBy == nil {
 		orderBy = &models.DefaultRunOrder
 	}
-	page, err := store.ListRuns(ctx, filter, *orderBy, pageArgs(first, after, last, before), runSessionColumns(ctx))
+	page, err := store.ListRuns(ctx, filter, *orderBy, pageArgs(first, after, last, before), runSessionColumns(ctx), runDataKeys(ctx))
 	if err != nil {
 		return nil, err
 	}

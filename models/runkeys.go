@@ -1,0 +1,58 @@
+package models
+
+import (
+	"slices"
+)
+
+// runFieldKeys are the top-level run_data keys each Run field reads, for
+// the fields that read nothing else of the run (a run's session is its
+// session row's). A field not listed may read any key, nested runs or the
+// whole document. TestAllRunsReadOnlyTheKeysTheyShow (graph) checks every
+// entry against the answer with run_data read whole: a reader that comes to
+// read another key must list it here.
+var runFieldKeys = map[string][]string{
+	"__typename":    nil,
+	"id":            {"run_id"},
+	"runId":         {"run_id"},
+	"sessionId":     nil,
+	"session":       nil,
+	"trace":         {"run_id"},
+	"parentRunId":   {"parent_run_id"},
+	"userId":        {"user_id"},
+	"status":        {"status"},
+	"inputRaw":      {"input"},
+	"content":       {"content"},
+	"contentType":   {"content_type"},
+	"model":         {"model"},
+	"modelProvider": {"model_provider"},
+	"metrics":       {"metrics"},
+	"createdAt":     {"created_at"},
+	"agentId":       {"agent_id"},
+	"agentName":     {"agent_name"},
+	"teamId":        {"team_id"},
+	"teamName":      {"team_name"},
+	"workflowId":    {"workflow_id"},
+	"workflowName":  {"workflow_name"},
+}
+
+// runTypeKeys are the keys every run reads whatever is selected: its type
+// (TypeName) and its id (in errors and cursors).
+var runTypeKeys = []string{"run_id", "agent_id", "team_id", "workflow_id"}
+
+// RunDataKeys returns the top-level run_data keys that the Run fields
+// named in fields read, sorted, when only those are needed: a backend that
+// can then reads an object of those keys of run_data, as stored, in place
+// of run_data, which often holds tens of kilobytes of messages. It returns
+// nil when a field may read more, and run_data must be read whole.
+func RunDataKeys(fields []string) []string {
+	keys := slices.Clone(runTypeKeys)
+	for _, f := range fields {
+		k, ok := runFieldKeys[f]
+		if !ok {
+			return nil
+		}
+		keys = append(keys, k...)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
