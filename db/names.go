@@ -1,8 +1,10 @@
 package db
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/tidwall/gjson"
@@ -60,6 +62,10 @@ type nameEntry struct {
 	runs    json.RawMessage // the reduced runs, as the branch read them (NameRuns)
 	// memo is the name derived from runs, once a read has derived it.
 	memo models.NameMemo
+	// current is the last NameVersions found current for the entry: the
+	// check depends on nothing else, so the same bytes are current again
+	// without parsing them.
+	current atomic.Pointer[[]byte]
 }
 
 // namesCache maps session ids to their nameEntry; nil on SQLite.
@@ -88,6 +94,9 @@ func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, *models.N
 	if !ok || e.typ != r.EffectiveType() {
 		return nil, nil, false
 	}
+	if seen := e.current.Load(); seen != nil && bytes.Equal(*seen, r.NameVersions) {
+		return e.runs, &e.memo, true
+	}
 	workflow := e.typ == models.SessionTypeWorkflow
 	read, matched, current := 0, 0, true
 	gjson.ParseBytes(r.NameVersions).ForEach(func(_, run gjson.Result) bool {
@@ -113,6 +122,8 @@ func (s *Store) cachedNameRuns(r *models.SessionRow) (json.RawMessage, *models.N
 	if !e.decided && read >= nameVersionsRead { // more runs may follow, unread
 		return nil, nil, false
 	}
+	seen := bytes.Clone(r.NameVersions) // the row's bytes may be its scan buffer
+	e.current.Store(&seen)
 	return e.runs, &e.memo, true
 }
 
