@@ -14,6 +14,9 @@ const (
 	QueryPage = `query($after: String) { sessions(first: 20, after: $after) { nodes { sessionId name createdAt } } }`
 	// QueryNested is scenario d: 20 sessions with their first 5 runs and those runs' messages.
 	QueryNested = `{ sessions(first: 20) { nodes { sessionId name runs(first: 5) { nodes { runId status messages { role content } } } } } }`
+	// QueryRunStatuses is scenario k: 20 sessions with the status of their
+	// last 3 runs, as a dashboard's session list shows them.
+	QueryRunStatuses = `{ sessions(first: 20) { nodes { sessionId name runs(last: 3) { nodes { runId status createdAt } } } } }`
 	// QueryErrorRuns is scenario e: the 20 newest failed runs across sessions.
 	QueryErrorRuns = `{ allRuns(first: 20, filter: {status: [ERROR]}) { nodes { runId sessionId status createdAt input content } } }`
 	// QueryLastRuns is scenario f: the last 5 runs of a session, with the

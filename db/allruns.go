@@ -225,23 +225,29 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 	return out, err
 }
 
-// runDataSQL is runsSource's run_data as ListRuns reads it: whole, or, on
-// PostgreSQL when keys is not nil, an object of those of its keys that it
-// has, as stored (absent stays absent, JSON null stays null). A run_data
-// that is not an object is read whole, for its run to fail as it would.
-// It is read from one detoasted copy (a row value, as nameRuns does): each
-// reference to a TOASTed run_data would detoast and decompress it again.
-// SQLite reads it whole: its encodings are undone in Go.
+// runDataSQL is runsSource's run_data as ListRuns reads it (see
+// runDataKeysSQL).
 func (s *Store) runDataSQL(keys []string) string {
+	return s.runDataKeysSQL("r.run_data", keys)
+}
+
+// runDataKeysSQL is a run_data column (col) read whole, or, on PostgreSQL
+// when keys is not nil, as an object of those of its keys that it has, as
+// stored (absent stays absent, JSON null stays null). A run_data that is
+// not an object is read whole, for its run to fail as it would. It is read
+// from one detoasted copy (a row value, as nameRuns does): each reference
+// to a TOASTed run_data would detoast and decompress it again. SQLite reads
+// it whole: its encodings are undone in Go.
+func (s *Store) runDataKeysSQL(col string, keys []string) string {
 	if keys == nil || s.dialect != Postgres {
-		return "r.run_data"
+		return col
 	}
 	quoted := make([]string, len(keys))
 	for i, k := range keys {
 		quoted[i] = "'" + strings.ReplaceAll(k, "'", "''") + "'"
 	}
 	return `(SELECT CASE WHEN jsonb_typeof((c.d).f1) = 'object' THEN (SELECT COALESCE(jsonb_object_agg(x.k, x.v), '{}') FROM jsonb_each((c.d).f1) x(k, v) WHERE x.k IN (` +
-		strings.Join(quoted, ", ") + `)) ELSE (c.d).f1 END FROM (SELECT ROW(r.run_data) AS d OFFSET 0) c)`
+		strings.Join(quoted, ", ") + `)) ELSE (c.d).f1 END FROM (SELECT ROW(` + col + `) AS d OFFSET 0) c)`
 }
 
 // sessionsOf reads the sessions of runs (one statement, and one more for

@@ -295,6 +295,7 @@ type withSessionKey struct {
 	last, all, name        bool
 	window, fromEnd, count bool
 	n                      int
+	keys                   string // the window's run_data keys, "*" when whole
 }
 
 // withSessionText is a statement of sessionWithRuns whose parameters after
@@ -316,6 +317,10 @@ func (s *Store) withSessionQuery(l *layout, list string, w *where, sessionID str
 	if q := cols.RunsWindow; q != nil {
 		key.window, key.count = true, q.Count
 		key.n, key.fromEnd = q.Limit()
+		key.keys = "*"
+		if q.Keys != nil {
+			key.keys = strings.Join(q.Keys, ",")
+		}
 		cacheable = q.Filter == nil
 	}
 	ids := func(n int) []any {
@@ -505,9 +510,11 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			if !window.Count {
 				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s ORDER BY run_index LIMIT %d) x", s.runsFrom, conds, n+1)
 			}
-			fmt.Fprintf(&q, "SELECT * FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
+			// The window's run_data (only the keys its fields read, when
+			// that is all they read) is read past its LIMIT, of its n rows.
+			fmt.Fprintf(&q, "SELECT b, run_id, run_type, %s AS run_data, pos, total, ver, decides FROM (SELECT %d AS b, run_id, run_type, run_data, row_number() OVER (ORDER BY %s) AS pos, "+
 				"(%s) AS total, %s FROM %s ORDER BY %s LIMIT %d) w%d",
-				bi, order, count, noNameColumns, from, order, n, bi)
+				s.runDataKeysSQL("run_data", window.Keys), bi, order, count, noNameColumns, from, order, n, bi)
 			args = append(args, r.SessionID)
 			args = append(args, condArgs...)
 			args = append(args, fromArgs...)

@@ -94,15 +94,19 @@ func runSessionColumns(ctx context.Context) models.SessionColumns {
 func runDataKeys(ctx context.Context) []string {
 	opCtx := graphql.GetOperationContext(ctx)
 	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+	return models.RunDataKeys(selectedNames(opCtx, slices.Concat(fieldsAt(opCtx, current, "nodes"), fieldsAt(opCtx, current, "edges.node"))))
+}
+
+// selectedNames returns the names of the fields selected on fields,
+// fragments on every type included.
+func selectedNames(opCtx *graphql.OperationContext, fields []graphql.CollectedField) []string {
 	var names []string
-	for _, prefix := range []string{"nodes", "edges.node"} {
-		for _, f := range fieldsAt(opCtx, current, prefix) {
-			for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
-				names = append(names, c.Name)
-			}
+	for _, f := range fields {
+		for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
+			names = append(names, c.Name)
 		}
 	}
-	return models.RunDataKeys(names)
+	return names
 }
 
 // runsWindow returns what the runs(...) fields among sessionFields (the
@@ -126,6 +130,10 @@ func runsWindow(opCtx *graphql.OperationContext, sessionFields []graphql.Collect
 			this := runsRequestOf(f.ArgumentMap(opCtx.Variables))
 			if this == nil || (q != nil && !q.Same(this)) {
 				return nil
+			}
+			this.Keys = models.RunDataKeys(selectedNames(opCtx, nodes))
+			if q != nil { // what every one of the connections reads
+				this.Keys = models.UnionRunDataKeys(q.Keys, this.Keys)
 			}
 			counted := len(childFields(opCtx, []graphql.CollectedField{f}, "totalCount")) > 0 || (q != nil && q.Count)
 			q = this

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -19,27 +20,7 @@ import (
 // on every layout, with runs whose keys are missing, JSON null or of the
 // wrong type.
 func TestAllRunsReadOnlyTheKeysTheyShow(t *testing.T) {
-	rows := append(fixtureRows(t), models.SessionRow{SessionID: "k-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1757000000,
-		Runs: json.RawMessage(`[{"run_id": "k-bare"},
-			{"run_id": "k-nulls", "status": null, "parent_run_id": null, "user_id": null, "input": null, "content": null, "content_type": null,
-			 "model": null, "model_provider": null, "metrics": null, "created_at": null, "agent_id": null, "agent_name": null,
-			 "team_id": null, "team_name": null, "workflow_id": null, "workflow_name": null},
-			{"run_id": "k-odd", "status": "SLEEPING", "parent_run_id": 7, "user_id": ["u"], "input": {"input_content": "hi"}, "content": {"a": [1, null]},
-			 "content_type": 3, "model": {"id": "m"}, "model_provider": "", "metrics": [1], "created_at": "soon", "team_id": "t", "team_name": 5,
-			 "messages": [{"role": "user", "content": "hi"}]},
-			{"run_id": "k-wf", "workflow_id": "w", "workflow_name": "W", "status": 3, "metrics": {"input_tokens": "many", "total_tokens": 9.5, "cost": "free"},
-			 "created_at": 1757000001.5, "content": "", "step_executor_runs": [{"run_id": "k-step", "agent_id": "a", "status": "COMPLETED"}]}]`)})
-	fields := []string{"__typename", "id", "runId", "sessionId", "parentRunId", "userId", "status", "inputRaw", "content", "contentType",
-		"model", "modelProvider", "metrics { inputTokens outputTokens totalTokens cost durationSeconds raw }", "createdAt",
-		"trace { traceId }", "session { sessionId type }",
-		"... on AgentRun { agentId agentName }", "... on TeamRun { teamId teamName }", "... on WorkflowRun { workflowId workflowName }"}
-	sets := append([][]string{fields}, func() [][]string {
-		var one [][]string
-		for _, f := range fields {
-			one = append(one, []string{f})
-		}
-		return one
-	}()...)
+	rows, sets := runKeysFixture(t)
 	eachBackend(t, serveBackends(agnotest.EveryLayout(t, rows)), func(t *testing.T, b servedBackend) {
 		log := logStatements(t, b.store)
 		projected := func() bool {
@@ -103,4 +84,148 @@ func TestAllRunsReadOnlyTheKeysTheyShow(t *testing.T) {
 			}
 		}
 	})
+}
+
+// runKeysFixture returns the fixture rows with a session of quirk runs, and
+// the selections to compare (the fixture holds 15 sessions): every field models.RunDataKeys lists, all
+// together first, then each alone.
+func runKeysFixture(t *testing.T) ([]models.SessionRow, [][]string) {
+	t.Helper()
+	rows := append(fixtureRows(t), models.SessionRow{SessionID: "k-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1757000000,
+		Runs: json.RawMessage(`[{"run_id": "k-bare"},
+			{"run_id": "k-nulls", "status": null, "parent_run_id": null, "user_id": null, "input": null, "content": null, "content_type": null,
+			 "model": null, "model_provider": null, "metrics": null, "created_at": null, "agent_id": null, "agent_name": null,
+			 "team_id": null, "team_name": null, "workflow_id": null, "workflow_name": null},
+			{"run_id": "k-odd", "status": "SLEEPING", "parent_run_id": 7, "user_id": ["u"], "input": {"input_content": "hi"}, "content": {"a": [1, null]},
+			 "content_type": 3, "model": {"id": "m"}, "model_provider": "", "metrics": [1], "created_at": "soon", "team_id": "t", "team_name": 5,
+			 "messages": [{"role": "user", "content": "hi"}]},
+			{"run_id": "k-wf", "workflow_id": "w", "workflow_name": "W", "status": 3, "metrics": {"input_tokens": "many", "total_tokens": 9.5, "cost": "free"},
+			 "created_at": 1757000001.5, "content": "", "step_executor_runs": [{"run_id": "k-step", "agent_id": "a", "status": "COMPLETED"}]}]`)})
+	fields := []string{"__typename", "id", "runId", "sessionId", "parentRunId", "userId", "status", "inputRaw", "content", "contentType",
+		"model", "modelProvider", "metrics { inputTokens outputTokens totalTokens cost durationSeconds raw }", "createdAt",
+		"trace { traceId }", "session { sessionId type }",
+		"... on AgentRun { agentId agentName }", "... on TeamRun { teamId teamName }", "... on WorkflowRun { workflowId workflowName }"}
+	sets := append([][]string{fields}, func() [][]string {
+		var one [][]string
+		for _, f := range fields {
+			one = append(one, []string{f})
+		}
+		return one
+	}()...)
+	return rows, sets
+}
+
+// TestRunWindowsReadOnlyTheKeysTheyShow is TestAllRunsReadOnlyTheKeysTheyShow
+// for the runs(...) windows of a sessions page and of one session: on
+// PostgreSQL with a runs table a window whose runs show only listed fields
+// reads only their keys, and every backend answers (names, windows, counts,
+// page info, errors) as when the runs are read whole.
+func TestRunWindowsReadOnlyTheKeysTheyShow(t *testing.T) {
+	rows, sets := runKeysFixture(t)
+	eachBackend(t, serveBackends(agnotest.EveryLayout(t, rows)), func(t *testing.T, b servedBackend) {
+		log := logStatements(t, b.store)
+		projected := func() bool {
+			return slices.ContainsFunc(log.take(), func(s string) bool { return strings.Contains(s, "jsonb_each((c.d).f1)") })
+		}
+		// Agno 3's layout reads every window from the runs table; the
+		// mix reads those of sessions whose runs are all in it.
+		wantProjected := b.store.Dialect() == db.Postgres && strings.Contains(b.name, "v3")
+		requests := []struct{ name, query string }{
+			{"a page's runs(first: 2)", `{ x: sessions(first: 20) { nodes { sessionId name runs(first: 2) { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { %s } } } } }`},
+			{"a page's runs(last: 3, filter)", `{ x: sessions(first: 20) { nodes { sessionId name runs(last: 3, filter: {status: [COMPLETED, ERROR]}) { pageInfo { hasNextPage hasPreviousPage } edges { cursor node { %s } } } } } }`},
+			{"a page's two aliased windows", `{ x: sessions(first: 20) { nodes { sessionId a: runs(first: 1) { nodes { runId } } b: runs(first: 1) { nodes { %s } } } } }`},
+			{"one session's runs(last: 2)", `{ x: session(sessionId: "k-odd") { name runs(last: 2) { totalCount nodes { %s } } } }`},
+		}
+		for _, r := range requests {
+			for i, set := range sets {
+				if i > 0 && r.name != requests[0].name {
+					break // each field alone on one request
+				}
+				sel := strings.Join(set, " ")
+				part := query(t, b.h, fmt.Sprintf(r.query, sel), nil)
+				if got := projected(); got != wantProjected && !strings.Contains(b.name, "mixed") {
+					t.Errorf("%s { %s }: run_data read as selected keys: %v, want %v", r.name, sel, got, wantProjected)
+				}
+				whole := query(t, b.h, fmt.Sprintf(r.query, sel+" wholeRaw: raw"), nil)
+				if stmts := log.take(); slices.ContainsFunc(stmts, func(s string) bool { return strings.Contains(s, "jsonb_each((c.d).f1)") }) {
+					t.Errorf("%s { %s raw }: run_data read as selected keys: %q", r.name, sel, stmts)
+				}
+				var p, w any
+				json.Unmarshal(part.Data, &p)
+				json.Unmarshal(whole.Data, &w)
+				dropRaw(w)
+				if p == nil || !reflect.DeepEqual(p, w) {
+					t.Fatalf("%s { %s } differs at %s (errors %+v)", r.name, sel, firstDiff(p, w, ""), part.Errors)
+				}
+				if pe, we := sortedErrors(part), sortedErrors(whole); !reflect.DeepEqual(pe, we) {
+					t.Errorf("%s { %s }: errors %q, with run_data whole %q", r.name, sel, pe, we)
+				}
+			}
+		}
+		// A window beside fields that read more reads run_data whole.
+		for _, f := range []string{"input", "messages { role }", "tools { toolName }", "... on WorkflowRun { steps { name } }"} {
+			query(t, b.h, `{ sessions(first: 5) { nodes { runs(first: 2) { nodes { runId `+f+` } } } } }`, nil)
+			if projected() {
+				t.Errorf("runs { runId %s }: run_data read as selected keys", f)
+			}
+		}
+	})
+}
+
+// dropRaw removes every "wholeRaw" key below v, where the whole answer added it.
+func dropRaw(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		delete(v, "wholeRaw")
+		for _, c := range v {
+			dropRaw(c)
+		}
+	case []any:
+		for _, c := range v {
+			dropRaw(c)
+		}
+	}
+}
+
+// firstDiff returns the path of the first difference between a and b, "" when none.
+func firstDiff(a, b any, path string) string {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok || len(a) != len(bm) {
+			return fmt.Sprintf("%s: %v vs %v", path, a, b)
+		}
+		for k, v := range a {
+			if d := firstDiff(v, bm[k], path+"."+k); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		bl, ok := b.([]any)
+		if !ok || len(a) != len(bl) {
+			return fmt.Sprintf("%s: %v vs %v", path, a, b)
+		}
+		for i := range a {
+			if d := firstDiff(a[i], bl[i], fmt.Sprintf("%s[%d]", path, i)); d != "" {
+				return d
+			}
+		}
+		return ""
+	}
+	if !reflect.DeepEqual(a, b) {
+		return fmt.Sprintf("%s: %v vs %v", path, a, b)
+	}
+	return ""
+}
+
+// sortedErrors returns r's errors as path, code and message, sorted: the
+// order fields fail in is not the answer's.
+func sortedErrors(r gqlResponse) []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, fmt.Sprint(e.Path, " ", e.Extensions["code"], " ", e.Message))
+	}
+	slices.Sort(out)
+	return out
 }

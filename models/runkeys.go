@@ -56,3 +56,14 @@ func RunDataKeys(fields []string) []string {
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }
+
+// UnionRunDataKeys returns the keys that reading for both a and b reads:
+// nil (whole) when either is nil.
+func UnionRunDataKeys(a, b []string) []string {
+	if a == nil || b == nil {
+		return nil
+	}
+	keys := slices.Concat(a, b)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}

@@ -17,6 +17,10 @@ type RunsRequest struct {
 	// a Store may count no further than whether more runs match than the
 	// window holds.
 	Count bool
+	// Keys are the only run_data keys the connection's runs are read for
+	// (RunDataKeys); nil: whole. A backend may read an object of those keys
+	// in place of run_data.
+	Keys []string
 }
 
 // NewRunsRequest returns the request for args, or nil when they cannot be

@@ -104,12 +104,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	want := map[string]bool{}
 	for k := range strings.SplitSeq(cfg.scenarios, ",") {
 		switch k = strings.TrimSpace(k); k {
-		case "a", "b", "d", "e", "f", "h", "i", "j", "u":
+		case "a", "b", "d", "e", "f", "h", "i", "j", "k", "u":
 			want[k] = true
 		case "c", "g":
 			want[k], want[k+"1"] = true, true
 		default:
-			return fmt.Errorf("load: unknown scenario %q (a, b, c, d, e, f, g, h, i, j, u)", k)
+			return fmt.Errorf("load: unknown scenario %q (a, b, c, d, e, f, g, h, i, j, k, u)", k)
 		}
 	}
 

@@ -171,7 +171,7 @@ func sampleSessions(ctx context.Context, pool *pgxpool.Pool, from string, n int,
 
 // scenarioKeys are the scenarios in the order they run; c and g bring
 // their page 1 (c1, g1) along.
-var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1", "h", "i", "j", "u"}
+var scenarioKeys = []string{"a", "b", "c", "c1", "d", "e", "f", "g", "g1", "h", "i", "j", "k", "u"}
 
 // searchWords are what scenario i looks for: words of the generated
 // conversations, each in a share of the sessions.
@@ -198,6 +198,7 @@ func (d dataset) scenarios() map[string]*scenario {
 			variables: func(*rand.Rand) map[string]any { return map[string]any{"after": nil} }},
 		"d": {key: "d", title: "20 sessions × 5 runs × msgs", query: bench.QueryNested},
 		"e": {key: "e", title: "allRuns, 20 newest ERROR", query: bench.QueryErrorRuns},
+		"k": {key: "k", title: "20 sessions × last 3 runs' status", query: bench.QueryRunStatuses},
 		// An order number: a handful of sessions hold each.
 		"h": {key: "h", title: "textContains an order number + totalCount", query: bench.QueryTextSearch,
 			variables: func(r *rand.Rand) map[string]any {
