@@ -19,19 +19,11 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
 	// The names of the fields selected on those sessions, and (a run's
 	// session is the session it was read with) on the sessions of their
-	// runs { nodes { session } }: one walk of the selection.
+	// runs { nodes { session } }, at any depth: one walk of the selection.
 	selected := map[string]bool{}
-	var own []graphql.CollectedField // the fields on the sessions at, for runsWindow
+	var own []graphql.CollectedField // for runsWindow: one window serves them all
 	for _, prefix := range at {
-		base := fieldsAt(opCtx, current, prefix)
-		for _, f := range base {
-			own = append(own, graphql.CollectFields(opCtx, f.Selections, nil)...)
-		}
-		for _, f := range slices.Concat(fieldsAt(opCtx, base, "runs.nodes.session"), fieldsAt(opCtx, base, "runs.edges.node.session")) {
-			for _, c := range graphql.CollectFields(opCtx, f.Selections, nil) {
-				selected[c.Name] = true
-			}
-		}
+		own = append(own, sameSessionFields(opCtx, fieldsAt(opCtx, current, prefix))...)
 	}
 	for _, c := range own {
 		selected[c.Name] = true
@@ -59,6 +51,21 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 		}
 	}
 	return cols
+}
+
+// sameSessionFields returns the fields selected on sessions (fields whose
+// value is a session), and on the sessions of their runs (runs { nodes {
+// session } }, runs { edges { node { session } } }), which are the same
+// rows, at any depth.
+func sameSessionFields(opCtx *graphql.OperationContext, sessions []graphql.CollectedField) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for len(sessions) > 0 {
+		for _, f := range sessions {
+			out = append(out, graphql.CollectFields(opCtx, f.Selections, nil)...)
+		}
+		sessions = slices.Concat(fieldsAt(opCtx, sessions, "runs.nodes.session"), fieldsAt(opCtx, sessions, "runs.edges.node.session"))
+	}
+	return out
 }
 
 // fieldsAt returns the fields found at path (dot-separated field names, ""
@@ -110,7 +117,8 @@ func selectedNames(opCtx *graphql.OperationContext, fields []graphql.CollectedFi
 }
 
 // runsWindow returns what the runs(...) fields among sessionFields (the
-// fields selected on a page's sessions) ask for, when one window of runs
+// fields selected on a page's sessions and on their runs' sessions, see
+// sameSessionFields) ask for, when one window of runs
 // sliced in the database answers them all: they share one set of arguments
 // without cursors, and neither chatHistory nor memberRuns (which read other
 // runs of the session) is asked for. Otherwise nil: the whole runs column is

@@ -110,3 +110,51 @@ func runsErrors(r gqlResponse) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestARunsSessionIsReadForItsOwnFields: a run's session is the row its
+// runs were read with, so what is selected on it (runs with other
+// arguments, runs showing other fields, chat history), at any depth, is
+// read with the page: its answers are the session's own.
+func TestARunsSessionIsReadForItsOwnFields(t *testing.T) {
+	const inner = `runs(first: 3) { nodes { runId createdAt messages { role content } } } chatHistory { role content }`
+	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+		want := map[string]any{}
+		for _, n := range listAt(t, mustQuery(t, b.h, `{ sessions(first: 20) { nodes { sessionId `+inner+` } } }`, nil), "sessions", "nodes") {
+			want[jsonAt(n, "sessionId").(string)] = n
+		}
+		for name, q := range map[string]string{
+			"other arguments":      `{ sessions(first: 20) { nodes { sessionId runs(first: 2) { nodes { runId session { sessionId ` + inner + ` } } } } } }`,
+			"the same arguments":   `{ sessions(first: 20) { nodes { sessionId runs(first: 3) { nodes { runId session { sessionId ` + inner + ` } } } } } }`,
+			"two runs deep, edges": `{ sessions(first: 20) { nodes { sessionId runs(last: 1) { edges { node { session { runs(first: 1) { nodes { session { sessionId ` + inner + ` } } } } } } } } } }`,
+		} {
+			t.Run(name, func(t *testing.T) {
+				got := mustQuery(t, b.h, q, nil)
+				seen := 0
+				var walk func(v any)
+				walk = func(v any) {
+					switch v := v.(type) {
+					case map[string]any:
+						if s, ok := v["session"].(map[string]any); ok && s["chatHistory"] != nil {
+							id, _ := s["sessionId"].(string)
+							if !reflect.DeepEqual(s, want[id]) {
+								t.Errorf("the session of a run of %s reads\n %v\nwhere the session itself reads\n %v", id, s, want[id])
+							}
+							seen++
+						}
+						for _, c := range v {
+							walk(c)
+						}
+					case []any:
+						for _, c := range v {
+							walk(c)
+						}
+					}
+				}
+				walk(got)
+				if seen == 0 {
+					t.Fatal("no run's session in the answer")
+				}
+			})
+		}
+	})
+}
