@@ -192,7 +192,7 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 	}
 	src, srcArgs := s.runsSourceSince(l, runsSince(filter))
 	query := fmt.Sprintf("SELECT r.session_id, r.idx, r.created_at, r.run_id, %s FROM %s%s ORDER BY r.created_at %s, %s %s LIMIT %d",
-		s.runDataSQL(dataKeys), src, w.sql(), dir, s.runTie(), dir, limit+1)
+		s.runDataKeysSQL("r.run_data", dataKeys), src, w.sql(), dir, s.runTie(), dir, limit+1)
 	var out models.RunPage
 	err = s.queryRows(ctx, query, append(srcArgs, w.args...), func(sc scanner) error {
 		var r models.StoredRun
@@ -223,12 +223,6 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 	}
 	out.Sessions, err = s.sessionsOf(ctx, l, out.Runs, cols)
 	return out, err
-}
-
-// runDataSQL is runsSource's run_data as ListRuns reads it (see
-// runDataKeysSQL).
-func (s *Store) runDataSQL(keys []string) string {
-	return s.runDataKeysSQL("r.run_data", keys)
 }
 
 // runDataKeysSQL is a run_data column (col) read whole, or, on PostgreSQL

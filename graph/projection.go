@@ -100,8 +100,12 @@ func runSessionColumns(ctx context.Context) models.SessionColumns {
 // (models.RunDataKeys).
 func runDataKeys(ctx context.Context) []string {
 	opCtx := graphql.GetOperationContext(ctx)
-	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
-	return models.RunDataKeys(selectedNames(opCtx, slices.Concat(fieldsAt(opCtx, current, "nodes"), fieldsAt(opCtx, current, "edges.node"))))
+	return models.RunDataKeys(selectedNames(opCtx, connectionNodes(opCtx, []graphql.CollectedField{graphql.GetFieldContext(ctx).Field})))
+}
+
+// connectionNodes returns the nodes and edges.node fields of connection fields.
+func connectionNodes(opCtx *graphql.OperationContext, conns []graphql.CollectedField) []graphql.CollectedField {
+	return slices.Concat(fieldsAt(opCtx, conns, "nodes"), fieldsAt(opCtx, conns, "edges.node"))
 }
 
 // selectedNames returns the names of the fields selected on fields,
@@ -130,8 +134,7 @@ func runsWindow(opCtx *graphql.OperationContext, sessionFields []graphql.Collect
 		case "chatHistory":
 			return nil
 		case "runs":
-			nodes := append(childFields(opCtx, []graphql.CollectedField{f}, "nodes"),
-				childFields(opCtx, childFields(opCtx, []graphql.CollectedField{f}, "edges"), "node")...)
+			nodes := connectionNodes(opCtx, []graphql.CollectedField{f})
 			if len(childFields(opCtx, nodes, "memberRuns")) > 0 {
 				return nil
 			}

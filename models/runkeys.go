@@ -53,8 +53,7 @@ func RunDataKeys(fields []string) []string {
 		}
 		keys = append(keys, k...)
 	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
+	return sortedKeys(keys)
 }
 
 // UnionRunDataKeys returns the keys that reading for both a and b reads:
@@ -63,7 +62,11 @@ func UnionRunDataKeys(a, b []string) []string {
 	if a == nil || b == nil {
 		return nil
 	}
-	keys := slices.Concat(a, b)
+	return sortedKeys(slices.Concat(a, b))
+}
+
+// sortedKeys sorts keys in place, without repeats.
+func sortedKeys(keys []string) []string {
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }
