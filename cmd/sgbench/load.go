@@ -36,6 +36,7 @@ type loadConfig struct {
 	peer          string
 	peerPID       int
 	rounds        int
+	floor         bool
 }
 
 func parseLoadFlags(args []string, stderr io.Writer) (loadConfig, error) {
@@ -64,6 +65,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadConfig, error) {
 	fs.StringVar(&c.peer, "peer", "", "a PostGraphile server over the same database (loopback only, e.g. http://127.0.0.1:5055/graphql): "+
 		"its matching requests (a, b, f) run as a third phase of those scenarios")
 	fs.IntVar(&c.peerPID, "peer-pid", 0, "the peer's process id, to report its CPU")
+	fs.BoolVar(&c.floor, "floor", false, "also measure the floor: a plain Go server (net/http, pgx, encoding/json; no GraphQL) that runs each scenario's statements, started as `sgbench floor`")
 	fs.IntVar(&c.rounds, "rounds", 1, "how many times each scenario's phases (server, raw SQL, peer) run, alternating, the order rotated each round; rates are the rounds' medians")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -155,6 +157,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		defer l.peer.close()
 	}
 
+	if cfg.floor {
+		if l.floor, err = startFloor(ctx, cfg.dbURL, cfg.concurrency); err != nil {
+			return err
+		}
+		defer l.floor.close()
+	}
 	scenarios := data.scenarios()
 	if err := l.post(ctx, scenarios["a"].body(nil)); err != nil {
 		return fmt.Errorf("the server at %s does not answer scenario a: %w", endpoint, err)
@@ -170,6 +178,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if l.peer != nil {
 		fmt.Fprintf(stdout, "peer %s: the matching requests of a, b and f run as a third phase\n", cfg.peer)
+	}
+	if l.floor != nil {
+		fmt.Fprintf(stdout, "floor %s (pid %d): each scenario's statements behind net/http and encoding/json, no GraphQL\n", l.floor.url, l.floor.pid())
 	}
 	if err := l.printMemory("before"); err != nil {
 		return err
@@ -222,6 +233,7 @@ type loader struct {
 	out    io.Writer
 	client *graphQLClient
 	peer   *graphQLClient // nil without --peer
+	floor  *floorProcess  // nil without --floor
 	pool   *pgxpool.Pool  // the raw SQL baseline's
 	capt   *capturer
 	// postmaster is the PostgreSQL cluster's main process, whose processes
@@ -232,9 +244,9 @@ type loader struct {
 // scenarioResult is a scenario's server phases beside its baseline phases
 // and, with a peer, the peer's: one of each per round.
 type scenarioResult struct {
-	server, sql, peer rounds
-	statements        int // per request
-	bytesPerRequest   int // what those statements return
+	server, sql, peer, floor rounds
+	statements               int // per request
+	bytesPerRequest          int // what those statements return
 }
 
 // phaseResult is one measured phase and the CPU it took.
@@ -304,8 +316,9 @@ func (l *loader) post(ctx context.Context, body []byte) error {
 }
 
 // measure captures the SQL the server runs for the scenario, then runs the
-// server phase, the raw SQL phase and (with a peer and a matching request)
-// the peer phase, --rounds times, rotating which goes first.
+// server phase, the raw SQL phase, (with a peer and a matching request) the
+// peer phase and (with --floor) the floor phase, --rounds times, rotating
+// which goes first.
 func (l *loader) measure(ctx context.Context, s *scenario) (scenarioResult, error) {
 	var sampleVars map[string]any
 	if s.variables != nil {
@@ -362,6 +375,18 @@ func (l *loader) measure(ctx context.Context, s *scenario) (scenarioResult, erro
 			return err
 		}})
 	}
+	if l.floor != nil {
+		if err := l.floor.serve(ctx, stmts, from, s.substitute); err != nil {
+			return r, err
+		}
+		if _, err := l.floor.client.check(ctx, s.body(sampleVars)); err != nil {
+			return r, fmt.Errorf("the floor: %w", err)
+		}
+		kinds = append(kinds, phaseKind{l.floor.pid(), &r.floor, func(ctx context.Context, rnd *rand.Rand) error {
+			_, err := l.floor.client.check(ctx, s.body(vars(rnd)))
+			return err
+		}})
+	}
 	for round := range l.cfg.rounds {
 		for k := range kinds {
 			kind := kinds[(round+k)%len(kinds)]
@@ -405,10 +430,17 @@ func (l *loader) printResult(s *scenario, r scenarioResult) {
 			r.server.rate()/r.peer.rate(), floats(r.server.ratios(r.peer)),
 			coresOrDash(peer.serverCores), peer.postgresCores, peer.selfCores)
 	}
+	if len(r.floor) > 0 {
+		fl := r.floor.merged()
+		fmt.Fprintf(l.out, "%-32s %8s %9s %9s %6d │ floor ÷ raw SQL %.2f (rounds %s), server ÷ floor %.2f │ cores floor/pg/cli %.2f/%.2f/%.2f\n",
+			"   floor (no GraphQL)", rate(r.floor.rate()), ms(fl.percentile(50)), ms(fl.percentile(99)), fl.errors,
+			r.floor.rate()/r.sql.rate(), floats(r.floor.ratios(r.sql)), r.server.rate()/r.floor.rate(),
+			fl.serverCores, fl.postgresCores, fl.selfCores)
+	}
 	for _, p := range []struct {
 		what string
 		rs   rounds
-	}{{"server", r.server}, {"raw SQL", r.sql}, {"peer", r.peer}} {
+	}{{"server", r.server}, {"raw SQL", r.sql}, {"peer", r.peer}, {"floor", r.floor}} {
 		if m := p.rs.merged(); m.firstErr != nil {
 			fmt.Fprintf(l.out, "   %s %s: %d errors, the first: %v\n", s.key, p.what, m.errors, m.firstErr)
 		}

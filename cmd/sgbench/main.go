@@ -48,7 +48,8 @@ const usage = `Usage:
   sgbench gen  --db URL --sessions N --runs R --messages M [--long-session R] [--layout v3|v2] [--seed S] [--replace]
   sgbench load --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--concurrency 16]
                [--duration 10s] [--max-requests N] [--scenarios a,b,c,d,e,f,g] [--page 5000] [--runs-page 5000]
-               [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]]
+               [--rounds 1] [--peer http://127.0.0.1:5055/graphql [--peer-pid PID]] [--floor]
+  sgbench floor --db URL [--addr 127.0.0.1:0] [--concurrency 16]   (what load --floor starts)
   sgbench soak --server http://127.0.0.1:8080 [--db URL] [--server-pid PID] [--concurrency 64]
                [--duration 60s] [--max-requests N] [--rename-share 0.1] [--token T] [--max-growth 4]
   sgbench subscribe --server http://127.0.0.1:8080 --db URL [--server-pid PID] [--subscribers 1000]
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSoak(ctx, args[1:], stdout, stderr)
 	case "subscribe":
 		return runSubscribe(ctx, args[1:], stdout, stderr)
+	case "floor":
+		return runFloor(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
