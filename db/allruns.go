@@ -227,7 +227,8 @@ func (s *Store) ListRuns(ctx context.Context, filter *models.RunsFilter, order m
 
 // runDataKeysSQL is a run_data column (col) read whole, or, on PostgreSQL
 // when keys is not nil, as an object of those of its keys that it has, as
-// stored (absent stays absent, JSON null stays null). A run_data that is
+// stored (absent stays absent, JSON null stays null), with the keys that
+// models.RunInputFallback stands for in the runs that fall back on them. A run_data that is
 // not an object is read whole, for its run to fail as it would. It is read
 // from one detoasted copy (a row value, as nameRuns does): each reference
 // to a TOASTed run_data would detoast and decompress it again. SQLite reads
@@ -236,12 +237,39 @@ func (s *Store) runDataKeysSQL(col string, keys []string) string {
 	if keys == nil || s.dialect != Postgres {
 		return col
 	}
+	var in, fallback []string
+	for _, k := range keys {
+		if k == models.RunInputFallback {
+			fallback = models.RunInputFallbackKeys
+			continue
+		}
+		in = append(in, k)
+	}
+	cond := `x.k IN (` + quoteLiterals(in) + `)`
+	if fallback != nil {
+		// As models' deriveRunInput (Agno's get_run_input): a run falls
+		// back on them unless its input holds an input_content (not absent
+		// nor JSON null; -> is NULL on scalars and arrays) or it is a
+		// workflow run, by its own ids, with an input. A run typed by its
+		// session alone reads them: more than it needs, never less.
+		nonEmpty := func(k string) string {
+			return `COALESCE(jsonb_typeof((c.d).f1 -> '` + k + `') = 'string' AND (c.d).f1 ->> '` + k + `' <> '', false)`
+		}
+		cond += ` OR (x.k IN (` + quoteLiterals(fallback) + `) AND COALESCE(jsonb_typeof((c.d).f1 -> 'input' -> 'input_content'), 'null') = 'null'` +
+			` AND NOT (COALESCE(jsonb_typeof((c.d).f1 -> 'input'), 'null') <> 'null' AND NOT ` + nonEmpty("agent_id") +
+			` AND NOT ` + nonEmpty("team_id") + ` AND ` + nonEmpty("workflow_id") + `))`
+	}
+	return `(SELECT CASE WHEN jsonb_typeof((c.d).f1) = 'object' THEN (SELECT COALESCE(jsonb_object_agg(x.k, x.v), '{}') FROM jsonb_each((c.d).f1) x(k, v) WHERE ` +
+		cond + `) ELSE (c.d).f1 END FROM (SELECT ROW(` + col + `) AS d OFFSET 0) c)`
+}
+
+// quoteLiterals is keys as SQL string literals, separated by commas.
+func quoteLiterals(keys []string) string {
 	quoted := make([]string, len(keys))
 	for i, k := range keys {
 		quoted[i] = "'" + strings.ReplaceAll(k, "'", "''") + "'"
 	}
-	return `(SELECT CASE WHEN jsonb_typeof((c.d).f1) = 'object' THEN (SELECT COALESCE(jsonb_object_agg(x.k, x.v), '{}') FROM jsonb_each((c.d).f1) x(k, v) WHERE x.k IN (` +
-		strings.Join(quoted, ", ") + `)) ELSE (c.d).f1 END FROM (SELECT ROW(` + col + `) AS d OFFSET 0) c)`
+	return strings.Join(quoted, ", ")
 }
 
 // sessionsOf reads the sessions of runs (one statement, and one more for

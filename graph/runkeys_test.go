@@ -74,7 +74,7 @@ func TestAllRunsReadOnlyTheKeysTheyShow(t *testing.T) {
 			}
 		}
 		// A field that reads more than its keys reads run_data whole.
-		for _, f := range []string{"input", "messages { role }", "tools { toolName }", "events", "media { kind }", "inputMedia { kind }",
+		for _, f := range []string{"messages { role }", "tools { toolName }", "events", "media { kind }", "inputMedia { kind }",
 			"responseAudio { kind }", "... on WorkflowRun { steps { name } }", "... on WorkflowRun { stepRuns { runId } }", "... on TeamRun { memberRuns { runId } }"} {
 			query(t, b.h, `{ allRuns(first: 5) { nodes { runId `+f+` } } }`, nil)
 			if projected() {
@@ -86,7 +86,10 @@ func TestAllRunsReadOnlyTheKeysTheyShow(t *testing.T) {
 
 // runKeysFixture returns the fixture rows with a session of quirk runs, and
 // the selections to compare (the fixture holds 15 sessions): every field models.RunDataKeys lists, all
-// together first, then each alone.
+// together first, then each alone. Its quirk runs include inputs that fall
+// back on messages (no input, input_content null, input not an object, a
+// workflow's first step, a run with a workflow_id typed by its agent_id,
+// its team_id or its session) and inputs that do not.
 func runKeysFixture(t *testing.T) ([]models.SessionRow, [][]string) {
 	t.Helper()
 	rows := append(fixtureRows(t), models.SessionRow{SessionID: "k-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1757000000,
@@ -98,8 +101,20 @@ func runKeysFixture(t *testing.T) ([]models.SessionRow, [][]string) {
 			 "content_type": 3, "model": {"id": "m"}, "model_provider": "", "metrics": [1], "created_at": "soon", "team_id": "t", "team_name": 5,
 			 "messages": [{"role": "user", "content": "hi"}]},
 			{"run_id": "k-wf", "workflow_id": "w", "workflow_name": "W", "status": 3, "metrics": {"input_tokens": "many", "total_tokens": 9.5, "cost": "free"},
-			 "created_at": 1757000001.5, "content": "", "step_executor_runs": [{"run_id": "k-step", "agent_id": "a", "status": "COMPLETED"}]}]`)})
-	fields := []string{"__typename", "id", "runId", "sessionId", "parentRunId", "userId", "status", "inputRaw", "content", "contentType",
+			 "created_at": 1757000001.5, "content": "", "step_executor_runs": [{"run_id": "k-step", "agent_id": "a", "status": "COMPLETED"}]},
+			{"run_id": "k-in-msgs", "agent_id": "a", "messages": [{"role": "user", "content": "from messages"}, {"role": "assistant", "content": "ok"}]},
+			{"run_id": "k-in-null", "agent_id": "a", "input": {"input_content": null}, "messages": [{"role": "user", "content": [{"type": "text", "text": "listed"}]}]},
+			{"run_id": "k-in-str", "agent_id": "a", "input": "input_content", "messages": [{"role": "user", "content": "not the string"}]},
+			{"run_id": "k-in-obj", "team_id": "t", "input": {"input_content": {"b": [1, 2], "a": "x"}}, "messages": [{"role": "user", "content": "unused"}]},
+			{"run_id": "k-wf-steps", "workflow_id": "w", "step_executor_runs": [{"run_id": "k-wf-step", "agent_id": "a", "messages": [{"role": "user", "content": "step's"}]}],
+			 "messages": [{"role": "user", "content": "workflow's"}]},
+			{"run_id": "k-wf-in", "workflow_id": "w", "input": {"input_content": "given"}, "messages": [{"role": "user", "content": "unused"}]},
+			{"run_id": "k-wf-str", "workflow_id": "w", "input": "typed", "step_executor_runs": [{"run_id": "k-wf-str-step", "agent_id": "a", "messages": [{"role": "user", "content": "unused"}]}]},
+			{"run_id": "k-wf-null", "workflow_id": "w", "input": null, "step_executor_runs": [{"run_id": "k-wf-null-step", "agent_id": "a", "messages": [{"role": "user", "content": "first step's"}]}]},
+			{"run_id": "k-wf-agent", "workflow_id": "w", "agent_id": "a", "input": "an agent's", "messages": [{"role": "user", "content": "the agent run's"}]},
+			{"run_id": "k-wf-team", "workflow_id": "w", "team_id": "t", "input": "a team's", "messages": [{"role": "user", "content": "the team run's"}]},
+			{"run_id": "k-untyped", "input": "by its session", "messages": [{"role": "user", "content": "the team run's"}]}]`)})
+	fields := []string{"__typename", "id", "runId", "sessionId", "parentRunId", "userId", "status", "input", "inputRaw", "content", "contentType",
 		"model", "modelProvider", "metrics { inputTokens outputTokens totalTokens cost durationSeconds raw }", "createdAt",
 		"trace { traceId }", "session { sessionId type }",
 		"... on AgentRun { agentId agentName }", "... on TeamRun { teamId teamName }", "... on WorkflowRun { workflowId workflowName }"}
@@ -159,7 +174,7 @@ func TestRunWindowsReadOnlyTheKeysTheyShow(t *testing.T) {
 			}
 		}
 		// A window beside fields that read more reads run_data whole.
-		for _, f := range []string{"input", "messages { role }", "tools { toolName }", "... on WorkflowRun { steps { name } }"} {
+		for _, f := range []string{"messages { role }", "tools { toolName }", "... on WorkflowRun { steps { name } }"} {
 			query(t, b.h, `{ sessions(first: 5) { nodes { runs(first: 2) { nodes { runId `+f+` } } } } }`, nil)
 			if projected() {
 				t.Errorf("runs { runId %s }: run_data read as selected keys", f)

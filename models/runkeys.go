@@ -20,6 +20,7 @@ var runFieldKeys = map[string][]string{
 	"parentRunId":   {"parent_run_id"},
 	"userId":        {"user_id"},
 	"status":        {"status"},
+	"input":         {"input", RunInputFallback},
 	"inputRaw":      {"input"},
 	"content":       {"content"},
 	"contentType":   {"content_type"},
@@ -34,6 +35,17 @@ var runFieldKeys = map[string][]string{
 	"workflowId":    {"workflow_id"},
 	"workflowName":  {"workflow_name"},
 }
+
+// RunInputFallback stands, among the keys RunDataKeys returns, for the keys
+// Agno's get_run_input falls back on when a run's input holds no
+// input_content (deriveRunInput): its messages and a workflow's
+// step_executor_runs. A backend reads them for those runs alone, or reads
+// run_data whole; RunInputFallbackKeys lists them. It is not a key of
+// run_data (a parenthesis and a space, which Agno's keys never hold).
+const RunInputFallback = "(input fallback)"
+
+// RunInputFallbackKeys are the keys RunInputFallback stands for.
+var RunInputFallbackKeys = []string{"messages", "step_executor_runs"}
 
 // runTypeKeys are the keys every run reads whatever is selected: its type
 // (TypeName) and its id (in errors and cursors).
