@@ -456,9 +456,7 @@ const runOrderDesc = "run_index DESC, created_at DESC, run_id DESC"
 // its position in the branch and, for windows, the count of matching runs.
 // With gates, each branch returns rows only when its gate (a condition
 // without columns, which PostgreSQL tests once, before it runs the branch)
-// is true: in a WHERE around the branch, or for a last branch, whose run
-// columns are NULL for the union to type (in a subquery they would be
-// text), in its own.
+// is true: in a WHERE around the branch, or, for a last branch, in its own.
 func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window *models.RunsRequest, gates []string) (string, []any) {
 	var q strings.Builder
 	var args []any
@@ -519,8 +517,10 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			args = append(args, condArgs...)
 			args = append(args, fromArgs...)
 		case branchLast:
-			fmt.Fprintf(&q, "SELECT %d AS b, NULL AS run_id, NULL AS run_type, NULL AS run_data, 0 AS pos, "+
-				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total, %s", bi, s.runsFrom, noNameColumns)
+			// Typed: UNION ALL types its branches pairwise, and two untyped
+			// NULLs in a row would make text, which run_data is not.
+			fmt.Fprintf(&q, "SELECT %d AS b, CAST(NULL AS TEXT) AS run_id, CAST(NULL AS TEXT) AS run_type, %s AS run_data, 0 AS pos, "+
+				"(SELECT max(COALESCE(updated_at, created_at)) FROM %s WHERE session_id = ?) AS total, %s", bi, s.nullJSON(), s.runsFrom, noNameColumns)
 			args = append(args, r.SessionID)
 			if gates != nil {
 				q.WriteString(" WHERE " + gates[bi])
@@ -630,6 +630,15 @@ func (s *Store) nameRuns(decides string) string {
 			FROM jsonb_path_query((d).f1, 'strict $.messages[*]', '{}', true) WITH ORDINALITY mm(m, j)
 			WHERE m ->> 'role' = 'user')) AS run_data, pos, total, ver, ` + strings.ReplaceAll(decides, "%", "%%") + ` AS decides
 	FROM (SELECT b, run_id, run_type, ROW(run_data) AS d, pos, total, ver FROM (%[1]s) n%[2]d WHERE decided = 0 OFFSET 0) d%[2]d`
+}
+
+// nullJSON is a NULL of the runs table's run_data type: JSONB on
+// PostgreSQL, untyped on SQLite, whose columns have no types to match.
+func (s *Store) nullJSON() string {
+	if s.dialect == SQLite {
+		return "NULL"
+	}
+	return "CAST(NULL AS JSONB)"
 }
 
 // noNameColumns are the name branch's ver and decides in the other branches.

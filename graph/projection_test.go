@@ -132,3 +132,37 @@ func TestStatementBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestLastActivityBesideDerivedNames asks a page's last activity beside
+// names while the names cache is cold: the runs statement then unions
+// branches of the last activity (no run columns) before the branches
+// deriving names, and PostgreSQL typed two untyped ones in a row as text,
+// failing INTERNAL ("UNION types text and jsonb cannot be matched").
+func TestLastActivityBesideDerivedNames(t *testing.T) {
+	rows := agnotest.LoadRows(t, "sessions.json")
+	for _, b := range agnotest.EveryLayout(t, rows) {
+		t.Run(b.Name, func(t *testing.T) {
+			h := newHandler(b.Store)
+			// Newest first, the page opens with sessions whose names are stored.
+			got := query(t, h, `{ sessions(first: 100) { nodes { sessionId name lastActivityAt } } }`, nil)
+			if len(got.Errors) > 0 {
+				t.Fatalf("%+v", got.Errors)
+			}
+			want := query(t, h, `{ sessions(first: 100) { nodes { sessionId name } } }`, nil)
+			var g, w struct {
+				Sessions struct{ Nodes []map[string]any }
+			}
+			json.Unmarshal(got.Data, &g)
+			json.Unmarshal(want.Data, &w)
+			for _, n := range g.Sessions.Nodes {
+				if n["lastActivityAt"] == nil {
+					t.Errorf("%v has no lastActivityAt", n["sessionId"])
+				}
+				delete(n, "lastActivityAt")
+			}
+			if len(w.Sessions.Nodes) < 10 || !reflect.DeepEqual(g, w) {
+				t.Errorf("names beside lastActivityAt:\n%v\nalone:\n%v", g, w)
+			}
+		})
+	}
+}
