@@ -62,7 +62,7 @@ func (r *Resolver) watchRuns(ctx context.Context, store *db.Store, sessionID str
 	return hub.WatchRuns(ctx, store, live.RunWatch{
 		Subscriber: subscriber(ctx),
 		SessionID:  sessionID,
-		Columns:    runsOf(ctx, "run.session"),
+		Columns:    runsOf(ctx, "run"),
 		After:      cursor,
 	})
 }

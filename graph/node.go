@@ -31,7 +31,7 @@ func (r *Resolver) node(ctx context.Context, id string) (models.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := runsOf(ctx, "session")
+	cols := runsOf(ctx, "")
 	if gid.IsSession() {
 		cols = sessionColumns(ctx, "")
 	}

@@ -16,15 +16,36 @@ import (
 // session type count.
 func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 	opCtx := graphql.GetOperationContext(ctx)
-	current := []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}
+	return columnsFor(opCtx, fieldsAtEach(opCtx, []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}, at))
+}
+
+// runsSessionColumns returns the JSON columns that the current field's
+// selection needs for the session of the runs found at the given paths
+// below it ("" for the field itself, "nodes" and "edges.node" for a
+// connection): what is selected on their session, and on the session of
+// the runs nested in them (runSessions).
+func runsSessionColumns(ctx context.Context, runsAt ...string) models.SessionColumns {
+	opCtx := graphql.GetOperationContext(ctx)
+	return columnsFor(opCtx, runSessions(opCtx, fieldsAtEach(opCtx, []graphql.CollectedField{graphql.GetFieldContext(ctx).Field}, runsAt)))
+}
+
+// fieldsAtEach returns the fields found at each of paths below fields.
+func fieldsAtEach(opCtx *graphql.OperationContext, fields []graphql.CollectedField, paths []string) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for _, p := range paths {
+		out = append(out, fieldsAt(opCtx, fields, p)...)
+	}
+	return out
+}
+
+// columnsFor returns the columns that sessions (fields whose value is a
+// session) need, fragments on every session type included.
+func columnsFor(opCtx *graphql.OperationContext, sessions []graphql.CollectedField) models.SessionColumns {
 	// The names of the fields selected on those sessions, and (a run's
 	// session is the session it was read with) on the sessions of their
-	// runs { nodes { session } }, at any depth: one walk of the selection.
+	// runs, at any depth: one walk of the selection.
 	selected := map[string]bool{}
-	var own []graphql.CollectedField // for runsWindow: one window serves them all
-	for _, prefix := range at {
-		own = append(own, sameSessionFields(opCtx, fieldsAt(opCtx, current, prefix))...)
-	}
+	own := sameSessionFields(opCtx, sessions) // for runsWindow: one window serves them all
 	for _, c := range own {
 		selected[c.Name] = true
 	}
@@ -55,15 +76,27 @@ func sessionColumns(ctx context.Context, at ...string) models.SessionColumns {
 
 // sameSessionFields returns the fields selected on sessions (fields whose
 // value is a session), and on the sessions of their runs (runs { nodes {
-// session } }, runs { edges { node { session } } }), which are the same
-// rows, at any depth.
+// session } }, runs { edges { node { memberRuns { session } } } }, see
+// runSessions), which are the same rows, at any depth.
 func sameSessionFields(opCtx *graphql.OperationContext, sessions []graphql.CollectedField) []graphql.CollectedField {
 	var out []graphql.CollectedField
 	for len(sessions) > 0 {
 		for _, f := range sessions {
 			out = append(out, graphql.CollectFields(opCtx, f.Selections, nil)...)
 		}
-		sessions = slices.Concat(fieldsAt(opCtx, sessions, "runs.nodes.session"), fieldsAt(opCtx, sessions, "runs.edges.node.session"))
+		sessions = runSessions(opCtx, connectionNodes(opCtx, fieldsAt(opCtx, sessions, "runs")))
+	}
+	return out
+}
+
+// runSessions returns the session fields selected on runs (fields whose
+// value is a run) and on the runs nested in them (memberRuns, stepRuns), at
+// any depth: each names its run's session, the row the run was read with.
+func runSessions(opCtx *graphql.OperationContext, runs []graphql.CollectedField) []graphql.CollectedField {
+	var out []graphql.CollectedField
+	for len(runs) > 0 {
+		out = append(out, childFields(opCtx, runs, "session")...)
+		runs = slices.Concat(childFields(opCtx, runs, "memberRuns"), childFields(opCtx, runs, "stepRuns"))
 	}
 	return out
 }
@@ -87,7 +120,7 @@ func fieldsAt(opCtx *graphql.OperationContext, fields []graphql.CollectedField, 
 // read with: what their session fields select, and their runs when a run's
 // memberRuns (which are other runs of its session) are asked for.
 func runSessionColumns(ctx context.Context) models.SessionColumns {
-	cols := sessionColumns(ctx, "nodes.session", "edges.node.session")
+	cols := runsSessionColumns(ctx, "nodes", "edges.node")
 	if graphql.AnyFieldRequested(ctx, "nodes.memberRuns", "edges.node.memberRuns") {
 		cols.Runs, cols.RunsWindow = true, nil
 	}
@@ -194,10 +227,11 @@ func runsRequestOf(args map[string]any) *models.RunsRequest {
 	return models.NewRunsRequest(page, filter)
 }
 
-// runsOf returns what run lookups need: the runs, and what the runs'
-// session field selects (at the given paths below the current field).
-func runsOf(ctx context.Context, at ...string) models.SessionColumns {
-	cols := sessionColumns(ctx, at...)
+// runsOf returns what run lookups need: the runs, and what is selected on
+// the session of the runs at the given paths below the current field (see
+// runsSessionColumns).
+func runsOf(ctx context.Context, runsAt ...string) models.SessionColumns {
+	cols := runsSessionColumns(ctx, runsAt...)
 	cols.Runs, cols.RunsWindow = true, nil
 	return cols
 }

@@ -210,7 +210,7 @@ func (r *queryResolver) AllRuns(ctx context.Context, first *int, after *string, 
 
 // Runs is the resolver for the runs field.
 func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *models.SessionType, dbID *string, first *int, after *string, last *int, before *string, filter *models.RunFilter, userID *string) (*models.RunConnection, error) {
-	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOf(ctx, "nodes.session", "edges.node.session"))
+	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOf(ctx, "nodes", "edges.node"))
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func (r *queryResolver) Runs(ctx context.Context, sessionID string, typeArg *mod
 
 // Run is the resolver for the run field.
 func (r *queryResolver) Run(ctx context.Context, sessionID string, runID string, dbID *string, typeArg *models.SessionType, userID *string) (models.Run, error) {
-	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOf(ctx, "session"))
+	session, err := r.session(forUser(ctx, userID), sessionID, typeArg, dbID, runsOf(ctx, ""))
 	if session == nil {
 		return nil, err
 	}

@@ -116,9 +116,10 @@ func ptr[T any](v T) *T { return &v }
 // arguments, runs showing other fields, chat history), at any depth, is
 // read with the page: its answers are the session's own.
 func TestARunsSessionIsReadForItsOwnFields(t *testing.T) {
-	const inner = `runs(first: 3) { nodes { runId createdAt messages { role content } } } chatHistory { role content }`
+	const inner = `name metadata state runs(first: 3) { nodes { runId createdAt messages { role content } } } chatHistory { role content }`
 	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
 		want := map[string]any{}
+		teamRun := jsonAt(mustQuery(t, b.h, `{ run(sessionId: "s-200", runId: "r-t1") { id } }`, nil), "run", "id")
 		for _, n := range listAt(t, mustQuery(t, b.h, `{ sessions(first: 20) { nodes { sessionId `+inner+` } } }`, nil), "sessions", "nodes") {
 			want[jsonAt(n, "sessionId").(string)] = n
 		}
@@ -126,9 +127,16 @@ func TestARunsSessionIsReadForItsOwnFields(t *testing.T) {
 			"other arguments":      `{ sessions(first: 20) { nodes { sessionId runs(first: 2) { nodes { runId session { sessionId ` + inner + ` } } } } } }`,
 			"the same arguments":   `{ sessions(first: 20) { nodes { sessionId runs(first: 3) { nodes { runId session { sessionId ` + inner + ` } } } } } }`,
 			"two runs deep, edges": `{ sessions(first: 20) { nodes { sessionId runs(last: 1) { edges { node { session { runs(first: 1) { nodes { session { sessionId ` + inner + ` } } } } } } } } } }`,
+			"a member run's":       `{ sessions(first: 20) { nodes { sessionId runs(first: 5) { nodes { ... on TeamRun { memberRuns { session { sessionId ` + inner + ` } } } } } } } }`,
+			"a step run's":         `{ sessions(first: 20) { nodes { sessionId runs(first: 5) { nodes { ... on WorkflowRun { stepRuns { session { sessionId ` + inner + ` } } } } } } } }`,
+			"allRuns' member runs": `{ allRuns(first: 50) { nodes { ... on TeamRun { memberRuns { session { sessionId ` + inner + ` } } } } } }`,
+			"allRuns' step runs":   `{ allRuns(first: 50) { edges { node { ... on WorkflowRun { stepRuns { session { sessionId ` + inner + ` } } } } } } }`,
+			"a run's member runs":  `{ run(sessionId: "s-200", runId: "r-t1") { ... on TeamRun { memberRuns { session { sessionId ` + inner + ` } } } } }`,
+			"runs' step runs":      `{ runs(sessionId: "s-300") { nodes { ... on WorkflowRun { stepRuns { session { sessionId ` + inner + ` } } } } } }`,
+			"a node's member runs": `query($id: ID!) { node(id: $id) { ... on TeamRun { memberRuns { session { sessionId ` + inner + ` } } } } }`,
 		} {
 			t.Run(name, func(t *testing.T) {
-				got := mustQuery(t, b.h, q, nil)
+				got := mustQuery(t, b.h, q, map[string]any{"id": teamRun})
 				seen := 0
 				var walk func(v any)
 				walk = func(v any) {
