@@ -125,8 +125,8 @@ func newRunsRead(branches []runBranch) *runsRead {
 	return &runsRead{branches: branches, runs: make([][]runRead, len(branches)), totals: make([]int, len(branches)), lastAt: make([]*int64, len(branches))}
 }
 
-// add adds a row of branch b: a run and the branch's total, or for a last
-// branch its time.
+// add adds a row of branch b: a run and the branch's total, the total
+// alone (position 0) for a window of no runs, or for a last branch its time.
 func (rd *runsRead) add(s *Store, b int, rr runRead, total sql.NullInt64) error {
 	if b < 0 || b >= len(rd.branches) {
 		return fmt.Errorf("runs statement: branch %d out of range", b)
@@ -137,6 +137,9 @@ func (rd *runsRead) add(s *Store, b int, rr runRead, total sql.NullInt64) error 
 			at := total.Int64
 			rd.lastAt[b] = &at
 		}
+		return nil
+	}
+	if rr.pos == 0 { // a window of no runs: its count alone
 		return nil
 	}
 	rr.data = s.decodeColumn(rr.data)
@@ -507,6 +510,14 @@ func (s *Store) runsQuery(rows []models.SessionRow, branches []runBranch, window
 			count := fmt.Sprintf("SELECT count(*) FROM %s WHERE session_id = ?%s", s.runsFrom, conds)
 			if !window.Count {
 				count = fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s WHERE session_id = ?%s ORDER BY run_index LIMIT %d) x", s.runsFrom, conds, n+1)
+			}
+			if n == 0 {
+				// No runs, so no row to carry the count: a row of its own.
+				fmt.Fprintf(&q, "SELECT %d AS b, CAST(NULL AS TEXT) AS run_id, CAST(NULL AS TEXT) AS run_type, %s AS run_data, 0 AS pos, (%s) AS total, %s",
+					bi, s.nullJSON(), count, noNameColumns)
+				args = append(args, r.SessionID)
+				args = append(args, condArgs...)
+				break
 			}
 			// The window's run_data (only the keys its fields read, when
 			// that is all they read) is read past its LIMIT, of its n rows.

@@ -166,3 +166,38 @@ func TestARunsSessionIsReadForItsOwnFields(t *testing.T) {
 		}
 	})
 }
+
+// TestEmptyWindowsCount asks runs(first: 0) and runs(last: 0): no runs, but
+// the count and whether there are more. A window read from Agno 3's runs
+// table returned no row to carry its count, and answered 0 and false.
+func TestEmptyWindowsCount(t *testing.T) {
+	eachBackend(t, fixtureBackends(t), func(t *testing.T, b servedBackend) {
+		want := map[string]any{}
+		for _, n := range listAt(t, mustQuery(t, b.h, `{ sessions(first: 20) { nodes { sessionId runs(filter: {status: [COMPLETED]}) { totalCount } } } }`, nil), "sessions", "nodes") {
+			want[jsonAt(n, "sessionId").(string)] = jsonAt(n, "runs", "totalCount")
+		}
+		for _, arg := range []string{"first: 0", "last: 0"} {
+			q := `{ sessions(first: 20) { nodes { sessionId c: runs(` + arg + `, filter: {status: [COMPLETED]}) { totalCount nodes { runId } }
+				m: runs(` + arg + `, filter: {status: [COMPLETED]}) { pageInfo { hasNextPage hasPreviousPage } } } } }`
+			some := 0
+			for _, n := range listAt(t, mustQuery(t, b.h, q, nil), "sessions", "nodes") {
+				id := jsonAt(n, "sessionId").(string)
+				total := jsonAt(n, "c", "totalCount")
+				if total != want[id] || len(listAt(t, n, "c", "nodes")) != 0 {
+					t.Errorf("%s: runs(%s) of %s counts %v runs with %v, want %v and none", b.name, arg, id, total, listAt(t, n, "c", "nodes"), want[id])
+				}
+				// first: 0 has a next page when runs match (last: n tells
+				// nothing of pages after it).
+				if hasNext := jsonAt(n, "m", "pageInfo", "hasNextPage"); arg == "first: 0" && hasNext != (total.(float64) > 0) {
+					t.Errorf("%s: runs(%s) of %s (%v runs): hasNextPage %v", b.name, arg, id, total, hasNext)
+				}
+				if total.(float64) > 0 {
+					some++
+				}
+			}
+			if some == 0 {
+				t.Fatalf("%s: no session has COMPLETED runs", arg)
+			}
+		}
+	})
+}
