@@ -92,7 +92,7 @@ func TestAllRunsReadOnlyTheKeysTheyShow(t *testing.T) {
 // its team_id or its session) and inputs that do not.
 func runKeysFixture(t *testing.T) ([]models.SessionRow, [][]string) {
 	t.Helper()
-	rows := append(fixtureRows(t), models.SessionRow{SessionID: "k-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1757000000,
+	rows := append(fixtureRows(t), models.SessionRow{SessionID: "k-odd", SessionType: "team", TeamID: ptr("t"), CreatedAt: 1757000000, UpdatedAt: ptrTo(int64(1757000100)),
 		Runs: json.RawMessage(`[{"run_id": "k-bare"},
 			{"run_id": "k-nulls", "status": null, "parent_run_id": null, "user_id": null, "input": null, "content": null, "content_type": null,
 			 "model": null, "model_provider": null, "metrics": null, "created_at": null, "agent_id": null, "agent_name": null,
@@ -105,7 +105,7 @@ func runKeysFixture(t *testing.T) ([]models.SessionRow, [][]string) {
 			{"run_id": "k-in-msgs", "agent_id": "a", "messages": [{"role": "user", "content": "from messages"}, {"role": "assistant", "content": "ok"}]},
 			{"run_id": "k-in-null", "agent_id": "a", "input": {"input_content": null}, "messages": [{"role": "user", "content": [{"type": "text", "text": "listed"}]}]},
 			{"run_id": "k-in-str", "agent_id": "a", "input": "input_content", "messages": [{"role": "user", "content": "not the string"}]},
-			{"run_id": "k-in-obj", "team_id": "t", "input": {"input_content": {"b": [1, 2], "a": "x"}}, "messages": [{"role": "user", "content": "unused"}]},
+			{"run_id": "k-in-obj", "team_id": "t", "input": {"input_content": {"b": [1, 2]}}, "messages": [{"role": "user", "content": "unused"}]},
 			{"run_id": "k-wf-steps", "workflow_id": "w", "step_executor_runs": [{"run_id": "k-wf-step", "agent_id": "a", "messages": [{"role": "user", "content": "step's"}]}],
 			 "messages": [{"role": "user", "content": "workflow's"}]},
 			{"run_id": "k-wf-in", "workflow_id": "w", "input": {"input_content": "given"}, "messages": [{"role": "user", "content": "unused"}]},
