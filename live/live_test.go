@@ -434,3 +434,44 @@ func counterOf(t *testing.T, reg *prometheus.Registry, name, code string) promet
 func collectorFunc(f func() float64) prometheus.Collector {
 	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "probe", Help: "probe"}, f)
 }
+
+// TestRunEventsReadTheRunsSession: a run event's run is read with what is
+// selected on its session, there and on the session of the runs nested in
+// it (the run's session is the row it was read with), on every layout.
+func TestRunEventsReadTheRunsSession(t *testing.T) {
+	const q = `subscription($id: String!) { runEvents(sessionId: $id) { kind runId run { runId
+		session { sessionId name metadata state runs(first: 1) { totalCount } }
+		... on TeamRun { memberRuns { session { metadata } } } } } }`
+	for _, l := range layouts(t) {
+		t.Run(l.name, func(t *testing.T) {
+			t.Parallel()
+			s := serve(t, l.store, live.Options{}, httpserver.Options{})
+			a := newAgno(t, l.store)
+			a.createSession("s1", "u1", "first")
+			c := dialWS(t, s.url, map[string]any{"Authorization": "Bearer " + adminKey}, nil)
+			st := c.subscribe(t, q, map[string]any{"id": "s1"})
+			s.awaitOpen(t, 1)
+			a.saveRun("s1", "u1", "r1", "RUNNING")
+			p := st.next(t, wait)
+			if len(p.Errors) > 0 {
+				t.Fatalf("errors: %v", p.Errors)
+			}
+			var d struct {
+				RunEvents struct {
+					Run struct {
+						Session struct {
+							SessionID, Name string
+							Runs            struct{ TotalCount int }
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(p.Data, &d); err != nil {
+				t.Fatal(err)
+			}
+			if s := d.RunEvents.Run.Session; s.SessionID != "s1" || s.Name != "first" || s.Runs.TotalCount != 1 {
+				t.Errorf("the run's session: %+v, want s1, named first, with 1 run (%s)", s, p.Data)
+			}
+		})
+	}
+}
