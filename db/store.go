@@ -61,6 +61,10 @@ type Options struct {
 	// ChangeMemory is the most rows per table a change cursor remembers
 	// delivering; 0 means models.DefaultFeedMaxSeen.
 	ChangeMemory int
+	// Now is the clock the Store's writes stamp created_at and updated_at
+	// with (epoch seconds, as Agno writes them); time.Now when nil. Tests
+	// give backends one clock, to compare what their writes leave.
+	Now func() time.Time
 }
 
 // DefaultSliceRunsAbove is the stored size (after compression) above which
@@ -100,6 +104,7 @@ type Store struct {
 	slots          *semaphore.Weighted // one per pool connection, taken in FIFO order (see enter)
 	// smallRunsBytes: runs stored in at most this many bytes are read whole.
 	smallRunsBytes int
+	now            func() time.Time // Options.Now
 	// feed bounds the change feed (see Changes).
 	feed models.FeedConfig
 	// pgDSN is what the pool connects with on PostgreSQL; ListenChanges
@@ -175,8 +180,11 @@ func New(opts Options) (*Store, error) {
 	}
 	s := &Store{id: opts.ID, dialect: target.Dialect, target: target, schema: opts.Schema, table: opts.Table,
 		runsTable: opts.RunsTable, agnoTables: agno, createLayout: createLayout,
-		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove,
+		counts: countCache{ttl: opts.CountCacheTTL}, smallRunsBytes: opts.SliceRunsAbove, now: opts.Now,
 		feed: models.FeedConfig{Window: models.DefaultFeedWindow, MaxSeen: cmp.Or(opts.ChangeMemory, models.DefaultFeedMaxSeen)}}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if opts.ChangeWindow > 0 {
 		s.feed.Window = int64((opts.ChangeWindow + time.Second - 1) / time.Second)
 	}
@@ -370,4 +378,5 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }
 
-func nowEpoch() int64 { return time.Now().Unix() }
+// nowEpoch is the Store's clock in epoch seconds, as Agno stamps rows.
+func (s *Store) nowEpoch() int64 { return s.now().Unix() }

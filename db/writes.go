@@ -83,7 +83,7 @@ func (s *Store) CreateSession(ctx context.Context, in models.CreateSessionInput)
 	if owner, ok := OwnerOf(ctx); ok {
 		userID = &owner // as AgentOS's enforce_owner_on_entity
 	}
-	row, err := in.Row(sessionID, userID, name, nowEpoch())
+	row, err := in.Row(sessionID, userID, name, s.nowEpoch())
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (s *Store) updateSet(l *layout, edit models.SessionEdit) (setClause, error)
 			return c, err
 		}
 	}
-	c.assignments, c.args = append(c.assignments, "updated_at = ?"), append(c.args, nowEpoch())
+	c.assignments, c.args = append(c.assignments, "updated_at = ?"), append(c.args, s.nowEpoch())
 	return c, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"sessiongraph/db"
 	"sessiongraph/internal/testpg"
@@ -76,6 +77,9 @@ type Option func(*db.Options)
 // SliceAllRuns makes PostgreSQL slice every runs column in SQL, however
 // small, so that fixtures exercise the slicing SQL.
 func SliceAllRuns(o *db.Options) { o.SliceRunsAbove = -1 }
+
+// Clock makes the stores' writes stamp rows with now (db.Options.Now).
+func Clock(now func() time.Time) Option { return func(o *db.Options) { o.Now = now } }
 
 // V3 creates Agno 3's layout (runs in the runs table) where stores are
 // opened on new databases, instead of Agno 2's (runs in the sessions
