@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -33,20 +36,53 @@ import (
 // and SESSIONGRAPH_RANDOM_SEED=s draw others.
 func TestRandomQueriesAgree(t *testing.T) {
 	rows, _ := runKeysFixture(t)
-	bs := serveBackends(agnotest.EveryLayout(t, rows))
-	n, seed := 1000, uint64(13)
-	if v, err := strconv.Atoi(os.Getenv("SESSIONGRAPH_RANDOM_QUERIES")); err == nil {
-		n = v
-	}
+	g := newQueryGen(t)
+	runAgreement(t, g, serveBackends(agnotest.EveryLayout(t, rows)), nil, g.query)
+}
+
+// TestRandomWritesAgree is TestRandomQueriesAgree with mutations drawn
+// among the queries (a third of the steps: creates of new and existing ids,
+// renames, updates of names, state, metadata, summaries, types and users,
+// deletes of one session or several), applied to every backend and layout
+// alike with one clock, so that what each write answers, and what every
+// later query reads, must agree as well.
+func TestRandomWritesAgree(t *testing.T) {
+	var clock atomic.Int64
+	clock.Store(1757700000)
+	rows, _ := runKeysFixture(t)
+	g := newQueryGen(t)
+	bs := serveBackends(agnotest.EveryLayout(t, rows, agnotest.Clock(func() time.Time { return time.Unix(clock.Load(), 0) })))
+	runAgreement(t, g, bs, func() { clock.Add(1) }, func() (string, map[string]any) {
+		if g.r.IntN(3) == 0 {
+			return g.mutation()
+		}
+		return g.query()
+	})
+}
+
+// newQueryGen returns a generator over the fixture of runKeysFixture,
+// seeded by SESSIONGRAPH_RANDOM_SEED (13 by default).
+func newQueryGen(t *testing.T) *queryGen {
+	seed := uint64(13)
 	if v, err := strconv.ParseUint(os.Getenv("SESSIONGRAPH_RANDOM_SEED"), 10, 64); err == nil {
 		seed = v
 	}
-	g := &queryGen{
+	return &queryGen{
 		schema:   graph.NewExecutableSchema(graph.Config{}).Schema(),
 		r:        rand.New(rand.NewPCG(seed, 1)),
 		sessions: []string{"s-100", "s-101", "s-103", "s-200", "s-300", "s-301", "s-302", "s-400", "s-500", "k-odd", "s-none"},
 		runs:     []string{"r-a1", "r-c2", "r-t1", "r-m2", "r-w1", "r-s1", "r-s3", "k-wf", "k-step", "r-none"},
 		cursors:  map[string][]string{},
+	}
+}
+
+// runAgreement sends SESSIONGRAPH_RANDOM_QUERIES (1,000 by default)
+// requests drawn by next to every backend, after calling step (when not
+// nil), and requires the same answer from each.
+func runAgreement(t *testing.T, g *queryGen, bs []servedBackend, step func(), next func() (string, map[string]any)) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("SESSIONGRAPH_RANDOM_QUERIES")); err == nil {
+		n = v
 	}
 	type answer struct {
 		Data   any
@@ -54,7 +90,10 @@ func TestRandomQueriesAgree(t *testing.T) {
 	}
 	failures, answered := 0, 0
 	for i := range n {
-		q, vars := g.query()
+		if step != nil {
+			step()
+		}
+		q, vars := next()
 		var want answer
 		for j, b := range bs {
 			resp := query(t, b.h, q, vars)
@@ -63,7 +102,7 @@ func TestRandomQueriesAgree(t *testing.T) {
 				code, _ := e.Extensions["code"].(string)
 				a.Errors = append(a.Errors, code+" at "+pathText(e.Path))
 				if code == "INTERNAL" || code == "" {
-					t.Errorf("query %d on %s: %s error %q\n%s %v", i, b.name, code, e.Message, q, vars)
+					t.Errorf("request %d on %s: %s error %q\n%s %v", i, b.name, code, e.Message, q, vars)
 				}
 			}
 			slices.Sort(a.Errors)
@@ -81,7 +120,7 @@ func TestRandomQueriesAgree(t *testing.T) {
 			}
 			if !reflect.DeepEqual(a.Errors, want.Errors) || !sameJSON(a.Data, want.Data) {
 				failures++
-				t.Errorf("query %d: %s and %s disagree at %s:\n%s %v\n%s: %s\n%s: %s", i, b.name, bs[0].name, firstDiff(a.Data, want.Data, ""), q, vars,
+				t.Errorf("request %d: %s and %s disagree at %s:\n%s %v\n%s: %s\n%s: %s", i, b.name, bs[0].name, firstDiff(a.Data, want.Data, ""), q, vars,
 					b.name, jsonText(a), bs[0].name, jsonText(want))
 			}
 		}
@@ -90,9 +129,11 @@ func TestRandomQueriesAgree(t *testing.T) {
 		}
 	}
 	// A generator whose queries all fail validation would agree on nothing.
-	// Cursors of other sessions' runs make some fail with BAD_USER_INPUT.
-	if answered < n*3/4 {
-		t.Errorf("only %d of %d queries answered with data", answered, n)
+	// Some fail as they should: cursors of other sessions' runs
+	// (BAD_USER_INPUT), writes to sessions deleted or never there
+	// (NOT_FOUND), creates of ids that exist (CONFLICT).
+	if answered < n*2/3 {
+		t.Errorf("only %d of %d requests answered with data", answered, n)
 	}
 }
 
@@ -188,6 +229,7 @@ type queryGen struct {
 	decls          []string            // of vars
 	cursors        map[string][]string // from earlier answers by connection ("c"), for after and before
 	ids            []string            // global ids from earlier answers, for node and nodes
+	created        int                 // sessions createSession was asked for
 }
 
 // keepCursors adds the cursors found in an answer (strings at keys named
@@ -197,6 +239,9 @@ func (g *queryGen) keepCursors(v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, c := range v {
+			if s, ok := c.(string); ok && k == "sessionId" && len(g.sessions) < 100 && !slices.Contains(g.sessions, s) {
+				g.sessions = append(g.sessions, s) // sessions created since
+			}
 			if s, ok := c.(string); ok && k == "id" && len(g.ids) < 200 && !slices.Contains(g.ids, s) {
 				// Node ids ("AgentSession:default:s-100", base64), not messages' or spans'.
 				if raw, err := base64.RawURLEncoding.DecodeString(s); err == nil && strings.Count(string(raw), ":") >= 2 {
@@ -224,6 +269,26 @@ func (g *queryGen) keepCursors(v any) {
 
 // roots are the Query fields drawn from: the session and run reads.
 var randomRoots = []string{"sessions", "session", "allRuns", "runs", "run", "node", "nodes", "usage", "facets"}
+
+// mutation draws a mutation and its variables.
+func (g *queryGen) mutation() (string, map[string]any) {
+	g.alias, g.fields, g.vars, g.decls = 0, 40, map[string]any{}, nil
+	// Creates and edits more often than deletes, which would empty the
+	// tables early.
+	weights := map[string]int{"createSession": 7, "renameSession": 4, "updateSession": 5, "deleteSession": 2, "deleteSessions": 1}
+	var names []string
+	for _, f := range g.schema.Mutation.Fields {
+		for range cmp.Or(weights[f.Name], 1) {
+			names = append(names, f.Name)
+		}
+	}
+	f := g.schema.Mutation.Fields.ForName(names[g.r.IntN(len(names))])
+	m := "{ " + g.field(f, 0) + " }"
+	if len(g.decls) > 0 {
+		return "mutation(" + strings.Join(g.decls, ", ") + ") " + m, g.vars
+	}
+	return "mutation " + m, g.vars
+}
 
 // query draws a query and its variables.
 func (g *queryGen) query() (string, map[string]any) {
@@ -405,6 +470,16 @@ func (g *queryGen) value(name string, t *ast.Type) any {
 				// without a created_at differ by design.
 				continue
 			}
+			if def.Name == "CreateSessionInput" && f.Name == "sessionId" {
+				// A new id, or at times one that exists (CONFLICT): never
+				// none, for which each backend would make its own UUID.
+				g.created++
+				out[f.Name] = fmt.Sprintf("m-%d", g.created)
+				if g.r.IntN(4) == 0 {
+					out[f.Name] = g.sessions[g.r.IntN(len(g.sessions))]
+				}
+				continue
+			}
 			if f.Type.NonNull || g.r.IntN(3) == 0 {
 				if v := g.value(f.Name, f.Type); v != nil {
 					out[f.Name] = v
@@ -415,6 +490,8 @@ func (g *queryGen) value(name string, t *ast.Type) any {
 	}
 	pick := func(vs ...string) any { return vs[g.r.IntN(len(vs))] }
 	switch t.Name() {
+	case "JSON":
+		return []any{nil, map[string]any{}, map[string]any{"k": g.r.IntN(3), "s": "ü"}, map[string]any{"cart": []any{"1", 2}}}[g.r.IntN(4)]
 	case "ID":
 		if len(g.ids) == 0 {
 			return nil
@@ -430,7 +507,9 @@ func (g *queryGen) value(name string, t *ast.Type) any {
 		return pick("2025-09-08T16:30:00Z", "2025-09-11T14:13:20Z", "2020-01-01T00:00:00Z")
 	case "String":
 		switch name {
-		case "sessionId":
+		case "dbId":
+			return nil // one database
+		case "sessionId", "sessionIds":
 			return pick(g.sessions...)
 		case "runId", "parentRunId":
 			return pick(g.runs...)
