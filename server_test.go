@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime/debug"
 	"slices"
@@ -66,7 +67,7 @@ func TestOptionsMapTheConfiguration(t *testing.T) {
 		}
 		wantDB := db.Options{ID: "default", URL: "agno.db", Schema: "ai", Table: "agno_sessions", CountCacheTTL: time.Second, StatementTimeout: 30 * time.Second,
 			TracesTable: "agno_traces", SpansTable: "agno_spans", MetricsTable: "agno_metrics"}
-		if len(o.dbs) != 1 || o.dbs[0] != wantDB {
+		if len(o.dbs) != 1 || !reflect.DeepEqual(o.dbs[0], wantDB) {
 			t.Errorf("dbs = %+v, want [%+v]", o.dbs, wantDB)
 		}
 	})
@@ -90,7 +91,7 @@ func TestOptionsMapTheConfiguration(t *testing.T) {
 		store := db.Options{Schema: "s", Table: "t", MaxConns: 3, StatementTimeout: time.Second, TracesTable: "tr", SpansTable: "sp", MetricsTable: "me"}
 		a, pg := store, store
 		a.ID, a.URL, pg.ID, pg.URL = "default", "a.db", "pg", "postgres://h/db"
-		if !slices.Equal(o.dbs, []db.Options{a, pg}) {
+		if !reflect.DeepEqual(o.dbs, []db.Options{a, pg}) {
 			t.Errorf("dbs = %+v", o.dbs)
 		}
 	})
