@@ -230,6 +230,7 @@ type queryGen struct {
 	cursors        map[string][]string // from earlier answers by connection ("c"), for after and before
 	ids            []string            // global ids from earlier answers, for node and nodes
 	created        int                 // sessions createSession was asked for
+	withSessionIDs bool                // select sessionId wherever a type has it
 }
 
 // keepCursors adds the cursors found in an answer (strings at keys named
@@ -335,6 +336,9 @@ func (g *queryGen) selection(def *ast.Definition, depth int) string {
 		if def.Kind == ast.Union {
 			return strings.Join(parts, " ")
 		}
+	}
+	if g.withSessionIDs && def.Fields.ForName("sessionId") != nil {
+		parts = append(parts, "sessionId")
 	}
 	var scalars, composite []*ast.FieldDefinition
 	for _, f := range def.Fields {
