@@ -164,7 +164,7 @@ func TestRunWindowsReadOnlyTheKeysTheyShow(t *testing.T) {
 				var p, w any
 				json.Unmarshal(part.Data, &p)
 				json.Unmarshal(whole.Data, &w)
-				dropRaw(w)
+				dropKey(w, "wholeRaw")
 				if p == nil || !reflect.DeepEqual(p, w) {
 					t.Fatalf("%s { %s } differs at %s (errors %+v)", r.name, sel, firstDiff(p, w, ""), part.Errors)
 				}
@@ -183,17 +183,17 @@ func TestRunWindowsReadOnlyTheKeysTheyShow(t *testing.T) {
 	})
 }
 
-// dropRaw removes every "wholeRaw" key below v, where the whole answer added it.
-func dropRaw(v any) {
+// dropKey removes key from every object below v.
+func dropKey(v any, key string) {
 	switch v := v.(type) {
 	case map[string]any:
-		delete(v, "wholeRaw")
+		delete(v, key)
 		for _, c := range v {
-			dropRaw(c)
+			dropKey(c, key)
 		}
 	case []any:
 		for _, c := range v {
-			dropRaw(c)
+			dropKey(c, key)
 		}
 	}
 }

@@ -114,16 +114,7 @@ func replay(ctx context.Context, pool *pgxpool.Pool, stmts []statement, from, to
 	n := 0
 	var row [][]byte
 	for _, st := range stmts {
-		args := st.args
-		if from != "" {
-			args = slices.Clone(args)
-			for i, a := range args {
-				if s, ok := a.(string); ok && s == from {
-					args[i] = to
-				}
-			}
-		}
-		rows, err := pool.Query(ctx, st.sql, args...)
+		rows, err := pool.Query(ctx, st.sql, swapArg(st.args, from, to)...)
 		if err != nil {
 			return n, err
 		}
@@ -140,6 +131,21 @@ func replay(ctx context.Context, pool *pgxpool.Pool, stmts []statement, from, to
 		}
 	}
 	return n, nil
+}
+
+// swapArg returns args with each string argument equal to from replaced
+// by to (args itself when from is "").
+func swapArg(args []any, from, to string) []any {
+	if from == "" {
+		return args
+	}
+	args = slices.Clone(args)
+	for i, a := range args {
+		if s, ok := a.(string); ok && s == from {
+			args[i] = to
+		}
+	}
+	return args
 }
 
 // checkResponse accepts a 200 answer without GraphQL errors.

@@ -124,16 +124,7 @@ func (f *floor) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		var out [][]string
 		for _, st := range s.Statements {
-			args := st.Args
-			if s.From != "" {
-				args = append([]any(nil), args...)
-				for i, a := range args {
-					if v, ok := a.(string); ok && v == s.From {
-						args[i] = to
-					}
-				}
-			}
-			rows, err := f.pool.Query(r.Context(), st.SQL, args...)
+			rows, err := f.pool.Query(r.Context(), st.SQL, swapArg(st.Args, s.From, to)...)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
